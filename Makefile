@@ -1,0 +1,67 @@
+# Attune — `make run` runs the app, `make test` runs the tests.
+# Both set up everything they need on a fresh machine with Python >= 3.12.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Find a Python >= 3.12: an explicit PYTHON=..., python3.13, python3.12, pyenv, python3.
+PYTHON ?= $(shell for c in python3.13 python3.12 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: help run test check lint typecheck test-unit test-e2e bench bench-smoke clean python
+
+help:
+	@echo "make run    - run Attune at http://127.0.0.1:8000 (SQLite, file broker, worker and beat)"
+	@echo "make test   - lint, type-check and run the whole test suite"
+	@echo "make bench  - run the benchmarks (make bench-smoke for a small, quick run)"
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Attune needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (python3.12 / python3.13, or 'pyenv install 3.13'), or run 'make run PYTHON=/path/to/python3.13'."; \
+	  exit 1; fi
+
+$(VENV)/.runtime: pyproject.toml | python
+	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
+	$(PIP) install -e ".[dev]"
+	@touch $@
+
+run: $(VENV)/.runtime
+	$(PY) manage.py run_embedded
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy .
+
+check: $(VENV)/.dev
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django check
+
+test-unit: $(VENV)/.dev
+	$(VENV)/bin/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+
+test-e2e: $(VENV)/.dev
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
+
+test: lint typecheck check test-unit test-e2e
+
+bench: $(VENV)/.dev
+	$(PY) -m bench.run
+
+bench-smoke: $(VENV)/.dev
+	$(PY) -m bench.run --smoke
+
+clean:
+	rm -rf $(VENV) var/

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+class UserTimezoneMiddleware:
+    """Render dates and times in the logged-in user's own time zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(user.zone)  # type: ignore[union-attr]
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse request bodies over MAX_UPLOAD_BYTES before anything reads them.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to file uploads, so
+    without this a huge multipart upload would be streamed to disk first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_UPLOAD_BYTES:
+            limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+            html = render_to_string(
+                "413.html", {"limit_mb": limit_mb, "request": request}, request=request
+            )
+            return HttpResponse(html, status=413)
+        return self.get_response(request)

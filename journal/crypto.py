@@ -1,0 +1,109 @@
+"""Notes encrypted at rest with AES-GCM.
+
+Keys come from ATTUNE_NOTE_KEYS ("id:base64key,id:base64key", current key
+first). Each ciphertext is bound to its row and owner through the associated
+data (check-in uuid + user id), so a ciphertext copied onto another row or
+another user's row fails to decrypt. The key id is stored beside the value so
+old keys keep working until `rotate_keys` has re-encrypted everything.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from journal.models import CheckIn
+
+NONCE_BYTES = 12
+UNREADABLE_NOTE = "[This note can't be decrypted with the current keys.]"
+
+
+class NoteKeyError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current_id: str
+    keys: dict[str, bytes]
+
+
+def parse_keyring(spec: str) -> Keyring:
+    keys: dict[str, bytes] = {}
+    current = ""
+    for item in spec.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key_id, _, encoded = item.partition(":")
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except ValueError as error:
+            raise NoteKeyError(f"Note key {key_id!r} is not valid base64.") from error
+        if len(key) != 32:
+            raise NoteKeyError(f"Note key {key_id!r} must be 32 bytes (AES-256).")
+        keys[key_id] = key
+        current = current or key_id
+    if not keys:
+        raise NoteKeyError("ATTUNE_NOTE_KEYS holds no key.")
+    return Keyring(current_id=current, keys=keys)
+
+
+@cache
+def _keyring_for(spec: str) -> Keyring:
+    return parse_keyring(spec)
+
+
+def keyring() -> Keyring:
+    return _keyring_for(settings.ATTUNE_NOTE_KEYS)
+
+
+def associated_data(checkin: CheckIn) -> bytes:
+    return f"attune-note:{checkin.uuid}:{checkin.user_id}".encode()
+
+
+def encrypt_text(text: str, aad: bytes, ring: Keyring | None = None) -> tuple[bytes, str]:
+    ring = ring or keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(ring.keys[ring.current_id]).encrypt(nonce, text.encode("utf-8"), aad)
+    return nonce + sealed, ring.current_id
+
+
+def decrypt_text(blob: bytes, key_id: str, aad: bytes, ring: Keyring | None = None) -> str:
+    ring = ring or keyring()
+    key = ring.keys.get(key_id)
+    if key is None:
+        raise NoteKeyError(f"No key with id {key_id!r}.")
+    blob = bytes(blob)
+    try:
+        plain = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+    except InvalidTag as error:
+        raise NoteKeyError("The note does not belong to this row or the key is wrong.") from error
+    return plain.decode("utf-8")
+
+
+def encrypt_note(checkin: CheckIn, text: str) -> None:
+    if not text:
+        checkin.note_ciphertext = None
+        checkin.note_key_id = ""
+        return
+    checkin.note_ciphertext, checkin.note_key_id = encrypt_text(text, associated_data(checkin))
+
+
+def decrypt_note(checkin: CheckIn) -> str:
+    if not checkin.note_ciphertext:
+        return ""
+    try:
+        return decrypt_text(
+            bytes(checkin.note_ciphertext), checkin.note_key_id, associated_data(checkin)
+        )
+    except NoteKeyError:
+        return UNREADABLE_NOTE

@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from journal.mood import MOOD_MAX, MOOD_MIN, Mood, Quadrant, quadrant_of
+
+mood_validators = [MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
+
+
+def mood_range_check(prefix: str, field: str, *, nullable: bool = False) -> models.CheckConstraint:
+    condition = Q(**{f"{field}__gte": MOOD_MIN, f"{field}__lte": MOOD_MAX})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=f"{prefix}_{field}_range")
+
+
+class EmotionWordQuerySet(models.QuerySet["EmotionWord"]):
+    def for_user(self, user: settings.AUTH_USER_MODEL) -> EmotionWordQuerySet:  # type: ignore[name-defined]
+        """The shipped vocabulary plus the user's own words."""
+        return self.filter(Q(user__isnull=True) | Q(user=user))
+
+
+class EmotionWord(models.Model):
+    """A word for a feeling, placed on the mood grid. `user` is empty for the
+    vocabulary Attune ships; users add their own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emotion_words",
+    )
+    word = models.CharField(max_length=40)
+    pleasantness = models.SmallIntegerField(validators=mood_validators)
+    energy = models.SmallIntegerField(validators=mood_validators)
+    definition = models.CharField(max_length=200, blank=True)
+
+    objects: ClassVar[EmotionWordQuerySet] = EmotionWordQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("word"),
+                "user",
+                name="emotionword_unique_per_user",
+                condition=Q(user__isnull=False),
+            ),
+            models.UniqueConstraint(
+                Lower("word"), name="emotionword_unique_shipped", condition=Q(user__isnull=True)
+            ),
+            mood_range_check("emotionword", "pleasantness"),
+            mood_range_check("emotionword", "energy"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+    @property
+    def quadrant(self) -> Quadrant:
+        return quadrant_of(self.pleasantness, self.energy)
+
+
+class Tag(models.Model):
+    """A context tag (activity) such as 'sang' or 'slept well'; per user, editable."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=40)
+    is_musical = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "user", name="tag_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def live(self) -> CheckInQuerySet:
+        """Check-ins that are not waiting out their undo window after a delete."""
+        return self.filter(deleted_at__isnull=True)
+
+    def owned_by(self, user: object) -> CheckInQuerySet:
+        return self.filter(user=user).live()
+
+
+class CheckIn(models.Model):
+    """One moment: how a person felt, and optionally why and what was playing.
+
+    `felt_at` is stored in UTC; `local_date` is the date it belongs to in the
+    user's zone *at the time*, so moving zones later does not move old days.
+    """
+
+    class Source(models.TextChoices):
+        ATTUNE = "attune", "Attune"
+        DAYLIO = "daylio", "Daylio"
+        CSV = "csv", "CSV import"
+        ARCHIVE = "archive", "Attune archive"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    felt_at = models.DateTimeField()
+    local_date = models.DateField()
+    time_zone = models.CharField(max_length=64)
+    pleasantness = models.SmallIntegerField(validators=mood_validators)
+    energy = models.SmallIntegerField(validators=mood_validators)
+    energy_estimated = models.BooleanField(
+        default=False,
+        help_text="Energy was not recorded (e.g. imported from a pleasantness-only app).",
+    )
+    # The note, encrypted with AES-GCM (journal/crypto.py); never stored in clear.
+    note_ciphertext = models.BinaryField(null=True, blank=True, editable=False)
+    note_key_id = models.CharField(max_length=16, blank=True, editable=False)
+    words = models.ManyToManyField(EmotionWord, blank=True, related_name="checkins")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="checkins")
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.ATTUNE)
+    # Set by importers so the same row imported twice arrives once.
+    import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[CheckInQuerySet] = CheckInQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-felt_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "local_date"], name="checkin_user_date"),
+            models.Index(fields=["user", "-felt_at"], name="checkin_user_felt"),
+        ]
+        constraints = [
+            mood_range_check("checkin", "pleasantness"),
+            mood_range_check("checkin", "energy"),
+            models.UniqueConstraint(
+                "user",
+                "import_key",
+                name="checkin_unique_import",
+                condition=Q(import_key__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.mood.describe()}"
+
+    @property
+    def mood(self) -> Mood:
+        return Mood(self.pleasantness, self.energy)
+
+    @property
+    def quadrant(self) -> Quadrant:
+        return quadrant_of(self.pleasantness, self.energy)
+
+    @property
+    def note(self) -> str:
+        from journal.crypto import decrypt_note
+
+        return decrypt_note(self)
+
+    def set_note(self, text: str) -> None:
+        from journal.crypto import encrypt_note
+
+        encrypt_note(self, text)
+
+
+class CheckInTrack(models.Model):
+    """A song attached to a check-in, with how it made the person feel (optional)."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="track_links")
+    track = models.ForeignKey("music.Track", on_delete=models.CASCADE, related_name="checkin_links")
+    pleasantness = models.SmallIntegerField(null=True, blank=True, validators=mood_validators)
+    energy = models.SmallIntegerField(null=True, blank=True, validators=mood_validators)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint("checkin", "track", name="checkintrack_unique"),
+            mood_range_check("checkintrack", "pleasantness", nullable=True),
+            mood_range_check("checkintrack", "energy", nullable=True),
+        ]
+
+
+class NoteToken(models.Model):
+    """Blind search index for encrypted notes: a keyed hash (HMAC) per word or
+    word prefix, so search works without storing note text in clear."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="note_tokens")
+    digest = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "digest"], name="notetoken_user_digest")]
+        constraints = [
+            models.UniqueConstraint("checkin", "digest", name="notetoken_unique"),
+        ]
+
+
+class WeeklyReflection(models.Model):
+    """One reflection per user and local week (Monday), with its delivery state."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not emailed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    week_start = models.DateField(help_text="The Monday of the local week it covers.")
+    content = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint("user", "week_start", name="reflection_one_per_user_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection for the week of {self.week_start}"

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from journal.models import mood_range_check, mood_validators
+
+
+class Artist(models.Model):
+    name = models.CharField(max_length=300)
+    # Normalised name (music/catalogue.py: normalise) used for deduplication.
+    name_key = models.CharField(max_length=300, unique=True)
+    mbid = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Track(models.Model):
+    """A recording in the shared catalogue. Deduplicated by MusicBrainz recording
+    id, Spotify URI, ISRC, then normalised artist + title (music/catalogue.py)."""
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="tracks")
+    title = models.CharField(max_length=300)
+    title_key = models.CharField(max_length=300)
+    album = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    mbid = models.UUIDField(null=True, blank=True, unique=True)
+    spotify_uri = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    isrc = models.CharField(max_length=12, null=True, blank=True, db_index=True)
+    bpm = models.FloatField(null=True, blank=True)
+    musical_key = models.CharField(max_length=8, blank=True)
+    # Mood/genre tags (comma separated) and the feel they map to through the
+    # emotion vocabulary: the least trusted source of a track's feel.
+    tags = models.CharField(max_length=500, blank=True)
+    tag_pleasantness = models.FloatField(null=True, blank=True)
+    tag_energy = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["artist__name", "title"]
+        constraints = [
+            models.UniqueConstraint("artist", "title_key", name="track_unique_artist_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artist.name} – {self.title}"
+
+
+class Listen(models.Model):
+    """One play of a track by a user, from an import or a check-in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listens"
+    )
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="listens")
+    played_at = models.DateTimeField(help_text="When the play started, UTC.")
+    ms_played = models.PositiveIntegerField(null=True, blank=True)
+    skipped = models.BooleanField(default=False)
+    source = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["-played_at"]
+        indexes = [models.Index(fields=["user", "-played_at"], name="listen_user_played")]
+        constraints = [
+            models.UniqueConstraint("user", "track", "played_at", name="listen_unique_play"),
+        ]
+
+
+class FeelSource(models.TextChoices):
+    RATING = "rating", "your rating"
+    CHECKINS = "checkins", "the check-ins it was part of"
+    TAGS = "tags", "its mood and genre tags"
+    AUDIO = "audio", "your audio file"
+    UNKNOWN = "", "not known yet"
+
+
+class UserTrack(models.Model):
+    """What one user has with one track: their rating, its estimated feel, plays.
+
+    `feel_*` and `feel_source` are derived (music/feel.py) from, most trusted
+    first, the rating, the check-ins it was attached to, and the track's tags.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_tracks"
+    )
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="user_tracks")
+    rating_pleasantness = models.SmallIntegerField(
+        null=True, blank=True, validators=mood_validators
+    )
+    rating_energy = models.SmallIntegerField(null=True, blank=True, validators=mood_validators)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    checkin_pleasantness = models.FloatField(null=True, blank=True)
+    checkin_energy = models.FloatField(null=True, blank=True)
+    checkin_count = models.PositiveIntegerField(default=0)
+    feel_pleasantness = models.FloatField(null=True, blank=True)
+    feel_energy = models.FloatField(null=True, blank=True)
+    feel_source = models.CharField(
+        max_length=10, choices=FeelSource.choices, default=FeelSource.UNKNOWN, blank=True
+    )
+    is_comfort = models.BooleanField(default=False, help_text="A comfort song / favourite.")
+    play_count = models.PositiveIntegerField(default=0)
+    ms_played_total = models.BigIntegerField(default=0)
+    last_played_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("user", "track", name="usertrack_unique"),
+            mood_range_check("usertrack", "rating_pleasantness", nullable=True),
+            mood_range_check("usertrack", "rating_energy", nullable=True),
+        ]
+        indexes = [models.Index(fields=["user", "-play_count"], name="usertrack_user_plays")]
+
+
+class Playlist(models.Model):
+    class Mode(models.TextChoices):
+        ISO = "iso", "Meet me where I am (iso principle)"
+        COMPENSATORY = "compensatory", "Take me straight there"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="playlists"
+    )
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=500, blank=True)
+    preset = models.CharField(max_length=20, blank=True)
+    mode = models.CharField(max_length=14, choices=Mode.choices, default=Mode.ISO)
+    start_pleasantness = models.FloatField(null=True, blank=True)
+    start_energy = models.FloatField(null=True, blank=True)
+    target_pleasantness = models.FloatField(null=True, blank=True)
+    target_energy = models.FloatField(null=True, blank=True)
+    source = models.CharField(max_length=16, default="generated")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaylistItem(models.Model):
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="items")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+
+
+class ImportJob(models.Model):
+    """An uploaded file being imported by a Celery worker, with its progress and
+    summary. Used by the music importers and the mood-journal importers."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Could not import"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(max_length=24)
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total_bytes = models.BigIntegerField(default=0)
+    processed_bytes = models.BigIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=dict, blank=True, help_text="reason -> count")
+    bad_rows = models.JSONField(
+        default=list, blank=True, help_text="first bad rows with line numbers"
+    )
+    message = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_bytes:
+            return 0
+        return min(99, int(100 * self.processed_bytes / self.total_bytes))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

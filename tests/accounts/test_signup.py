@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from journal.models import Tag
+
+
+@pytest.mark.django_db
+def test_it_signs_up_with_email_and_detected_zone() -> None:
+    client = Client()
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "Carol@Example.com",
+            "display_name": "Carol",
+            "time_zone": "Asia/Kathmandu",
+            "password1": "listening to the rain 7",
+            "password2": "listening to the rain 7",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="carol@example.com")
+    assert user.time_zone == "Asia/Kathmandu"
+    assert Tag.objects.filter(user=user, name="sang").exists()
+    assert client.get("/").status_code == 200
+    assert "How are you feeling, Carol?" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_falls_back_to_utc_for_an_unknown_zone() -> None:
+    response = Client().post(
+        "/accounts/signup/",
+        {
+            "email": "dan@example.com",
+            "time_zone": "Mars/Olympus",
+            "password1": "listening to the rain 7",
+            "password2": "listening to the rain 7",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="dan@example.com").time_zone == "UTC"
+
+
+def test_it_refuses_a_taken_email(alice: User) -> None:
+    response = Client().post(
+        "/accounts/signup/",
+        {
+            "email": "ALICE@example.com",
+            "time_zone": "UTC",
+            "password1": "listening to the rain 7",
+            "password2": "listening to the rain 7",
+        },
+    )
+    assert response.status_code == 200
+    assert "already an account" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_lone_surrogate_in_the_name() -> None:
+    from accounts.forms import SignupForm
+
+    form = SignupForm(
+        {
+            "email": "eve@example.com",
+            "display_name": "bad \ud800 name",
+            "time_zone": "UTC",
+            "password1": "listening to the rain 7",
+            "password2": "listening to the rain 7",
+        }
+    )
+    assert not form.is_valid()
+    assert "characters we can" in str(form.errors["display_name"])
+
+
+@pytest.mark.django_db
+def test_it_survives_surrogate_bytes_over_http() -> None:
+    body = (
+        "email=eve%40example.com&display_name=%ED%A0%80%00&time_zone=UTC"
+        "&password1=listening+to+the+rain+7&password2=listening+to+the+rain+7"
+    )
+    response = Client().post(
+        "/accounts/signup/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in {200, 302}

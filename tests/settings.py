@@ -1,0 +1,36 @@
+"""Test settings: real PostgreSQL and Redis, fast password hashing.
+
+Each checkout gets its own database and Redis db number, so two checkouts (or
+CI and a developer) can run the suite side by side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/attune")
+os.environ.setdefault("ATTUNE_NOTE_KEYS", "t1:" + "A" * 43)
+os.environ.setdefault("ATTUNE_SEARCH_KEY", "test-search-key")
+
+from config.settings import *  # noqa: F403
+from config.settings import BASE_DIR, DATABASES
+
+_checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324
+DATABASES["default"]["TEST"] = {"NAME": f"test_attune_{_checkout}"}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+REDIS_TEST_DB = int(os.environ.get("ATTUNE_TEST_REDIS_DB", int(_checkout, 16) % 14 + 1))
+CELERY_BROKER_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_TEST_DB}")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -1,0 +1,100 @@
+"""`make run`'s configuration boots: SQLite, the file broker, web and worker."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def embedded_env(var_dir: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SMTP_HOST"}
+        and not key.startswith("ATTUNE_")
+    }
+    env["ATTUNE_VAR_DIR"] = str(var_dir)
+    return env
+
+
+@pytest.mark.slow
+def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Path) -> None:
+    env = embedded_env(tmp_path)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
+    port = free_port()
+    web = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "threads",
+            "-c",
+            "2",
+            "--hostname",
+            f"test-{port}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        body = b""
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as response:
+                    body = response.read()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert b'"database": "ok"' in body and b'"broker": "ok"' in body, body
+        script = (
+            "from accounts.models import User; from accounts.tasks import send_password_reset; "
+            "u = User.objects.create_user('new@example.com', 'a calm river 42'); "
+            "send_password_reset.delay(u.pk, 'example.org', True)"
+        )
+        subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+        mail_dir = tmp_path / "mail"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(mail_dir.glob("*.log")):
+            time.sleep(0.5)
+        written = [path.read_text() for path in mail_dir.glob("*.log")]
+        assert written and "Reset your Attune password" in written[0]
+        assert (tmp_path / "secret_key").exists() and (tmp_path / "note_keys").exists()
+    finally:
+        for proc in (web, worker):
+            proc.terminate()
+        for proc in (web, worker):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
