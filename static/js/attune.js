@@ -12,8 +12,26 @@
     });
   }
 
+  // Arrow keys move focus across the mood grid (9 cells a row).
+  function moodGridKeys(root) {
+    root.querySelectorAll("[data-mood-grid]").forEach(function (grid) {
+      if (grid.dataset.keysBound) return;
+      grid.dataset.keysBound = "1";
+      grid.addEventListener("keydown", function (event) {
+        var moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -9, ArrowDown: 9 };
+        if (!(event.key in moves)) return;
+        var cells = Array.prototype.slice.call(grid.querySelectorAll("button.cell, .cell input"));
+        var index = cells.indexOf(document.activeElement);
+        if (index < 0) return;
+        var next = cells[index + moves[event.key]];
+        if (next) { event.preventDefault(); next.focus(); if (next.type === "radio") next.checked = true; }
+      });
+    });
+  }
+
   function init(root) {
     detectTimeZone(root);
+    moodGridKeys(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
