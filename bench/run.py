@@ -9,6 +9,7 @@ is the one the targets are stated for.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import subprocess
 import sys
@@ -17,7 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = os.environ.get("ATTUNE_BENCH_DB", "attune_bench")
+# One database per checkout, so two checkouts can benchmark side by side.
+BENCH_DB = os.environ.get(
+    "ATTUNE_BENCH_DB",
+    "attune_bench_" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:8],  # noqa: S324
+)
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/attune_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("ATTUNE_NOTE_KEYS", "b1:" + "C" * 43)
 os.environ.setdefault("ATTUNE_SEARCH_KEY", "bench-search-key")
