@@ -268,6 +268,10 @@ def run_job(job_id: int) -> ImportJob | None:
     was not ours to run."""
     job = claim(job_id)
     if job is None:
+        if not ImportJob.objects.filter(pk=job_id).exists():
+            # The account (and its job) was deleted before the import ran.
+            with contextlib.suppress(FileNotFoundError):
+                (upload_dir() / str(int(job_id))).unlink()
         return None
     report = ImportReport(job)
     importer = IMPORTERS.get(job.kind)

@@ -82,6 +82,7 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
     keys = [_keys(info) for info in infos]
     uris = {info.spotify_uri for info in infos if info.spotify_uri}
     mbids = {info.mbid for info in infos if info.mbid}
+    isrcs = {info.isrc for info in infos if info.isrc}
 
     def lookup() -> None:
         by_uri: dict[str, int] = {}
@@ -95,6 +96,11 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
                 str(mbid): pk
                 for mbid, pk in Track.objects.filter(mbid__in=mbids).values_list("mbid", "id")
             }
+        by_isrc: dict[str, int] = {}
+        if isrcs:
+            by_isrc = dict(
+                Track.objects.filter(isrc__in=isrcs).order_by("-pk").values_list("isrc", "id")  # type: ignore[arg-type]
+            )
         wanted = {key for i, key in enumerate(keys) if ids[i] is None}
         by_name: dict[tuple[str, str], int] = {}
         if wanted:
@@ -109,6 +115,7 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
             ids[i] = (
                 (by_mbid.get(info.mbid) if info.mbid else None)
                 or (by_uri.get(info.spotify_uri) if info.spotify_uri else None)
+                or (by_isrc.get(info.isrc) if info.isrc else None)
                 or by_name.get(keys[i])
             )
 

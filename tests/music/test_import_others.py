@@ -218,3 +218,19 @@ def test_it_round_trips_a_playlist_through_export_and_import(
         assert job.status == ImportJob.Status.DONE, job.message
         copy = Playlist.objects.get(user=alice, name="Evening " + fmt)
         assert entries_for(copy) == entries
+
+
+def test_it_matches_tracks_by_isrc_across_names(import_file: Importer, alice: User) -> None:
+    from music.catalogue import TrackInfo, get_or_create_track
+
+    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day", isrc="USSM17700345"))
+    listen = {
+        "listened_at": 1677657600,
+        "track_metadata": {
+            "artist_name": "Bill Withers & Co",
+            "track_name": "Lovely Day (Single Edit)",
+            "additional_info": {"isrc": "USSM17700345"},
+        },
+    }
+    import_file("listenbrainz", json.dumps(listen).encode(), "l.jsonl")
+    assert Listen.objects.get(user=alice).track == track
