@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 from music.catalogue import TrackInfo
 from music.imports.csvrows import iter_csv
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
+from music.imports.jobs import Importer, ImportFormatError, ImportReport, head_text, register
 from music.imports.listens import ListenWriter, Play, clean, valid_mbid
 from music.models import ImportJob
 
@@ -60,7 +60,7 @@ def parse_when(value: str) -> dt.datetime:
 
 
 def sniff(head: bytes, filename: str) -> str | None:
-    text = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    text = head_text(head)
     if text.startswith("#AUDIOSCROBBLER"):
         return None
     first = text.splitlines()[0] if text.splitlines() else ""
@@ -174,9 +174,9 @@ def _run_log(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
 
 
 def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
-    head = stream.read(32)
+    head = stream.read(64)
     stream.seek(0)
-    if head.lstrip(b"\xef\xbb\xbf").startswith(b"#AUDIOSCROBBLER"):
+    if head_text(head).startswith("#AUDIOSCROBBLER"):
         _run_log(job, stream, report)
     else:
         _run_csv(job, stream, report)

@@ -234,3 +234,12 @@ def test_it_matches_tracks_by_isrc_across_names(import_file: Importer, alice: Us
     }
     import_file("listenbrainz", json.dumps(listen).encode(), "l.jsonl")
     assert Listen.objects.get(user=alice).track == track
+
+
+def test_it_reads_utf16_files_from_spreadsheet_programs(import_file: Importer, alice: User) -> None:
+    text = (FIXTURES / "Play Activity.csv").read_text().replace("\n", "\r\n")
+    job = import_file("apple_music", text.encode("utf-16"), "Play Activity.csv")
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert job.imported == 2
+    log = (FIXTURES / "scrobbler.log").read_text()
+    assert import_file("lastfm", log.encode("utf-16"), ".scrobbler.log").imported == 2
