@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.text import scrub
 from music.catalogue import TrackInfo, artist_key, title_key
-from music.imports.jobs import ImportReport
+from music.imports.jobs import ImportFormatError, ImportReport
 from music.models import Artist, Listen, Track
 
 BATCH_SIZE = 1000
@@ -192,8 +192,10 @@ class ListenWriter:
     def __enter__(self) -> ListenWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        # A file that turns out to be the wrong format part-way keeps what came
+        # before it, with the library's counts brought up to date.
+        if kind is None or issubclass(kind, ImportFormatError):
             self.finish()
 
     def add(self, play: Play) -> None:
