@@ -243,3 +243,15 @@ def test_it_reads_utf16_files_from_spreadsheet_programs(import_file: Importer, a
     assert job.imported == 2
     log = (FIXTURES / "scrobbler.log").read_text()
     assert import_file("lastfm", log.encode("utf-16"), ".scrobbler.log").imported == 2
+
+
+def test_it_reads_semicolon_lastfm_exports(import_file: Importer, alice: User) -> None:
+    data = (
+        b"Artist;Album;AlbumId;Track;TrackId;Date#text\n"
+        b"ABBA;Arrival;;Dancing Queen;;31 Jan 2021, 12:40\n"
+    )
+    job = import_file("lastfm", data, "lastfmstats.csv")
+    assert job.imported == 1, job.message
+    listen = Listen.objects.get(user=alice)
+    assert listen.played_at == dt.datetime(2021, 1, 31, 12, 40, tzinfo=dt.UTC)
+    assert listen.track.album == "Arrival"
