@@ -255,3 +255,17 @@ def test_it_reads_semicolon_lastfm_exports(import_file: Importer, alice: User) -
     listen = Listen.objects.get(user=alice)
     assert listen.played_at == dt.datetime(2021, 1, 31, 12, 40, tzinfo=dt.UTC)
     assert listen.track.album == "Arrival"
+
+
+def test_it_fills_in_ids_on_tracks_it_found_by_name(import_file: Importer, alice: User) -> None:
+    from music.catalogue import TrackInfo, get_or_create_track
+
+    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day"))
+    import_file("spotify", "Streaming_History_Audio_2023.json")
+    track.refresh_from_db()
+    assert track.spotify_uri == "spotify:track:0bRXwKfigvpKZUurwqAlEh"
+    assert track.album == "Menagerie"
+    import_file("listenbrainz", "listens.jsonl")
+    track.refresh_from_db()
+    assert str(track.mbid) == "3b6a8e2b-6f1a-4a3c-9f38-0c1e2f6a9d01"
+    assert track.duration_ms == 254000
