@@ -269,3 +269,11 @@ def test_it_fills_in_ids_on_tracks_it_found_by_name(import_file: Importer, alice
     track.refresh_from_db()
     assert str(track.mbid) == "3b6a8e2b-6f1a-4a3c-9f38-0c1e2f6a9d01"
     assert track.duration_ms == 254000
+
+
+def test_it_survives_a_csv_with_one_enormous_line(import_file: Importer, alice: User) -> None:
+    data = b"Queen,Album,Song,31 Jan 2021 12:34\n" + b'"' + b"x" * 3_000_000 + b"\n"
+    job = import_file("lastfm", data, "scrobbles.csv")
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert job.imported == 1
+    assert job.bad_rows and job.bad_rows[0]["line"] == 2
