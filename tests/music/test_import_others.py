@@ -277,3 +277,11 @@ def test_it_survives_a_csv_with_one_enormous_line(import_file: Importer, alice: 
     assert job.status == ImportJob.Status.DONE, job.message
     assert job.imported == 1
     assert job.bad_rows and job.bad_rows[0]["line"] == 2
+
+
+def test_it_skips_an_enormous_listenbrainz_line(import_file: Importer, alice: User) -> None:
+    good = (FIXTURES / "listens.jsonl").read_bytes().splitlines()
+    data = good[0] + b"\n" + b'{"x": "' + b"y" * 2_500_000 + b'"}\n' + good[1] + b"\n"
+    job = import_file("listenbrainz", data, "listens.jsonl")
+    assert job.imported == 2
+    assert job.bad_rows == [{"line": 2, "reason": "line too long", "detail": ""}]
