@@ -73,3 +73,36 @@ def test_it_imports_a_spotify_zip_in_the_browser(
     assert "podcast episode" in summary
     page.click("text=See your music")  # type: ignore[attr-defined]
     assert "Lovely Day" in page.inner_text("#library-results")  # type: ignore[attr-defined]
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_has_no_axe_violations_on_music_pages(
+    live_server: object, browser_page: object, tmp_path: Path, settings: object
+) -> None:
+    import random
+
+    from music.demo import seed_music
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    user = make_user("erin@example.com")
+    track = seed_music(user, random.Random(1), days=5)[0]
+    page = browser_page
+    base = live_server.url  # type: ignore[attr-defined]
+    page.goto(f"{base}/accounts/login/")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", "erin@example.com")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    for path in ("/music/", f"/music/tracks/{track.pk}/", "/music/import/"):
+        page.goto(base + path)  # type: ignore[attr-defined]
+        page.evaluate(AXE.read_text())  # type: ignore[attr-defined]
+        violations = page.evaluate(  # type: ignore[attr-defined]
+            """async () => (await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+                .map(v => v.id + ': '
+                    + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
+        )
+        assert violations == [], (path, violations)
