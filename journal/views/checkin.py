@@ -386,7 +386,13 @@ SUGGESTION_LIMIT = 8
 
 def suggest_tracks(user: User, text: str) -> list[Track]:
     """The user's own songs whose artist or title contain every typed word."""
-    terms = text.replace("–", " ").replace("—", " ").replace(" - ", " ").split()[:6]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return []
+    terms = (
+        text.replace("\x00", "").replace("–", " ").replace("—", " ").replace(" - ", " ").split()[:6]
+    )
     if not terms or len(text) > 400:
         return []
     tracks = Track.objects.filter(user_tracks__user=user).select_related("artist")
@@ -399,10 +405,6 @@ def suggest_tracks(user: User, text: str) -> list[Track]:
 @require_GET
 def track_suggestions(request: AuthedHtmxRequest) -> HttpResponse:
     text = request.GET.get("track", "")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = ""
-    text = text.replace("\x00", "")
-    context = {"suggestions": suggest_tracks(request.user, text), "query": text.strip()}
+    suggestions = suggest_tracks(request.user, text)
+    context = {"suggestions": suggestions, "query": text.replace("\x00", "").strip()}
     return render(request, f"{TEMPLATE}#suggestions", context)
