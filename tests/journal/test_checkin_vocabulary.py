@@ -8,10 +8,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Quadrant
+from journal.mood import Mood, Quadrant
 from journal.search import search_notes
 from journal.vocabulary import SHIPPED_WORDS, words_near
-from journal.mood import Mood
 from music.models import UserTrack
 
 
