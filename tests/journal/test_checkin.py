@@ -17,10 +17,17 @@ from journal.forms import NoteForm
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
 from journal.mood import Mood
 from journal.search import search_notes
+from journal.vocabulary import install_vocabulary
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import Track, UserTrack
 
 HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def vocabulary(db: None) -> None:
+    """The shipped words (a transactional test elsewhere may have flushed them)."""
+    install_vocabulary(EmotionWord)
 
 
 def word(name: str) -> EmotionWord:

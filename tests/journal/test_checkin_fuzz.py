@@ -14,6 +14,7 @@ from accounts.models import User
 from journal import checkins
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
 from journal.mood import Mood
+from journal.vocabulary import install_vocabulary
 
 FUZZ = settings(
     max_examples=50,
@@ -32,6 +33,12 @@ date_text = st.one_of(st.dates().map(str), any_text, st.just(""))
 time_text = st.one_of(st.times().map(lambda t: t.strftime("%H:%M")), any_text, st.just(""))
 
 NOTE_LIMIT = 120
+
+
+@pytest.fixture(autouse=True)
+def vocabulary(db: None) -> None:
+    """The shipped words (a transactional test elsewhere may have flushed them)."""
+    install_vocabulary(EmotionWord)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -10,8 +11,14 @@ from accounts.models import User
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
 from journal.mood import Mood, Quadrant
 from journal.search import search_notes
-from journal.vocabulary import SHIPPED_WORDS, words_near
+from journal.vocabulary import SHIPPED_WORDS, install_vocabulary, words_near
 from music.models import UserTrack
+
+
+@pytest.fixture(autouse=True)
+def vocabulary(db: None) -> None:
+    """The shipped words (a transactional test elsewhere may have flushed them)."""
+    install_vocabulary(EmotionWord)
 
 
 def test_it_ships_its_own_vocabulary_across_the_whole_grid(db: None) -> None:
