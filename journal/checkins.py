@@ -59,12 +59,54 @@ def _place_in_time(checkin: CheckIn, user: User, felt_at: dt.datetime) -> None:
     checkin.local_date = local_date_of(felt_at, user.time_zone)
 
 
-@transaction.atomic
-def create_checkin(user: User, mood: Mood, felt_at: dt.datetime | None = None) -> CheckIn:
+def create_checkin(
+    user: User, mood: Mood, felt_at: dt.datetime | None = None, note: str = ""
+) -> CheckIn:
     """One tap: a check-in with just a mood, now or at a chosen moment."""
     checkin = CheckIn(user=user, pleasantness=mood.pleasantness, energy=mood.energy)
     _place_in_time(checkin, user, felt_at or timezone.now())
-    checkin.save()
+    if note:
+        checkin.set_note(note)  # sealed before the insert: the row's uuid is already known
+    checkin.save(force_insert=True)
+    if note:
+        index_note(checkin, note)
+    return checkin
+
+
+TrackChoice = tuple[Track | None, tuple[str, str] | None, Mood | None]
+
+
+@transaction.atomic
+def record_checkin(
+    user: User,
+    mood: Mood,
+    felt_at: dt.datetime | None = None,
+    *,
+    words: Iterable[EmotionWord] = (),
+    tags: Iterable[Tag] = (),
+    note: str = "",
+    track: TrackChoice | None = None,
+) -> CheckIn:
+    """A whole check-in at once: the mood and whichever parts were given. A
+    song is either a track from the user's library or ('Artist', 'Title').
+    Written for few queries: the check-in is new, so nothing needs replacing."""
+    checkin = create_checkin(user, mood, felt_at, note)
+    if words := list(words):
+        checkin.words.add(*words)
+    if tags := list(tags):
+        checkin.tags.add(*tags)
+    if track is not None:
+        picked, typed, feel = track
+        if picked is None and typed is not None:
+            picked = get_or_create_track(TrackInfo(artist=typed[0], title=typed[1]))
+        if picked is not None:
+            CheckInTrack.objects.create(
+                checkin=checkin,
+                track=picked,
+                pleasantness=feel.pleasantness if feel else None,
+                energy=feel.energy if feel else None,
+            )
+            refresh_user_track(user.pk, picked.pk)
     return checkin
 
 
@@ -151,14 +193,21 @@ def refresh_user_track(user_id: int, track_id: int) -> UserTrack:
     stats = CheckIn.objects.filter(
         user_id=user_id, deleted_at__isnull=True, track_links__track_id=track_id
     ).aggregate(count=Count("id"), p=Avg("pleasantness"), e=Avg("energy"))
-    user_track, _ = UserTrack.objects.update_or_create(
-        user_id=user_id,
-        track_id=track_id,
-        defaults={
-            "checkin_count": stats["count"] or 0,
-            "checkin_pleasantness": stats["p"],
-            "checkin_energy": stats["e"],
-        },
+    fields = ["checkin_count", "checkin_pleasantness", "checkin_energy"]
+    # One upsert (INSERT ... ON CONFLICT UPDATE) keeps ratings and plays intact.
+    (user_track,) = UserTrack.objects.bulk_create(
+        [
+            UserTrack(
+                user_id=user_id,
+                track_id=track_id,
+                checkin_count=stats["count"] or 0,
+                checkin_pleasantness=stats["p"],
+                checkin_energy=stats["e"],
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "track"],
+        update_fields=fields,
     )
     return user_track
 

@@ -113,13 +113,30 @@ class WhenMixin(forms.Form):
 
 
 class CheckInForm(WhenMixin):
-    """One tap on the grid, optionally for an earlier moment."""
+    """One tap on the grid, optionally for an earlier moment.
+
+    The same POST may also carry the other parts (words, tags, note, a song
+    with its feel), so a whole check-in can be sent at once; each is checked by
+    its own form and its problems are reported here."""
 
     mood = MoodField()
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def part_forms(self) -> list[tuple[str, forms.Form]]:
+        data = self.data
+        parts: list[tuple[str, forms.Form]] = []
+        if "words" in data:
+            parts.append(("words", WordsForm(self.user, data)))
+        if "tags" in data:
+            parts.append(("tags", TagsForm(self.user, data)))
+        if "note" in data:
+            parts.append(("note", NoteForm(data)))
+        if data.get("track") or data.get("track_id"):
+            parts.append(("track", TrackForm(self.user, data)))
+        return parts
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -128,6 +145,17 @@ class CheckInForm(WhenMixin):
                 cleaned["felt_at"] = self.clean_when()
             except forms.ValidationError as error:
                 self.add_error("when_date", error)
+        cleaned.update(words=[], tags=[], note="", track=None)
+        for name, form in self.part_forms():
+            if not form.is_valid():
+                for messages in form.errors.values():
+                    for message in messages:
+                        self.add_error(None, message)
+            elif name == "track":
+                data = form.cleaned_data
+                cleaned["track"] = (data["picked"], data["typed"], data["feel"])
+            else:
+                cleaned[name] = form.cleaned_data[name]
         return cleaned
 
 

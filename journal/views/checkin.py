@@ -157,8 +157,15 @@ def today(request: AuthedHtmxRequest) -> HttpResponse:
     if request.method == "POST":
         form = CheckInForm(user, request.POST)
         if form.is_valid():
-            checkin = checkins.create_checkin(
-                user, form.cleaned_data["mood"], form.cleaned_data.get("felt_at")
+            data = form.cleaned_data
+            checkin = checkins.record_checkin(
+                user,
+                data["mood"],
+                data.get("felt_at"),
+                words=data["words"],
+                tags=data["tags"],
+                note=data["note"],
+                track=data["track"],
             )
             if not request.htmx:
                 messages.success(

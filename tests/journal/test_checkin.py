@@ -635,3 +635,58 @@ def test_the_page_shows_the_on_this_day_spot_and_todays_items_only(
     html = alice_client.get("/").content.decode()
     assert "three days ago" not in html
     assert re.search(r"Today so far", html)
+
+
+def whole_checkin(user: User, n: int) -> dict[str, object]:
+    return {
+        "mood": "2,1",
+        "words": [w.pk for w in EmotionWord.objects.filter(user__isnull=True)[:n]],
+        "tags": [t.pk for t in Tag.objects.filter(user=user)[:n]],
+        "note": "All of it at once.",
+        "track": f"Band {n} – Song {n}",
+        "feel_pleasantness": "3",
+        "feel_energy": "1",
+    }
+
+
+def test_it_takes_a_whole_check_in_in_one_post(alice: User, alice_client: Client) -> None:
+    response = alice_client.post("/", whole_checkin(alice, 3))
+    assert response.status_code == 302
+    checkin = CheckIn.objects.get(user=alice)
+    assert checkin.words.count() == 3 and checkin.tags.count() == 3
+    assert checkin.note == "All of it at once."
+    link = CheckInTrack.objects.get(checkin=checkin)
+    assert (link.track.artist.name, link.track.title) == ("Band 3", "Song 3")
+    assert (link.pleasantness, link.energy) == (3, 1)
+    assert list(search_notes(alice, "once")) == [checkin]
+
+
+def test_a_whole_check_in_with_a_bad_part_saves_nothing_and_says_why(
+    alice: User, alice_client: Client
+) -> None:
+    data = {**whole_checkin(alice, 2), "track": "no dash here", "words": ["999999"]}
+    html = alice_client.post("/", data).content.decode()
+    assert "with a dash between them" in html
+    assert "We don&#x27;t know one of those words" in html
+    assert not CheckIn.objects.exists()
+
+
+# The whole check-in in one POST (mood, n words, n tags, a note and a new
+# song with its feel), without JavaScript: session, user, the chosen words and
+# tags (2); in one transaction (savepoint + release here, inside the test's
+# own transaction): the check-in with its sealed note (1), its search tokens
+# (2), words (1), tags (1), the song looked up and created with its artist
+# (8, music.catalogue), the link (1), and the user's row for the song (2).
+WHOLE_POST_QUERIES = 22
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_a_whole_check_in_post_runs_a_fixed_number_of_queries(
+    alice: User, alice_client: Client, n: int
+) -> None:
+    fill_day(alice, 2)
+    data = whole_checkin(alice, n)
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.post("/", data)
+    assert response.status_code == 302
+    assert len(queries) == WHOLE_POST_QUERIES
