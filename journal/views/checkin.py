@@ -362,7 +362,14 @@ def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         return redirect("checkin_detail", pk=checkin.pk)
     checkins.delete_checkin(checkin)
     if request.htmx:
-        return page(request, f"{TEMPLATE}#today_list", today_list_context(request.user))
+        # The list with its undo button, and the grid again in place of an
+        # editor that might be showing the deleted check-in.
+        response = page(request, f"{TEMPLATE}#today_list", today_list_context(request.user))
+        grid = render_to_string(
+            f"{TEMPLATE}#area_oob", {"form": CheckInForm(request.user)}, request
+        )
+        response.content += grid.encode()
+        return response
     messages.success(
         request, f"Check-in deleted. You can undo this for {checkins.UNDO_SECONDS // 60} minutes."
     )

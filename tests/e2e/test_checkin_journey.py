@@ -97,3 +97,10 @@ def test_it_takes_a_full_check_in_in_under_20_seconds_without_a_reload(
     assert list(checkin.tags.values_list("name", flat=True)) == ["sang"]
     assert checkin.note == "Sang with the choir tonight."
     assert CheckInTrack.objects.get(checkin=checkin).track.title == "Feeling Good"
+
+    # Delete it from today's list, then change our mind.
+    page.get_by_role("button", name=re.compile("^Delete")).click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Undo").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name=re.compile("^Delete")).wait_for()  # type: ignore[attr-defined]
+    assert CheckIn.objects.live().filter(pk=checkin.pk).exists()
+    assert page.evaluate("window.__sameDocument === true")  # type: ignore[attr-defined]
