@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
@@ -16,6 +17,7 @@ from journal.models import EmotionWord, Tag
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@never_cache
 def word_list(request: AuthedHtmxRequest) -> HttpResponse:
     form = CustomWordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -55,6 +57,7 @@ def word_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@never_cache
 def tag_list(request: AuthedHtmxRequest) -> HttpResponse:
     form = TagForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

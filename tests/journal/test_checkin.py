@@ -182,6 +182,35 @@ def test_it_suggests_the_users_own_songs_and_attaches_a_picked_one(
     assert link.track == mine and link.pleasantness is None
 
 
+def test_it_offers_matching_songs_without_javascript_when_no_dash_is_typed(
+    alice: User, alice_client: Client
+) -> None:
+    mine = own_track(alice, "Erik Satie", "Gymnopédie No. 1")
+    checkin = checkins.create_checkin(alice, Mood(2, -3))
+    response = alice_client.post(reverse("checkin_tracks", args=[checkin.pk]), {"track": "satie"})
+    html = response.content.decode()
+    assert "with a dash between them" in html
+    assert f'name="track_id" value="{mine.pk}"' in html
+    assert 'value="satie"' in html
+    response = alice_client.post(
+        reverse("checkin_tracks", args=[checkin.pk]), {"track": "satie", "track_id": mine.pk}
+    )
+    assert response.status_code == 302
+    assert CheckInTrack.objects.get(checkin=checkin).track == mine
+
+
+def test_the_check_in_page_keeps_notes_out_of_caches_and_history(
+    alice: User, alice_client: Client
+) -> None:
+    checkin = checkins.create_checkin(alice, Mood(1, 1))
+    checkins.set_note(checkin, "secret")
+    for url in ("/", reverse("checkin_detail", args=[checkin.pk])):
+        response = alice_client.get(url)
+        assert "secret" in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
+        assert 'hx-history="false"' in response.content.decode()
+
+
 def test_it_will_not_attach_a_song_from_someone_elses_library(
     alice: User, bob: User, alice_client: Client
 ) -> None:
