@@ -18,15 +18,15 @@ from journal.vocabulary import install_vocabulary
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# here are ordinary blocking calls between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("ATTUNE_CHROMIUM") or shutil.which("chromium") or ""
 
 
 @pytest.fixture
-def browser_page(live_server: object) -> Iterator[object]:
+def browser_page(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # made here are ordinary blocking calls between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         options: dict[str, object] = {"headless": True}
