@@ -24,6 +24,16 @@ CHROMIUM = os.environ.get("ATTUNE_CHROMIUM") or shutil.which("chromium") or ""
 
 @pytest.fixture
 def browser_page(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    yield from browser_context(monkeypatch, bypass_csp=False)
+
+
+@pytest.fixture
+def axe_context(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    # Only so the axe script can be injected; the journey test runs under the CSP.
+    yield from browser_context(monkeypatch, bypass_csp=True)
+
+
+def browser_context(monkeypatch: pytest.MonkeyPatch, *, bypass_csp: bool) -> Iterator[object]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls
     # made here are ordinary blocking calls between browser steps.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -36,7 +46,7 @@ def browser_page(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterat
             browser = playwright.chromium.launch(**options)
         except Exception as error:  # no browser on this machine
             pytest.skip(f"Chromium is not available: {error}")
-        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=bypass_csp)
         yield context
         browser.close()
 
@@ -104,3 +114,30 @@ def test_it_takes_a_full_check_in_in_under_20_seconds_without_a_reload(
     page.get_by_role("button", name=re.compile("^Delete")).wait_for()  # type: ignore[attr-defined]
     assert CheckIn.objects.live().filter(pk=checkin.pk).exists()
     assert page.evaluate("window.__sameDocument === true")  # type: ignore[attr-defined]
+
+
+AXE = "tests/e2e/vendor/axe-4.14.1.min.js"
+
+
+def axe_violations(page: object) -> list[str]:
+    page.add_script_tag(path=AXE)  # type: ignore[attr-defined]
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")  # type: ignore[attr-defined]
+    return [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def test_the_check_in_pages_pass_axe(axe_context: object, live_server: object) -> None:
+    install_vocabulary(EmotionWord)
+    user = make_user("axe@example.com", time_zone="Europe/Berlin")
+    page = logged_in(axe_context, live_server, user)
+    base = live_server.url  # type: ignore[attr-defined]
+    page.goto(base + "/")  # type: ignore[attr-defined]
+    assert axe_violations(page) == []
+    page.locator("button.cell").nth(40).click()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name=re.compile("Saved")).wait_for()  # type: ignore[attr-defined]
+    assert axe_violations(page) == []
+    for path in ("/words/", "/tags/", f"/checkins/{CheckIn.objects.get(user=user).pk}/"):
+        page.goto(base + path)  # type: ignore[attr-defined]
+        assert axe_violations(page) == [], path
