@@ -95,6 +95,15 @@ def _mood_target(day: dt.date, offset: int, days: int) -> tuple[float, float]:
     return 1.0 + weekday_lift - (2.2 if middle else 0.0), (-0.6 if middle else 0.3)
 
 
+def _lean(value: float, rng: random.Random) -> int:
+    """Round, but let most near-zero values lean to the side they are on:
+    people rarely feel exactly neutral."""
+    rounded = round(value)
+    if rounded == 0 and rng.random() < 0.6:
+        return 1 if value >= 0 else -1
+    return rounded
+
+
 def _near[T](p: int, e: int, items: Sequence[tuple[int, int, T]], k: int) -> list[T]:
     ranked = sorted(items, key=lambda item: (item[0] - p) ** 2 + (item[1] - e) ** 2)
     return [item[2] for item in ranked[:k]]
@@ -132,7 +141,7 @@ def seed_journal(user: User, rng: random.Random, *, days: int, tracks: list[Trac
             daily_e = 1.0 if 9 <= hour <= 13 else (-1.5 if hour >= 21 else 0.0)
             p = max(-4.0, min(4.0, p * 0.55 + target_p * 0.45 + rng.gauss(0, 1.3)))
             e = max(-4.0, min(4.0, e * 0.4 + (target_e + daily_e) * 0.6 + rng.gauss(0, 1.3)))
-            mood_p, mood_e = round(p), round(e)
+            mood_p, mood_e = _lean(p, rng), _lean(e, rng)
             quadrant = quadrant_of(mood_p, mood_e)
             local = dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=zone)
             checkin = CheckIn(
