@@ -33,7 +33,7 @@ from journal.forms import (
     WordsForm,
 )
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import MOOD_RANGE, Mood
+from journal.mood import MOOD_RANGE
 from journal.vocabulary import words_near
 from music.models import Track
 
@@ -45,11 +45,6 @@ PART_MESSAGES = {
     "tracks": "Saved your song.",
     "when": "Saved the changes.",
 }
-
-
-def mood_rows() -> list[list[Mood]]:
-    """The 9x9 grid, top row = highest energy, left column = least pleasant."""
-    return [[Mood(p, e) for p in MOOD_RANGE] for e in reversed(MOOD_RANGE)]
 
 
 def with_parts(queryset: Any) -> Any:
@@ -177,7 +172,7 @@ def today(request: AuthedHtmxRequest) -> HttpResponse:
             return with_today_list(request, page(request, f"{TEMPLATE}#editor", context))
     else:
         form = CheckInForm(user)
-    context = {"form": form, "rows": mood_rows(), "selected": request.POST.get("mood", "")}
+    context = {"form": form, "selected": request.POST.get("mood", "")}
     if request.htmx:
         return page(request, f"{TEMPLATE}#tap", context)
     return page(request, TEMPLATE, {**context, **today_list_context(user)})
