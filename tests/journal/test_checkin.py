@@ -718,3 +718,21 @@ def test_a_whole_check_in_post_runs_a_fixed_number_of_queries(
         response = alice_client.post("/", data)
     assert response.status_code == 302
     assert len(queries) == WHOLE_POST_QUERIES
+
+
+def test_htmx_check_ins_need_the_csrf_header(alice: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    page = client.get("/")
+    token = page.cookies["csrftoken"].value
+    assert client.post("/", {"mood": "1,1"}, headers=HX).status_code == 403
+    response = client.post("/", {"mood": "1,1"}, headers={**HX, "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert CheckIn.objects.filter(user=alice).count() == 1
+
+
+def test_the_song_box_asks_for_suggestions_as_you_type(alice: User, alice_client: Client) -> None:
+    checkin = checkins.create_checkin(alice, Mood(1, 1))
+    html = alice_client.get(reverse("checkin_detail", args=[checkin.pk])).content.decode()
+    assert f'hx-get="{reverse("track_suggestions")}"' in html
+    assert 'hx-trigger="input changed delay:200ms"' in html
