@@ -104,7 +104,10 @@ class WhenMixin(forms.Form):
             time = now_local.time() if date == now_local.date() else dt.time(12, 0)
         if date < EARLIEST_DATE:
             raise forms.ValidationError("Please pick a date after 1900.")
-        moment = local_moment(self.user, date, time.replace(tzinfo=None))
+        try:
+            moment = local_moment(self.user, date, time.replace(tzinfo=None))
+        except OverflowError:  # the last day of year 9999 west of UTC
+            moment = dt.datetime.max.replace(tzinfo=dt.UTC)
         if moment > timezone.now() + FUTURE_SLACK:
             raise forms.ValidationError(
                 "That moment hasn't happened yet. Please pick a time up to now."

@@ -318,6 +318,15 @@ def test_it_refuses_a_moment_that_has_not_happened_yet(alice: User, alice_client
     assert not CheckIn.objects.exists()
 
 
+def test_it_refuses_the_far_edges_of_the_calendar_in_any_zone(
+    bob: User, bob_client: Client
+) -> None:
+    for day, time in (("9999-12-31", "23:30"), ("1900-01-01", "00:00"), ("1899-12-31", "")):
+        response = bob_client.post("/", {"mood": "1,1", "when_date": day, "when_time": time})
+        assert response.status_code in (200, 302)
+    assert CheckIn.objects.filter(user=bob).count() == 1  # only 1900-01-01 is allowed
+
+
 def test_it_back_fills_a_past_day_at_midday_when_no_time_is_given(
     alice: User, alice_client: Client
 ) -> None:

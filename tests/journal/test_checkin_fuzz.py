@@ -47,18 +47,34 @@ def small_notes(settings: object) -> None:
 
 
 @FUZZ
-@given(mood=mood_text, when_date=date_text, when_time=time_text, htmx=st.booleans())
+@given(
+    mood=mood_text,
+    when_date=date_text,
+    when_time=time_text,
+    htmx=st.booleans(),
+    west=st.booleans(),
+)
 def test_the_tap_never_fails_and_saves_exactly_the_mood(
-    alice: User, alice_client: Client, mood: str, when_date: str, when_time: str, htmx: bool
+    alice: User,
+    alice_client: Client,
+    bob: User,
+    bob_client: Client,
+    mood: str,
+    when_date: str,
+    when_time: str,
+    htmx: bool,
+    west: bool,
 ) -> None:
-    before = set(CheckIn.objects.filter(user=alice).values_list("pk", flat=True))
-    response = alice_client.post(
+    # Alice lives east of UTC (Berlin), Bob west of it (New York).
+    user, client = (bob, bob_client) if west else (alice, alice_client)
+    before = set(CheckIn.objects.filter(user=user).values_list("pk", flat=True))
+    response = client.post(
         "/",
         {"mood": mood, "when_date": when_date, "when_time": when_time},
         headers={"HX-Request": "true"} if htmx else {},
     )
     assert response.status_code in (200, 302)
-    created = CheckIn.objects.filter(user=alice).exclude(pk__in=before)
+    created = CheckIn.objects.filter(user=user).exclude(pk__in=before)
     left, sep, right = mood.partition(",")
     try:
         p, e = int(left.strip()), int(right.strip())
@@ -71,7 +87,7 @@ def test_the_tap_never_fails_and_saves_exactly_the_mood(
     if created.exists():
         checkin = created.get()
         assert (checkin.pleasantness, checkin.energy) == (p, e)
-        assert checkin.local_date == checkin.felt_at.astimezone(alice.zone).date()
+        assert checkin.local_date == checkin.felt_at.astimezone(user.zone).date()
     else:
         # Refused only because of the date or time, with a message and the input kept.
         html = response.content.decode()
