@@ -745,3 +745,18 @@ def test_the_song_box_asks_for_suggestions_as_you_type(alice: User, alice_client
     html = alice_client.get(reverse("checkin_detail", args=[checkin.pk])).content.decode()
     assert f'hx-get="{reverse("track_suggestions")}"' in html
     assert 'hx-trigger="input changed delay:200ms"' in html
+
+
+def test_it_answers_huge_ids_calmly(alice: User, alice_client: Client) -> None:
+    checkin = checkins.create_checkin(alice, Mood(1, 1))
+    big = "9" * 30
+    for url, data in [
+        (reverse("checkin_words", args=[checkin.pk]), {"words": big}),
+        (reverse("checkin_tags", args=[checkin.pk]), {"tags": big}),
+        (reverse("checkin_tracks", args=[checkin.pk]), {"track_id": big}),
+        ("/", {"mood": "1,1", "words": big, "tags": "-" + big, "track_id": big}),
+    ]:
+        assert alice_client.post(url, data).status_code == 200, url
+    assert alice_client.post(f"/checkins/{big}/").status_code == 404
+    assert alice_client.get(f"/checkins/{big}/words/").status_code == 404
+    assert CheckIn.objects.filter(user=alice).count() == 1
