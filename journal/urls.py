@@ -2,10 +2,32 @@ from __future__ import annotations
 
 from django.urls import path
 
-from journal.views import checkin, history, reflections
+from journal.views import checkin, history, reflections, vocabulary
 
 urlpatterns = [
     path("", checkin.home, name="home"),
+    path("checkins/<int:pk>/", checkin.checkin_detail, name="checkin_detail"),
+    path("checkins/<int:pk>/words/", checkin.checkin_words, name="checkin_words"),
+    path("checkins/<int:pk>/tags/", checkin.checkin_tags, name="checkin_tags"),
+    path("checkins/<int:pk>/note/", checkin.checkin_note, name="checkin_note"),
+    path("checkins/<int:pk>/tracks/", checkin.checkin_tracks, name="checkin_tracks"),
+    path(
+        "checkins/<int:pk>/tracks/<int:link_pk>/",
+        checkin.checkin_track_feel,
+        name="checkin_track_feel",
+    ),
+    path(
+        "checkins/<int:pk>/tracks/<int:link_pk>/remove/",
+        checkin.checkin_track_remove,
+        name="checkin_track_remove",
+    ),
+    path("checkins/<int:pk>/delete/", checkin.checkin_delete, name="checkin_delete"),
+    path("checkins/<int:pk>/restore/", checkin.checkin_restore, name="checkin_restore"),
+    path("checkins/songs/", checkin.track_suggestions, name="track_suggestions"),
+    path("words/", vocabulary.word_list, name="words"),
+    path("words/<int:pk>/delete/", vocabulary.word_delete, name="word_delete"),
+    path("tags/", vocabulary.tag_list, name="tags"),
+    path("tags/<int:pk>/", vocabulary.tag_update, name="tag_update"),
     path("history/", history.history, name="history"),
     path("reflections/", reflections.reflection_list, name="reflections"),
 ]

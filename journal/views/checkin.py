@@ -1,26 +1,419 @@
+"""The check-in page (`/`) and the small endpoints that save each part of a
+check-in. Every view answers HTMX with a partial of journal/today.html and a
+plain browser with a full page or a redirect (POST/redirect/GET)."""
+
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.db.models import Prefetch, Q
+from django.forms import Form
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedHtmxRequest, HtmxRequest
-from journal.mood import MOOD_RANGE, Mood
+from accounts.models import User
+from journal import checkins
+from journal.forms import (
+    CheckInForm,
+    EditCheckInForm,
+    NoteForm,
+    TagsForm,
+    TrackFeelForm,
+    TrackForm,
+    WordsForm,
+)
+from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
+from journal.mood import MOOD_RANGE
+from journal.vocabulary import words_near
+from music.models import Track
+
+TEMPLATE = "journal/today.html"
+PART_MESSAGES = {
+    "words": "Saved your words.",
+    "tags": "Saved your tags.",
+    "note": "Saved your note.",
+    "tracks": "Saved your song.",
+    "when": "Saved the changes.",
+}
 
 
-def mood_rows() -> list[list[Mood]]:
-    """The 9x9 grid, top row = highest energy, left column = least pleasant."""
-    return [[Mood(p, e) for p in MOOD_RANGE] for e in reversed(MOOD_RANGE)]
+def with_parts(queryset: Any) -> Any:
+    return queryset.prefetch_related(
+        "words",
+        "tags",
+        Prefetch("track_links", queryset=CheckInTrack.objects.select_related("track__artist")),
+    )
 
 
-@require_http_methods(["GET"])
+def today_list_context(user: User) -> dict[str, Any]:
+    """Today's check-ins, plus those deleted a moment ago (still undoable)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=checkins.UNDO_SECONDS)
+    items = list(
+        with_parts(
+            CheckIn.objects.filter(user=user, local_date=user.local_today()).filter(
+                Q(deleted_at__isnull=True) | Q(deleted_at__gte=cutoff)
+            )
+        )
+    )
+    return {
+        "today_checkins": items,
+        "has_live_today": any(item.deleted_at is None for item in items),
+        "undo_seconds": checkins.UNDO_SECONDS,
+    }
+
+
+def load_checkin(user: User, pk: int) -> CheckIn:
+    return get_object_or_404(with_parts(CheckIn.objects.live()), pk=pk, user=user)
+
+
+def editor_context(user: User, checkin: CheckIn, **forms: Form) -> dict[str, Any]:
+    vocabulary = list(EmotionWord.objects.for_user(user))
+    chosen_words = {word.pk for word in checkin.words.all()}
+    near, other = words_near(checkin.mood, vocabulary, chosen_words)
+    local = checkin.felt_at.astimezone(user.zone)
+    chosen_tags = {tag.pk for tag in checkin.tags.all()}
+    track_form = forms.get("track_form")
+    typed = str(track_form.data.get("track", "")) if track_form is not None else ""
+    suggestions = suggest_tracks(user, typed) if track_form and track_form.errors else []
+    return {
+        "checkin": checkin,
+        "near_words": near,
+        "other_words": other,
+        "chosen_words": chosen_words,
+        "all_tags": [
+            tag
+            for tag in Tag.objects.filter(user=user)
+            if not tag.archived or tag.pk in chosen_tags
+        ],
+        "chosen_tags": chosen_tags,
+        "track_links": list(checkin.track_links.all()),
+        "feel_values": list(MOOD_RANGE),
+        "note_form": forms.get("note_form") or NoteForm(initial={"note": checkin.note}),
+        "track_form": track_form or TrackForm(user),
+        "suggestions": suggestions,
+        "query": typed,
+        "words_form": forms.get("words_form"),
+        "tags_form": forms.get("tags_form"),
+        "edit_form": forms.get("edit_form")
+        or EditCheckInForm(
+            user,
+            initial={
+                "pleasantness": checkin.pleasantness,
+                "energy": checkin.energy,
+                "when_date": local.date(),
+                "when_time": local.time().replace(second=0, microsecond=0),
+            },
+        ),
+        "local_felt_at": local,
+    }
+
+
+def page(request: AuthedHtmxRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def with_today_list(request: AuthedHtmxRequest, response: HttpResponse) -> HttpResponse:
+    """Add the refreshed list of today's check-ins as an out-of-band swap."""
+    extra = render_to_string(
+        f"{TEMPLATE}#today_list", {**today_list_context(request.user), "oob": True}, request
+    )
+    response.content = response.content + extra.encode()
+    return response
+
+
+# The page -----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
 def home(request: HtmxRequest) -> HttpResponse:
     if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(f"{reverse('login')}?next=/")
         return render(request, "journal/landing.html")
     return today(request)  # type: ignore[arg-type]
 
 
 @login_required
 def today(request: AuthedHtmxRequest) -> HttpResponse:
-    return render(request, "journal/today.html", {"rows": mood_rows()})
+    user = request.user
+    if request.method == "POST":
+        form = CheckInForm(user, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            checkin = checkins.record_checkin(
+                user,
+                data["mood"],
+                data.get("felt_at"),
+                words=data["words"],
+                tags=data["tags"],
+                note=data["note"],
+                track=data["track"],
+            )
+            if not request.htmx:
+                messages.success(
+                    request, "Saved. Add words, a note or a song if you like — or leave it there."
+                )
+                return redirect("checkin_detail", pk=checkin.pk)
+            checkin = load_checkin(user, checkin.pk)
+            context = {**editor_context(user, checkin), "just_saved": True}
+            return with_today_list(request, page(request, f"{TEMPLATE}#editor", context))
+    else:
+        form = CheckInForm(user)
+    context = {"form": form, "selected": request.POST.get("mood", "")}
+    if request.htmx:
+        return page(request, f"{TEMPLATE}#tap", context)
+    return page(request, TEMPLATE, {**context, **today_list_context(user)})
+
+
+# One check-in -------------------------------------------------------------
+
+
+QUIET_PARTS = ("words", "tags", "note")  # their forms swap nothing; a status says "Saved"
+
+
+def after_save(request: AuthedHtmxRequest, checkin: CheckIn, part: str) -> HttpResponse:
+    if not request.htmx:
+        messages.success(request, PART_MESSAGES[part])
+        return redirect("checkin_detail", pk=checkin.pk)
+    if part in QUIET_PARTS:
+        context: dict[str, Any] = {"checkin": checkin, "part": part, "saved": part, "oob": True}
+        response = page(request, f"{TEMPLATE}#status", context)
+    else:
+        checkin = load_checkin(request.user, checkin.pk)
+        context = {**editor_context(request.user, checkin), "saved": part}
+        name = "editor" if part == "when" else part
+        response = page(request, f"{TEMPLATE}#{name}", context)
+    return with_today_list(request, response)
+
+
+def show_errors(
+    request: AuthedHtmxRequest, checkin: CheckIn, part: str, **forms: Form
+) -> HttpResponse:
+    context = editor_context(request.user, checkin, **forms)
+    if not request.htmx:
+        return page(request, "journal/checkin.html", context)
+    if part == "when":
+        return page(request, f"{TEMPLATE}#editor", context)
+    response = page(request, f"{TEMPLATE}#{part}", context)
+    if part in QUIET_PARTS:
+        response["HX-Retarget"] = f"#{part}-{checkin.pk}"
+        response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def post_only(request: AuthedHtmxRequest, checkin: CheckIn) -> HttpResponse | None:
+    """The part URLs take POST; a GET (say, a reload) goes to the check-in."""
+    if request.method == "GET":
+        return redirect("checkin_detail", pk=checkin.pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    """The editor for one check-in; POST changes its mood or moment."""
+    checkin = load_checkin(request.user, pk)
+    if request.method == "DELETE":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "POST":
+        form = EditCheckInForm(request.user, request.POST)
+        if form.is_valid():
+            checkins.update_checkin(
+                checkin, form.cleaned_data["mood"], form.cleaned_data["felt_at"]
+            )
+            return after_save(request, checkin, "when")
+        return show_errors(request, checkin, "when", edit_form=form)
+    context = editor_context(request.user, checkin)
+    if request.htmx:
+        return page(request, f"{TEMPLATE}#editor", context)
+    return page(request, "journal/checkin.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_words(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    checkin = load_checkin(request.user, pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    form = WordsForm(request.user, request.POST)
+    if not form.is_valid():
+        return show_errors(request, checkin, "words", words_form=form)
+    checkins.set_words(checkin, form.cleaned_data["words"])
+    return after_save(request, checkin, "words")
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_tags(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    checkin = load_checkin(request.user, pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    form = TagsForm(request.user, request.POST)
+    if not form.is_valid():
+        return show_errors(request, checkin, "tags", tags_form=form)
+    checkins.set_tags(checkin, form.cleaned_data["tags"])
+    return after_save(request, checkin, "tags")
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_note(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    checkin = load_checkin(request.user, pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return show_errors(request, checkin, "note", note_form=form)
+    checkins.set_note(checkin, form.cleaned_data["note"])
+    return after_save(request, checkin, "note")
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_tracks(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    checkin = load_checkin(request.user, pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    form = TrackForm(request.user, request.POST)
+    if not form.is_valid():
+        context_forms: dict[str, Form] = {"track_form": form}
+        return show_errors(request, checkin, "tracks", **context_forms)
+    feel = form.cleaned_data["feel"]
+    if form.cleaned_data["picked"] is not None:
+        checkins.attach_track(checkin, form.cleaned_data["picked"], feel)
+    else:
+        artist, title = form.cleaned_data["typed"]
+        checkins.attach_typed_track(checkin, artist, title, feel)
+    return after_save(request, checkin, "tracks")
+
+
+def load_link(request: AuthedHtmxRequest, pk: int, link_pk: int) -> tuple[CheckIn, CheckInTrack]:
+    checkin = load_checkin(request.user, pk)
+    link = get_object_or_404(
+        CheckInTrack.objects.select_related("track__artist"), pk=link_pk, checkin=checkin
+    )
+    return checkin, link
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_track_feel(request: AuthedHtmxRequest, pk: int, link_pk: int) -> HttpResponse:
+    checkin, link = load_link(request, pk, link_pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    form = TrackFeelForm(request.POST)
+    if not form.is_valid():
+        problem = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        context = {
+            **editor_context(request.user, checkin),
+            "feel_error": problem,
+            "feel_error_link": link.pk,
+        }
+        if request.htmx:
+            return page(request, f"{TEMPLATE}#tracks", context)
+        return page(request, "journal/checkin.html", context)
+    checkins.set_track_feel(link, form.cleaned_data["feel"])
+    return after_save(request, checkin, "tracks")
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_track_remove(request: AuthedHtmxRequest, pk: int, link_pk: int) -> HttpResponse:
+    checkin, link = load_link(request, pk, link_pk)
+    if request.method == "GET":
+        return redirect("checkin_detail", pk=checkin.pk)
+    checkins.detach_track(link)
+    return after_save(request, checkin, "tracks")
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    checkin = get_object_or_404(CheckIn.objects.live(), pk=pk, user=request.user)
+    if request.method == "GET":
+        return redirect("checkin_detail", pk=checkin.pk)
+    checkins.delete_checkin(checkin)
+    if request.htmx:
+        # The list with its undo button, and the grid again in place of an
+        # editor that might be showing the deleted check-in.
+        response = page(request, f"{TEMPLATE}#today_list", today_list_context(request.user))
+        grid = render_to_string(
+            f"{TEMPLATE}#area_oob", {"form": CheckInForm(request.user)}, request
+        )
+        response.content += grid.encode()
+        return response
+    messages.success(
+        request, f"Check-in deleted. You can undo this for {checkins.UNDO_SECONDS // 60} minutes."
+    )
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_restore(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    checkin = get_object_or_404(CheckIn, pk=pk, user=request.user)
+    if request.method == "GET":
+        return redirect("home")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if checkin.deleted_at is not None and not checkins.undo_delete(checkin):
+        messages.info(request, "That check-in was removed a while ago and can't be brought back.")
+    if request.htmx:
+        return page(request, f"{TEMPLATE}#today_list", today_list_context(request.user))
+    return HttpResponseRedirect(reverse("home"))
+
+
+# Song suggestions ------------------------------------------------------------
+
+
+SUGGESTION_LIMIT = 8
+
+
+def suggest_tracks(user: User, text: str) -> list[Track]:
+    """The user's own songs whose artist or title contain every typed word."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return []
+    terms = (
+        text.replace("\x00", "").replace("–", " ").replace("—", " ").replace(" - ", " ").split()[:6]
+    )
+    if not terms or len(text) > 400:
+        return []
+    tracks = Track.objects.filter(user_tracks__user=user).select_related("artist")
+    for term in terms:
+        tracks = tracks.filter(Q(title__icontains=term) | Q(artist__name__icontains=term))
+    return list(tracks.order_by("-user_tracks__play_count", "title")[:SUGGESTION_LIMIT])
+
+
+@login_required
+@require_GET
+def track_suggestions(request: AuthedHtmxRequest) -> HttpResponse:
+    text = request.GET.get("track", "")
+    suggestions = suggest_tracks(request.user, text)
+    context = {"suggestions": suggestions, "query": text.replace("\x00", "").strip()}
+    return render(request, f"{TEMPLATE}#suggestions", context)

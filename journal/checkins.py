@@ -1,0 +1,258 @@
+"""Recording, changing and removing check-ins.
+
+Every change to a check-in's parts goes through here, so the note's search
+index and the music side (the user's row for each attached track) stay in step.
+
+Deleting is soft: `deleted_at` is set and the check-in disappears from
+`CheckIn.objects.live()`; it can be restored for UNDO_SECONDS. Expired
+soft-deletes are purged lazily: each delete also purges that user's check-ins
+whose undo window has passed (`purge_expired_deletions`), and nothing reads
+them in the meantime because every query goes through `live()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Avg, Count, Max
+from django.utils import timezone
+
+from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
+from journal.mood import Mood
+from journal.search import index_note
+from music.catalogue import TrackInfo, get_or_create_track
+from music.models import Track, UserTrack
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+UNDO_SECONDS = 120
+# A few minutes of slack for clocks that run a little ahead of the server.
+FUTURE_SLACK = dt.timedelta(minutes=5)
+
+
+def local_moment(user: User, date: dt.date, time: dt.time) -> dt.datetime:
+    """A wall-clock date and time in the user's zone, as an aware UTC datetime.
+
+    A time that does not exist (skipped by a DST change) is read with the
+    offset before the change, so it lands just after the jump.
+    """
+    local = dt.datetime.combine(date, time, tzinfo=user.zone)
+    return local.astimezone(dt.UTC)
+
+
+def local_date_of(felt_at: dt.datetime, zone_name: str) -> dt.date:
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return felt_at.astimezone(zone).date()
+
+
+def _place_in_time(checkin: CheckIn, user: User, felt_at: dt.datetime) -> None:
+    checkin.felt_at = felt_at
+    checkin.time_zone = user.time_zone
+    checkin.local_date = local_date_of(felt_at, user.time_zone)
+
+
+def create_checkin(
+    user: User, mood: Mood, felt_at: dt.datetime | None = None, note: str = ""
+) -> CheckIn:
+    """One tap: a check-in with just a mood, now or at a chosen moment."""
+    checkin = CheckIn(user=user, pleasantness=mood.pleasantness, energy=mood.energy)
+    _place_in_time(checkin, user, felt_at or timezone.now())
+    if note:
+        checkin.set_note(note)  # sealed before the insert: the row's uuid is already known
+    checkin.save(force_insert=True)
+    if note:
+        index_note(checkin, note)
+    return checkin
+
+
+TrackChoice = tuple[Track | None, tuple[str, str] | None, Mood | None]
+
+
+@transaction.atomic
+def record_checkin(
+    user: User,
+    mood: Mood,
+    felt_at: dt.datetime | None = None,
+    *,
+    words: Iterable[EmotionWord] = (),
+    tags: Iterable[Tag] = (),
+    note: str = "",
+    track: TrackChoice | None = None,
+) -> CheckIn:
+    """A whole check-in at once: the mood and whichever parts were given. A
+    song is either a track from the user's library or ('Artist', 'Title').
+    Written for few queries: the check-in is new, so nothing needs replacing."""
+    checkin = create_checkin(user, mood, felt_at, note)
+    if words := list(words):
+        checkin.words.add(*words)
+    if tags := list(tags):
+        checkin.tags.add(*tags)
+    if track is not None:
+        picked, typed, feel = track
+        if picked is None and typed is not None:
+            picked = get_or_create_track(TrackInfo(artist=typed[0], title=typed[1]))
+        if picked is not None:
+            CheckInTrack.objects.create(
+                checkin=checkin,
+                track=picked,
+                pleasantness=feel.pleasantness if feel else None,
+                energy=feel.energy if feel else None,
+            )
+            refresh_user_track(user.pk, picked.pk)
+    return checkin
+
+
+def update_checkin(checkin: CheckIn, mood: Mood, felt_at: dt.datetime) -> None:
+    """Change the mood or the moment. The local date follows the user's zone now."""
+    checkin.pleasantness, checkin.energy = mood.pleasantness, mood.energy
+    _place_in_time(checkin, checkin.user, felt_at)
+    checkin.save(
+        update_fields=["pleasantness", "energy", "felt_at", "time_zone", "local_date", "updated_at"]
+    )
+    # The mood of the check-in is part of each attached track's feel.
+    for track_id in checkin.track_links.values_list("track_id", flat=True):
+        refresh_user_track(checkin.user_id, track_id)
+
+
+@transaction.atomic
+def set_note(checkin: CheckIn, text: str) -> None:
+    """Encrypt and store the note, and rebuild its search index."""
+    checkin.set_note(text)
+    checkin.save(update_fields=["note_ciphertext", "note_key_id", "updated_at"])
+    index_note(checkin, text)
+
+
+def set_words(checkin: CheckIn, words: Iterable[EmotionWord]) -> None:
+    checkin.words.set(list(words))
+
+
+def set_tags(checkin: CheckIn, tags: Iterable[Tag]) -> None:
+    checkin.tags.set(list(tags))
+
+
+@transaction.atomic
+def attach_track(
+    checkin: CheckIn, track: Track, feel: Mood | None = None
+) -> tuple[CheckInTrack, bool]:
+    """Attach a song (once per check-in); returns (link, created). Attaching a
+    song that is already there updates its feel when one is given."""
+    link, created = CheckInTrack.objects.get_or_create(
+        checkin=checkin,
+        track=track,
+        defaults={
+            "pleasantness": feel.pleasantness if feel else None,
+            "energy": feel.energy if feel else None,
+            "position": _next_position(checkin),
+        },
+    )
+    if not created and feel is not None:
+        set_track_feel(link, feel)
+    refresh_user_track(checkin.user_id, track.pk)
+    return link, created
+
+
+def _next_position(checkin: CheckIn) -> int:
+    top = checkin.track_links.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def attach_typed_track(
+    checkin: CheckIn, artist: str, title: str, feel: Mood | None = None
+) -> tuple[CheckInTrack, bool]:
+    """'Artist – Title' typed by the user: find it in the catalogue or add it."""
+    track = get_or_create_track(TrackInfo(artist=artist, title=title))
+    return attach_track(checkin, track, feel)
+
+
+def set_track_feel(link: CheckInTrack, feel: Mood | None) -> None:
+    link.pleasantness = feel.pleasantness if feel else None
+    link.energy = feel.energy if feel else None
+    link.save(update_fields=["pleasantness", "energy"])
+
+
+@transaction.atomic
+def detach_track(link: CheckInTrack) -> None:
+    user_id, track_id = link.checkin.user_id, link.track_id
+    link.delete()
+    refresh_user_track(user_id, track_id)
+
+
+def refresh_user_track(user_id: int, track_id: int) -> UserTrack:
+    """The music side of a check-in: make sure the user has a row for the track
+    and refresh what their check-ins say about it (how many, and their mean
+    mood). The music app derives the track's feel from these fields; this is
+    the one place to hook that recomputation in."""
+    stats = CheckIn.objects.filter(
+        user_id=user_id, deleted_at__isnull=True, track_links__track_id=track_id
+    ).aggregate(count=Count("id"), p=Avg("pleasantness"), e=Avg("energy"))
+    fields = ["checkin_count", "checkin_pleasantness", "checkin_energy"]
+    # One upsert (INSERT ... ON CONFLICT UPDATE) keeps ratings and plays intact.
+    (user_track,) = UserTrack.objects.bulk_create(
+        [
+            UserTrack(
+                user_id=user_id,
+                track_id=track_id,
+                checkin_count=stats["count"] or 0,
+                checkin_pleasantness=stats["p"],
+                checkin_energy=stats["e"],
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "track"],
+        update_fields=fields,
+    )
+    return user_track
+
+
+def _refresh_tracks_of(checkin: CheckIn) -> None:
+    for track_id in checkin.track_links.values_list("track_id", flat=True):
+        refresh_user_track(checkin.user_id, track_id)
+
+
+@transaction.atomic
+def delete_checkin(checkin: CheckIn) -> None:
+    """Soft-delete: hidden at once, restorable for UNDO_SECONDS."""
+    purge_expired_deletions(checkin.user_id)
+    checkin.deleted_at = timezone.now()
+    checkin.save(update_fields=["deleted_at", "updated_at"])
+    _refresh_tracks_of(checkin)
+
+
+def can_undo(checkin: CheckIn, now: dt.datetime | None = None) -> bool:
+    if checkin.deleted_at is None:
+        return False
+    return (now or timezone.now()) - checkin.deleted_at < dt.timedelta(seconds=UNDO_SECONDS)
+
+
+@transaction.atomic
+def undo_delete(checkin: CheckIn) -> bool:
+    """Bring a deleted check-in back if its undo window is still open."""
+    if not can_undo(checkin):
+        return False
+    checkin.deleted_at = None
+    checkin.save(update_fields=["deleted_at", "updated_at"])
+    _refresh_tracks_of(checkin)
+    return True
+
+
+def purge_expired_deletions(user_id: int | None = None) -> int:
+    """Remove for good the check-ins whose undo window has passed."""
+    cutoff = timezone.now() - dt.timedelta(seconds=UNDO_SECONDS)
+    expired = CheckIn.objects.filter(deleted_at__lt=cutoff)
+    if user_id is not None:
+        expired = expired.filter(user_id=user_id)
+    deleted, _ = expired.delete()
+    return deleted
+
+
+def recently_deleted(user: User) -> list[CheckIn]:
+    cutoff = timezone.now() - dt.timedelta(seconds=UNDO_SECONDS)
+    return list(CheckIn.objects.filter(user=user, deleted_at__gte=cutoff))
