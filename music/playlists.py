@@ -381,6 +381,11 @@ def sequence(
 # --- For a user -------------------------------------------------------------
 
 SUGGEST_LIMIT = 8
+ROLE_TEXT = {
+    "matching": "meets you where you are",
+    "bridge": "on the way",
+    "target": "arrives",
+}
 
 
 @dataclass(slots=True)
@@ -390,6 +395,19 @@ class PlanItem:
     # "matching", "bridge" or "target": which part of the journey it belongs to.
     role: str
     feel_source: str
+
+    @property
+    def role_text(self) -> str:
+        return ROLE_TEXT.get(self.role, "")
+
+    @property
+    def feel_source_label(self) -> str:
+        from music.models import FeelSource
+
+        try:
+            return str(FeelSource(self.feel_source).label)
+        except ValueError:
+            return ""
 
 
 @dataclass(slots=True)

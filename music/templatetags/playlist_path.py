@@ -20,17 +20,33 @@ def describe(point: Point) -> str:
     return Mood(round(point[0]), round(point[1])).describe()
 
 
-def to_xy(point: Point) -> tuple[float, float]:
-    return (round((point[0] + 4.5) * CELL, 1), round((4.5 - point[1]) * CELL, 1))
+def to_xy(point: Point) -> tuple[str, str]:
+    """SVG coordinates as text (never localised: '52.5', not '52,5')."""
+    x = (max(-4.5, min(4.5, point[0])) + 4.5) * CELL
+    y = (4.5 - max(-4.5, min(4.5, point[1]))) * CELL
+    return (f"{x:.1f}", f"{y:.1f}")
 
 
 @dataclass(frozen=True, slots=True)
 class Dot:
     number: int
-    x: float
-    y: float
+    x: str
+    y: str
     label: str
     quadrant: str
+
+
+def marker(point: Point | None) -> dict[str, object] | None:
+    if point is None:
+        return None
+    x, y = to_xy(point)
+    return {
+        "x": x,
+        "y": y,
+        "corner_x": f"{float(x) - 9:.1f}",
+        "corner_y": f"{float(y) - 9:.1f}",
+        "words": describe(point),
+    }
 
 
 @register.filter
@@ -41,21 +57,24 @@ def mood_words(point: Point | None) -> str:
 
 @register.inclusion_tag("music/includes/mood_path.html")
 def mood_path(
-    songs: Sequence[tuple[Point, str]], start: Point, target: Point, svg_id: str = "path"
+    songs: Sequence[tuple[int, Point | None, str]],
+    start: Point | None,
+    target: Point | None,
+    svg_id: str = "path",
 ) -> dict[str, object]:
-    """`songs` are (point, "Artist – Title") in playlist order."""
+    """`songs` are (number in the list, point or None, "Artist – Title") in order;
+    songs without a known feel are left off the drawing (the list still has them)."""
     dots = [
         Dot(
-            number=i,
+            number=number,
             x=to_xy(point)[0],
             y=to_xy(point)[1],
-            label=f"{i}. {label}: {describe(point)}",
+            label=f"{number}. {label}: {describe(point)}",
             quadrant=quadrant_of(round(point[0]), round(point[1])).value,
         )
-        for i, (point, label) in enumerate(songs, start=1)
+        for number, point, label in songs
+        if point is not None
     ]
-    sx, sy = to_xy(start)
-    tx, ty = to_xy(target)
     return {
         "svg_id": svg_id,
         "size": SIZE,
@@ -63,7 +82,7 @@ def mood_path(
         "lines": [CELL * i for i in range(1, 9)],
         "dots": dots,
         "polyline": " ".join(f"{d.x},{d.y}" for d in dots),
-        "start": {"x": sx, "y": sy, "corner_x": sx - 9, "corner_y": sy - 9, "words": describe(start)},
-        "target": {"x": tx, "y": ty, "words": describe(target)},
+        "start": marker(start),
+        "target": marker(target),
         "count": len(dots),
     }
