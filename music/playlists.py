@@ -39,6 +39,9 @@ EPSILON = 1e-9
 # still answers fast.
 BRANCHES = 6
 NODE_BUDGET = 4000
+# A small pull toward the song just played, so a sparse library walks the path in
+# small steps rather than zig-zagging between distant songs near each aim.
+SMOOTHNESS = 0.35
 # Context tags that mean music was shared with people (journal/vocabulary.py).
 SOCIAL_TAGS = frozenset(
     {"sang or played with others", "went to a concert", "danced", "time with friends"}
@@ -76,7 +79,7 @@ class Preset:
     start_rule_text: str
     # Share of the playlist that matches the start mood in iso mode.
     matching_share: float = 0.25
-    comfort_weight: float = 0.3
+    comfort_weight: float = 0.15
     social_weight: float = 0.0
 
     def start_from(self, checkin_mood: Point | None) -> Point:
@@ -102,7 +105,7 @@ PRESETS: dict[str, Preset] = {
         default_start=(-2.0, -2.0),
         start_rule="as_is",
         start_rule_text="starts where your latest check-in is",
-        comfort_weight=1.2,
+        comfort_weight=0.6,
     ),
     "release": Preset(
         key="release",
@@ -246,13 +249,19 @@ def sequence(
     to_target: dict[int, float] = {
         c.track_id: hypot(c.pleasantness - tx, c.energy - ty) for c in candidates
     }
-    cells: list[list[Candidate]] = [[] for _ in range(81)]
+    # Songs with a bonus (comfort, shared moments) are kept apart from plain ones:
+    # a plain song can never score better than its distance, so far cells of plain
+    # songs are skipped early, and only the few boosted songs are searched wider.
+    plain: list[list[Candidate]] = [[] for _ in range(81)]
+    boosted: list[list[Candidate]] = [[] for _ in range(81)]
     for c in candidates:
         cx = int(c.pleasantness + 4.5)
         cy = int(c.energy + 4.5)
-        cells[
-            (8 if cx > 8 else 0 if cx < 0 else cx) * 9 + (8 if cy > 8 else 0 if cy < 0 else cy)
-        ].append(c)
+        i = (8 if cx > 8 else 0 if cx < 0 else cx) * 9 + (8 if cy > 8 else 0 if cy < 0 else cy)
+        if (comfort_weight and c.comfort) or (social_weight and c.social):
+            boosted[i].append(c)
+        else:
+            plain[i].append(c)
     bonus_cache: dict[int, float] = {}
 
     def bonus(c: Candidate) -> float:
@@ -274,7 +283,7 @@ def sequence(
         (cx * 9 + cy, (cx - 4.5, cx - 3.5, cy - 4.5, cy - 3.5))
         for cx in range(9)
         for cy in range(9)
-        if cells[cx * 9 + cy]
+        if plain[cx * 9 + cy] or boosted[cx * 9 + cy]
     ]
 
     def box_distance(point: Point, box: tuple[float, float, float, float]) -> float:
@@ -282,6 +291,9 @@ def sequence(
         dx = max(x0 - point[0], 0.0, point[0] - x1)
         dy = max(y0 - point[1], 0.0, point[1] - y1)
         return math.hypot(dx, dy)
+
+    boxes = dict(cell_boxes)
+    target_box_d = {i: box_distance(target, box) for i, box in cell_boxes}
 
     # Cells ordered by closeness, per distinct aim (aims repeat in runs).
     cell_order: dict[Point, list[tuple[float, int]]] = {}
@@ -304,30 +316,48 @@ def sequence(
         # From the last matching song on, every choice must leave enough closer songs
         # for the rest of the way.
         needs_lookahead = step >= matching - 1
+        px, py = (prev.pleasantness, prev.energy) if prev is not None else (0.0, 0.0)
         # A bounded max-heap of the best (cost, track id) so far.
         heap: list[tuple[float, int, Candidate]] = []
         for box_d, i in cell_order[aim]:
-            if len(heap) >= BRANCHES and box_d - max_bonus > -heap[0][0]:
-                break
-            for c in cells[i]:
-                tid = c.track_id
-                if tid in used:
+            # Songs must get no further from the target: whole cells beyond reach
+            # are skipped (this is what keeps the last steps fast).
+            if bound is not None and target_box_d[i] > bound + EPSILON:
+                continue
+            groups = (plain[i], boosted[i])
+            if len(heap) >= BRANCHES:
+                worst = -heap[0][0]
+                if box_d - max_bonus > worst:
+                    break
+                least = box_d
+                if prev is not None:
+                    least += SMOOTHNESS * box_distance((px, py), boxes[i])
+                if least - max_bonus > worst:
                     continue
-                if prev is not None and c.artist_id == prev.artist_id:
-                    continue
-                d_t = to_target[tid]
-                if bound is not None and d_t > bound + EPSILON:
-                    continue
-                cost = hypot(c.pleasantness - aim[0], c.energy - aim[1]) - bonus(c)
-                if len(heap) >= BRANCHES and (-cost, -tid) <= (heap[0][0], heap[0][1]):
-                    continue
-                if needs_lookahead and closer_available(d_t) - 1 < after:
-                    continue
-                entry = (-cost, -tid, c)
-                if len(heap) < BRANCHES:
-                    heapq.heappush(heap, entry)
-                else:
-                    heapq.heapreplace(heap, entry)
+                if least > worst:
+                    groups = ([], boosted[i])
+            for group in groups:
+                for c in group:
+                    tid = c.track_id
+                    if tid in used:
+                        continue
+                    if prev is not None and c.artist_id == prev.artist_id:
+                        continue
+                    d_t = to_target[tid]
+                    if bound is not None and d_t > bound + EPSILON:
+                        continue
+                    cost = hypot(c.pleasantness - aim[0], c.energy - aim[1]) - bonus(c)
+                    if prev is not None:
+                        cost += SMOOTHNESS * hypot(c.pleasantness - px, c.energy - py)
+                    if len(heap) >= BRANCHES and (-cost, -tid) <= (heap[0][0], heap[0][1]):
+                        continue
+                    if needs_lookahead and closer_available(d_t) - 1 < after:
+                        continue
+                    entry = (-cost, -tid, c)
+                    if len(heap) < BRANCHES:
+                        heapq.heappush(heap, entry)
+                    else:
+                        heapq.heapreplace(heap, entry)
         ranked = sorted(heap, key=lambda t: (-t[0], -t[1]))
         return [c for _, _, c in ranked]
 
