@@ -105,8 +105,8 @@ def playlist_list(request: AuthedHtmxRequest) -> HttpResponse:
     if plan is not None:
         context["save_fields"] = _save_fields(form, plan)
     template = "music/playlists.html"
-    if request.htmx and request.htmx.target == "preview":
-        template += "#preview"
+    if request.htmx and request.htmx.target == "maker":
+        template += "#maker"
     return _vary(render(request, template, context))
 
 

@@ -49,16 +49,17 @@ def test_it_makes_comfort_and_solace_from_the_latest_check_in(
     assert "HX-Request" in response["Vary"]
 
 
-def test_it_renders_only_the_preview_for_htmx(alice: User, alice_client: Client) -> None:
+def test_it_renders_only_the_maker_and_preview_for_htmx(alice: User, alice_client: Client) -> None:
     grid_library(alice)
     response = alice_client.get(
         "/playlists/",
         {"preset": "calm", "start_from": "checkin", "mode": "iso", "length": "6"},
-        headers={"HX-Request": "true", "HX-Target": "preview"},
+        headers={"HX-Request": "true", "HX-Target": "maker"},
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="preview"')
+    assert html.lstrip().startswith('<div id="maker">')
     assert "<h1>" not in html
+    assert "Your playlists" not in html
     assert html.count('class="mp-dot"') == 6
 
 
