@@ -411,6 +411,9 @@ def sequence(
 # --- For a user -------------------------------------------------------------
 
 SUGGEST_LIMIT = 8
+# Further than this from the start mood (in grid steps), a "matching" song does
+# not really match, and the page says so.
+FAR = 2.0
 ROLE_TEXT = {
     "matching": "meets you where you are",
     "bridge": "on the way",
@@ -453,6 +456,9 @@ class PlaylistPlan:
     # Where the aim was, song by song (the ideal path the songs follow).
     aims: list[Point] = field(default_factory=list)
     shortfall: str | None = None
+    # A gentle word when the playlist could be built but not quite as asked (e.g. no
+    # song sounds like the start mood yet).
+    note: str | None = None
     # Unrated songs whose rating would help most, most played first.
     suggest_rating: list[Track] = field(default_factory=list)
     start_from_checkin: bool = False
@@ -537,13 +543,14 @@ def load_candidates(user: User, *, with_social: bool = False) -> list[Candidate]
 def songs_to_rate(user: User, limit: int = SUGGEST_LIMIT) -> list[Track]:
     """The user's songs without a known feel, most played first: rating these
     teaches Attune the most about the music they actually live with."""
-    from music.models import Track
+    from music.models import UserTrack
 
-    return list(
-        Track.objects.filter(user_tracks__user=user, user_tracks__feel_pleasantness__isnull=True)
-        .select_related("artist")
-        .order_by("-user_tracks__play_count", "artist__name", "title", "pk")[:limit]
+    rows = (
+        UserTrack.objects.filter(user=user, feel_pleasantness__isnull=True)
+        .select_related("track__artist")
+        .order_by("-play_count", "track__artist__name", "track__title", "track_id")[:limit]
     )
+    return [row.track for row in rows]
 
 
 def generate(
@@ -611,6 +618,13 @@ def generate(
                 feel_source=sources.get(c.track_id, ""),
             )
         )
+    note = None
+    if matching and items and min(distance(i.point, start) for i in items[:matching]) > FAR:
+        note = (
+            "None of your songs with a known feel sound quite like where you start, "
+            "so the playlist begins with the closest ones. Rating a few songs that "
+            "fit this mood would help it meet you better."
+        )
     return PlaylistPlan(
         start=start,
         target=target,
@@ -622,7 +636,8 @@ def generate(
         items=items,
         aims=result.aims,
         shortfall=result.shortfall,
-        suggest_rating=songs_to_rate(user) if result.shortfall else [],
+        note=note,
+        suggest_rating=songs_to_rate(user) if (result.shortfall or note) else [],
         start_from_checkin=from_checkin,
     )
 

@@ -94,7 +94,8 @@ def playlist_list(request: AuthedHtmxRequest) -> HttpResponse:
         "presets": PRESETS,
         "custom": CUSTOM,
         "checkin_mood": checkin_mood,
-        "start_value": request.GET.get("start", ""),
+        # The start grid shows the latest check-in until another point is picked.
+        "start_value": request.GET.get("start", "") or point_value(checkin_mood),
         "target_value": request.GET.get("target", ""),
         "rate_track": _rate_choice(request, plan),
         "rate_links": _rate_links(request, plan),

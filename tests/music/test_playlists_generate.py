@@ -172,3 +172,24 @@ def test_it_saves_a_plan_in_order_with_where_it_went(alice: User) -> None:
     assert [i.position for i in playlist.items.all()] == [1, 2, 3, 4, 5, 6]
     named = save_plan(alice, plan, name="  Sunday  ")
     assert named.name == "Sunday"
+
+
+def test_it_says_gently_when_no_song_sounds_like_the_start(alice: User) -> None:
+    for i in range(8):
+        add_song(alice, f"Bright {i}", f"Sunny {i}", (3 + (i % 2), 2 + (i % 3)))
+    add_song(alice, "Unrated", "Often played", None, plays=30)
+    check_in(alice, -4, -4)
+    plan = generate(alice, preset="comfort")
+    assert plan.shortfall is None
+    assert plan.note and "closest ones" in plan.note
+    assert [t.title for t in plan.suggest_rating] == ["Often played"]
+
+
+def test_it_suggests_only_your_own_unrated_songs_once_each(alice: User, bob: User) -> None:
+    shared = add_song(alice, "Shared", "Song", None, plays=3)
+    from music.models import UserTrack
+
+    UserTrack.objects.create(user=bob, track=shared, play_count=500)
+    add_song(bob, "Bob", "Only bob", None, plays=900)
+    plan = generate(alice, preset="calm")
+    assert plan.suggest_rating == [shared]
