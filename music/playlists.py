@@ -395,8 +395,8 @@ def sequence(
 
     # No full path: keep the longest prefix that obeys every rule, and say why.
     reason = (
-        "Your songs near this path are mostly by the same artist, so it could not "
-        f"avoid playing one artist twice in a row beyond {len(longest)} songs."
+        f"Only {len(longest)} of them could be put in an order that keeps moving toward "
+        "your goal without playing the same artist twice in a row."
     )
     prefix = longest
     full_aims = aims[: len(prefix)]

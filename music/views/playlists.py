@@ -97,6 +97,7 @@ def playlist_list(request: AuthedHtmxRequest) -> HttpResponse:
         # The start grid shows the latest check-in until another point is picked.
         "start_value": request.GET.get("start", "") or point_value(checkin_mood),
         "target_value": request.GET.get("target", ""),
+        "start_open": form.is_bound and form.data.get("start_from") == "point",
         "rate_track": _rate_choice(request, plan),
         "rate_links": _rate_links(request, plan),
         "here": request.get_full_path(),

@@ -160,7 +160,7 @@ def test_it_says_so_when_one_artist_fills_the_library() -> None:
     library = [Candidate(i, 7, 0.0, float(i % 9 - 4)) for i in range(20)]
     result = sequence(library, start=(0, -4), target=(0, 4), length=5)
     assert len(result.chosen) == 1
-    assert result.shortfall and "same artist" in result.shortfall
+    assert result.shortfall and "same artist twice in a row" in result.shortfall
 
 
 def test_it_prefers_comfort_songs_when_asked() -> None:
