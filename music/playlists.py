@@ -677,19 +677,14 @@ def save_plan(user: User, plan: PlaylistPlan, name: str | None = None) -> Playli
 
 
 def rate_track(user: User, track_id: int, point: Point) -> bool:
-    """The user's own feel for one of their songs: the most trusted source.
-    Returns False if the song is not in their library."""
-    from django.utils import timezone
+    """The user's own feel for one of their songs (the most trusted source), with
+    the feel recomputed as everywhere else. Returns False if the song is not in
+    their library."""
+    from music.library import rate
+    from music.models import UserTrack
 
-    from music.models import FeelSource, UserTrack
-
-    p, e = round(point[0]), round(point[1])
-    updated = UserTrack.objects.filter(user=user, track_id=track_id).update(
-        rating_pleasantness=p,
-        rating_energy=e,
-        rated_at=timezone.now(),
-        feel_pleasantness=float(p),
-        feel_energy=float(e),
-        feel_source=FeelSource.RATING,
-    )
-    return bool(updated)
+    entry = UserTrack.objects.filter(user=user, track_id=track_id).select_related("track").first()
+    if entry is None:
+        return False
+    rate(user, entry.track, round(point[0]), round(point[1]))
+    return True
