@@ -48,9 +48,10 @@ SOCIAL_TAGS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Candidate:
-    """One song the user has with a known feel."""
+    """One song the user has with a known feel. (Not frozen: a frozen dataclass is
+    four times slower to build, which shows when loading 20,000 of them.)"""
 
     track_id: int
     artist_id: int
@@ -526,14 +527,15 @@ def load_candidates(user: User, *, with_social: bool = False) -> list[Candidate]
         "checkin_pleasantness",
         "checkin_count",
     )
+    lo, hi = -4.0, 4.0
     return [
         Candidate(
-            track_id=tid,
-            artist_id=aid,
-            pleasantness=max(-4.0, min(4.0, p)),
-            energy=max(-4.0, min(4.0, e)),
-            comfort=comfort_score(fav, cp, count),
-            social=tid in social,
+            tid,
+            aid,
+            lo if p < lo else hi if p > hi else p,
+            lo if e < lo else hi if e > hi else e,
+            1.0 if fav else comfort_score(False, cp, count) if count else 0.0,
+            tid in social,
         )
         for tid, aid, p, e, fav, cp, count in rows
         if p is not None and e is not None

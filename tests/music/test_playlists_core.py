@@ -195,8 +195,10 @@ def random_library(size: int, seed: int = 1) -> list[Candidate]:
 def test_it_builds_from_twenty_thousand_songs_in_well_under_100_ms() -> None:
     library = random_library(20_000)
     timings = []
+    cpu = []
     for key, info in PRESETS.items():
         began = time.perf_counter()
+        began_cpu = time.process_time()
         result = sequence(
             library,
             start=info.default_start,
@@ -208,7 +210,10 @@ def test_it_builds_from_twenty_thousand_songs_in_well_under_100_ms() -> None:
             social_weight=info.social_weight,
         )
         timings.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
         assert len(result.chosen) == 8, key
-    print(f"20,000 songs: {', '.join(f'{t:.1f} ms' for t in timings)}")
-    # Generous bound: shared CI machines are noisy; the median here is ~15 ms.
-    assert sorted(timings)[len(timings) // 2] < 100
+    print(f"20,000 songs, wall: {', '.join(f'{t:.1f} ms' for t in timings)}")
+    print(f"20,000 songs, cpu:  {', '.join(f'{t:.1f} ms' for t in cpu)}")
+    # Generous bound on CPU time (wall time on a shared, busy 2-core box mostly
+    # measures the neighbours); the median here is ~15-30 ms, bench/ has the figures.
+    assert sorted(cpu)[len(cpu) // 2] < 100
