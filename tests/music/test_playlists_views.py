@@ -321,3 +321,22 @@ def test_the_path_svg_numbers_match_the_list(alice: User, alice_client: Client) 
     titles = re.findall(r'<span class="song-title">([^<]+)</span>', html)
     for number, title in enumerate(titles, start=1):
         assert re.search(rf"<title>{number}\. Artist [a-z ]+ – {re.escape(title)}: ", html)
+
+
+def test_it_tells_screen_readers_the_playlist_is_ready(alice: User, alice_client: Client) -> None:
+    grid_library(alice)
+    response = alice_client.get(
+        "/playlists/",
+        {"preset": "motivation", "start_from": "checkin", "mode": "iso", "length": "5"},
+        headers={"HX-Request": "true", "HX-Target": "maker"},
+    )
+    html = response.content.decode()
+    assert 'hx-swap-oob="innerHTML:#messages"' in html
+    assert "Your playlist is ready below: 5 songs." in html
+
+
+def test_the_detail_page_offers_a_fresh_one_from_now(alice: User, alice_client: Client) -> None:
+    playlist = saved(alice, length=4)
+    html = alice_client.get(f"/playlists/{playlist.pk}/").content.decode()
+    assert "/playlists/?preset=comfort&amp;start_from=checkin&amp;mode=iso&amp;length=4" in html
+    assert "Make a fresh Comfort and Solace from how you feel now" in html
