@@ -154,6 +154,11 @@ def _save_fields(form: MakePlaylistForm, plan: PlaylistPlan) -> list[tuple[str, 
 def playlist_save(request: AuthedHtmxRequest) -> HttpResponse:
     form = SavePlaylistForm(request.POST)
     if not form.is_valid():
+        if set(form.errors) == {"name"}:
+            # Only the name is wrong: back to the same preview, saying why.
+            messages.error(request, " ".join(str(e) for e in form.errors["name"]))
+            keep = [(k, request.POST.get(k, "")) for k in MakePlaylistForm.base_fields]
+            return HttpResponseRedirect(f"{reverse('playlists')}?{urlencode(keep)}")
         messages.error(request, "That playlist could not be saved. Please try making it again.")
         return redirect("playlists")
     plan = generate(request.user, **form.generate_kwargs())  # type: ignore[arg-type]

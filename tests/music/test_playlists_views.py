@@ -340,3 +340,18 @@ def test_the_detail_page_offers_a_fresh_one_from_now(alice: User, alice_client: 
     html = alice_client.get(f"/playlists/{playlist.pk}/").content.decode()
     assert "/playlists/?preset=comfort&amp;start_from=checkin&amp;mode=iso&amp;length=4" in html
     assert "Make a fresh Comfort and Solace from how you feel now" in html
+
+
+def test_a_name_we_cannot_store_goes_back_to_the_same_preview(
+    alice: User, alice_client: Client
+) -> None:
+    grid_library(alice)
+    params = {"preset": "calm", "start_from": "checkin", "mode": "iso", "length": "6", "seed": "2"}
+    response = alice_client.post(reverse("playlist_save"), {**params, "name": "bad\x00name"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/playlists/?preset=calm&")
+    assert "seed=2" in response["Location"]
+    assert not Playlist.objects.filter(user=alice).exists()
+    html = alice_client.get(response["Location"]).content.decode()
+    assert "characters we can" in html
+    assert html.count('class="mp-dot"') == 6
