@@ -396,7 +396,7 @@ def sequence(
 
     # No full path: keep the longest prefix that obeys every rule, and say why.
     reason = (
-        f"Only {len(longest)} of them could be put in an order that keeps moving toward "
+        f"Only {len(longest)} of your songs could be put in an order that keeps moving toward "
         "your goal without playing the same artist twice in a row."
     )
     prefix = longest
