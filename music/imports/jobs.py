@@ -37,7 +37,12 @@ An importer is a function ``run(job, stream, report) -> None``:
 Register it (e.g. in your ``AppConfig.ready``)::
 
     register(Importer(kind="daylio", label="Daylio CSV export", section="journal",
-                      run=import_daylio, sniff=sniff_daylio, accept=".csv"))
+                      run=import_daylio, sniff=sniff_daylio, accept=".csv",
+                      done_url="history", done_label="See your history"))
+
+Show a job (progress while it runs, polled by htmx every second; the summary
+when done) with ``{% include "includes/import_job.html" with job=job %}``; it
+polls ``music_import_job`` (``/music/import/<id>/``), which serves any kind.
 
 ``sniff(head: bytes, filename: str) -> str | None`` gets the first 64 KiB and
 returns None when the file looks right, else a message ("This looks like a
@@ -80,6 +85,7 @@ __all__ = [
     "ImportReport",
     "Importer",
     "create_job",
+    "head_text",
     "register",
     "run_job",
     "text_stream",
@@ -95,6 +101,9 @@ class Importer:
     section: str = "music"
     accept: str = ""
     help: str = ""
+    # Where to look once the import is done (a URL name) and the link's words.
+    done_url: str = "music_library"
+    done_label: str = "See your music"
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -109,10 +118,31 @@ def importers_for(section: str) -> list[Importer]:
     return [imp for imp in IMPORTERS.values() if imp.section == section]
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _encoding(head: bytes) -> str:
+    # Spreadsheet programs save "Unicode text" as UTF-16 with a byte-order mark.
+    return "utf-16" if head[:2] in UTF16_BOMS else "utf-8-sig"
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a file as text, for sniffing."""
+    return head.decode(_encoding(head), errors="replace").lstrip("\ufeff")
+
+
 def text_stream(stream: IO[bytes]) -> io.TextIOWrapper:
-    """Text over an uploaded file: UTF-8 with an optional BOM, bad bytes replaced,
-    newlines left alone (the csv module handles CRLF and quoted newlines)."""
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")  # type: ignore[arg-type]
+    """Text over an uploaded file: UTF-8 (or UTF-16 with a BOM), an optional BOM
+    dropped, bad bytes replaced, newlines left alone (the csv module handles
+    CRLF and quoted newlines)."""
+    peek = getattr(stream, "peek", None)
+    head = peek(2)[:2] if peek else b""
+    return io.TextIOWrapper(
+        stream,  # type: ignore[arg-type]
+        encoding=_encoding(head),
+        errors="replace",
+        newline="",
+    )
 
 
 class ImportReport:
@@ -268,6 +298,10 @@ def run_job(job_id: int) -> ImportJob | None:
     was not ours to run."""
     job = claim(job_id)
     if job is None:
+        if not ImportJob.objects.filter(pk=job_id).exists():
+            # The account (and its job) was deleted before the import ran.
+            with contextlib.suppress(FileNotFoundError):
+                (upload_dir() / str(int(job_id))).unlink()
         return None
     report = ImportReport(job)
     importer = IMPORTERS.get(job.kind)

@@ -81,3 +81,14 @@ def test_it_saves_progress_as_it_goes(alice: User, monkeypatch) -> None:
     finished = run_job(job.pk)
     assert finished is not None and finished.imported == 10
     assert len(seen) == 5 and seen[-1] > 0
+
+
+def test_it_forgets_the_file_of_a_deleted_account(alice: User) -> None:
+    from pathlib import Path
+
+    job = _job(alice)
+    path = Path(job.stored_path)
+    assert path.exists()
+    alice.delete()
+    assert run_job(job.pk) is None
+    assert not path.exists()
