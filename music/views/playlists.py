@@ -19,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthedHtmxRequest
-from music.imports.playlists_io import CONTENT_TYPES, FORMATS, PlaylistEntry, render_playlist
+from music.imports.playlist_files import entries_for
+from music.imports.playlists_io import CONTENT_TYPES, FORMATS, render_playlist
 from music.models import Playlist, PlaylistItem, Track, UserTrack
 from music.playlist_forms import (
     CUSTOM,
@@ -319,15 +320,7 @@ def item_remove(request: AuthedHtmxRequest, playlist: Playlist, item_pk: int) ->
 def playlist_export(request: AuthedHtmxRequest, playlist: Playlist, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         return HttpResponse("Unknown format.", status=404)
-    entries = [
-        PlaylistEntry(
-            artist=item.track.artist.name,
-            title=item.track.title,
-            album=item.track.album,
-            duration_ms=item.track.duration_ms,
-        )
-        for item in playlist.items.select_related("track__artist")
-    ]
+    entries = entries_for(playlist)
     body = render_playlist(fmt, playlist.name, entries)
     response = HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPES[fmt])
     filename = f"{slugify(playlist.name) or 'playlist'}.{fmt}"
