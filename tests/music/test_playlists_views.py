@@ -355,3 +355,12 @@ def test_a_name_we_cannot_store_goes_back_to_the_same_preview(
     html = alice_client.get(response["Location"]).content.decode()
     assert "characters we can" in html
     assert html.count('class="mp-dot"') == 6
+
+
+def test_a_new_user_without_songs_is_shown_where_to_start(alice_client: Client) -> None:
+    html = alice_client.get(
+        "/playlists/", {"preset": "comfort", "start_from": "checkin", "mode": "iso", "length": "8"}
+    ).content.decode()
+    assert "You have 0 songs with a known feel, and this playlist needs 8." in html
+    assert 'href="/music/import/"' in html
+    assert "Save this playlist" not in html
