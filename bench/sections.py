@@ -62,3 +62,10 @@ def search_notes_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
         "< 50 ms (QUALITY 18)",
         value < 50,
     )
+
+
+@section("playlists")
+def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
+    from bench.playlists import run_section
+
+    run_section(report, sizes, smoke)
