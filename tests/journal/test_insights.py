@@ -227,11 +227,11 @@ def test_it_relates_listening_minutes_to_day_mood(alice: User) -> None:
     # 5 with an hour (mood +2), 4 with three hours (too few days to show).
     plan = [(0, 1)] * 5 + [(10, -1)] * 5 + [(60, 2)] * 5 + [(180, 3)] * 4
     start = dt.date(2026, 2, 1)
-    for index, (minutes, p) in enumerate(plan):
+    for index, (played, p) in enumerate(plan):
         day = start + dt.timedelta(days=index)
         checkin(alice, f"{day} 12:00", p, 1)
-        if minutes:
-            listen(alice, song, f"{day} 23:30", minutes)  # late evening: still that day
+        if played:
+            listen(alice, song, f"{day} 23:30", played)  # late evening: still that day
     # 00:30 local on 1 March belongs to 1 March, which has no check-in: ignored.
     listen(alice, song, "2026-03-01 00:30", 100)
     # A play without a duration counts the track length (8 minutes): day 20, < 30 min.
