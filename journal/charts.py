@@ -46,11 +46,14 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
 
 
-def _svg(key: str, title: str, desc: str, width: int, height: int, body: list[str]) -> SafeString:
+def _svg(
+    key: str, title: str, desc: str, width: int, height: int, body: list[str], kind: str = "bars"
+) -> SafeString:
     return format_html(
-        '<svg class="chart" role="img" viewBox="0 0 {} {}" aria-labelledby="{}-title {}-desc"'
+        '<svg class="chart {}" role="img" viewBox="0 0 {} {}" aria-labelledby="{}-title {}-desc"'
         ' xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>'
         '<desc id="{}-desc">{}</desc>{}</svg>',
+        kind,
         width,
         height,
         key,
@@ -91,8 +94,8 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
     """Mean (marker and line) and range (vertical bar) per bucket, −4 … +4."""
     name = "Pleasantness" if axis == "pleasantness" else "Energy"
     key = f"chart-{axis}-{series.period.value}"
-    width, height = 600, 260
-    left, right, top, bottom = 44, 12, 14, 40
+    width, height = 420, 230
+    left, right, top, bottom = 34, 8, 12, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     count = len(series.buckets)
     step = plot_w / max(count, 1)
@@ -108,9 +111,6 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
             f'class="{"zero" if value == 0 else "gridline"}"/>'
         )
         body.append(_text(left - 6, y + 5, label, "tick", "end"))
-    high, low = ("pleasant", "unpleasant") if axis == "pleasantness" else ("more energy", "less")
-    body.append(_text(left + 4, top + 14, high, "axis-note"))
-    body.append(_text(left + 4, height - bottom - 6, low, "axis-note"))
     segments: list[list[str]] = [[]]
     marks: list[str] = []
     rows = []
@@ -171,7 +171,9 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
         f"{name} from −4 to +4 per {series.period.value}: a marker for the average and a "
         f"vertical bar from the lowest to the highest check-in. {summary}"
     )
-    return Chart(key, title, desc, summary, _svg(key, title, desc, width, height, body), rows)
+    return Chart(
+        key, title, desc, summary, _svg(key, title, desc, width, height, body, "line"), rows
+    )
 
 
 def _over_time_summary(series: MoodSeries, axis: Axis, span: str) -> str:
@@ -221,9 +223,9 @@ def bar_chart(
 ) -> Chart:
     """Labelled horizontal bars, one per row, the value written beside each.
     A domain below zero gives diverging bars around a zero line."""
-    width, row_h, label_h = 480, 50, 20
+    width, row_h, label_h = 360, 48, 20
     lo, hi = domain
-    bar_left, bar_right = 4, width - 150
+    bar_left, bar_right = 4, width - 4
 
     def x_of(value: float) -> float:
         return bar_left + (value - lo) / ((hi - lo) or 1) * (bar_right - bar_left)
@@ -240,18 +242,23 @@ def bar_chart(
         if bar.value is None:
             body.append(_text(bar_left, bar_y + 16, bar.note, "note"))
         else:
+            body.append(
+                f'<rect x="{bar_left}" y="{_num(bar_y)}" width="{bar_right - bar_left}" '
+                f'height="18" rx="3" class="track"/>'
+            )
             start, end = sorted((zero, x_of(bar.value)))
             tone = "pos" if bar.value > 0 else "neg" if bar.value < 0 else "nil"
             body.append(
                 f'<rect x="{_num(start)}" y="{_num(bar_y)}" width="{_num(max(end - start, 2))}" '
                 f'height="18" rx="3" class="bar {tone}"/>'
             )
-            body.append(_text(bar_right + 8, bar_y + 15, bar.note, "value"))
+            if lo < 0:
+                body.append(
+                    f'<line x1="{_num(zero)}" x2="{_num(zero)}" y1="{_num(bar_y - 3)}" '
+                    f'y2="{_num(bar_y + 21)}" class="zero"/>'
+                )
+            body.append(_text(width, y + 15, bar.note, "value", "end"))
         y += row_h
-    if lo < 0:
-        body.append(
-            f'<line x1="{_num(zero)}" x2="{_num(zero)}" y1="0" y2="{_num(y)}" class="zero"/>'
-        )
     rows = [(f"{bar.group}: {bar.label}" if bar.group else bar.label, bar.note) for bar in bars]
     return Chart(
         key, title, desc, summary, _svg(key, title, desc, width, max(int(y) + 6, 40), body), rows
@@ -386,7 +393,9 @@ def listening_chart(buckets: list[ListeningBucket]) -> Chart:
             b.mean,
             f"{signed(b.mean)} ({_count(b.days, 'day')})"
             if b.mean is not None
-            else f"{_count(b.days, 'day')}: too few to show",
+            else f"{_count(b.days, 'day')}: too few to show"
+            if b.days
+            else "no days yet",
         )
         for b in buckets
     ]
