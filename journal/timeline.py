@@ -66,6 +66,7 @@ class HistoryFilterForm(forms.Form):
     def __init__(self, user: User, data: QueryDict) -> None:
         super().__init__(data)
         self.user = user
+        self.params = data
         word_field: Any = self.fields["word"]
         word_field.queryset = (
             EmotionWord.objects.for_user(user).filter(checkins__user=user).distinct()
@@ -104,9 +105,16 @@ class HistoryFilterForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+
+
 @dataclass
 class Filters:
-    """Validated filters; `active` lists (label, value) pairs shown as chips."""
+    """Validated filters; `active` lists the chips shown above the timeline."""
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -117,7 +125,7 @@ class Filters:
     artist: Artist | None = None
     query: str = ""
     invalid: bool = False
-    active: list[tuple[str, str]] = field(default_factory=list)
+    active: list[Chip] = field(default_factory=list)
 
     @classmethod
     def from_form(cls, form: HistoryFilterForm) -> Filters:
@@ -134,27 +142,36 @@ class Filters:
             artist=data.get("artist_obj"),
             query=(data.get("q") or "").strip(),
         )
-        active = filters.active
+        params = form.params
+        chip = filters._chip
         if filters.date_from and filters.date_to and filters.date_from == filters.date_to:
-            active.append(("Day", f"{filters.date_from:%A %-d %B %Y}"))
+            chip(params, ("from", "to"), "Day", f"{filters.date_from:%A %-d %B %Y}")
         else:
             if filters.date_from:
-                active.append(("From", f"{filters.date_from:%-d %B %Y}"))
+                chip(params, ("from",), "From", f"{filters.date_from:%-d %B %Y}")
             if filters.date_to:
-                active.append(("To", f"{filters.date_to:%-d %B %Y}"))
+                chip(params, ("to",), "To", f"{filters.date_to:%-d %B %Y}")
         if filters.quadrant:
-            active.append(("Mood", filters.quadrant.label))
+            chip(params, ("quadrant",), "Mood", filters.quadrant.label)
         if filters.word:
-            active.append(("Word", filters.word.word))
+            chip(params, ("word",), "Word", filters.word.word)
         if filters.tag:
-            active.append(("Tag", filters.tag.name))
+            chip(params, ("tag",), "Tag", filters.tag.name)
         if filters.track:
-            active.append(("Song", f"{filters.track.artist.name} – {filters.track.title}"))
+            track = filters.track
+            chip(params, ("track",), "Song", f"{track.title} by {track.artist.name}")
         if filters.artist:
-            active.append(("Artist", filters.artist.name))
+            chip(params, ("artist",), "Artist", filters.artist.name)
         if filters.query:
-            active.append(("Notes containing", filters.query))
+            chip(params, ("q",), "Notes containing", filters.query)
         return filters
+
+    def _chip(self, params: QueryDict, keys: tuple[str, ...], label: str, value: str) -> None:
+        """An active filter, with the URL of the same view without it."""
+        rest = params.copy()
+        for key in (*keys, "after"):
+            rest.pop(key, None)
+        self.active.append(Chip(label, value, "?" + rest.urlencode()))
 
     def apply(self, user: User, checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
         if self.invalid:
