@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from journal.insights import (
     MIN_LISTEN_DAYS,
+    CalendarYear,
     DayMood,
     ListeningBucket,
     MoodSeries,
@@ -422,3 +423,42 @@ def listening_chart(buckets: list[ListeningBucket]) -> Chart:
         f"day, with the number of days. {summary}"
     )
     return bar_chart("chart-listening", title, desc, summary, bars, (MOOD_MIN, MOOD_MAX))
+
+
+# --- Year in pixels ------------------------------------------------------------
+
+
+def calendar_months(calendar: CalendarYear, history_url: str) -> SafeString:
+    """The twelve month grids of the calendar, built in Python because a year
+    is 365 cells (the template language would be the slowest part of the page).
+    Each day with check-ins is a link to that day's timeline, coloured by its
+    average mood's quadrant, with the quadrant's shape and a spoken label."""
+    parts: list[str] = []
+    heads = "".join(f"<span>{d}</span>" for d in "MTWTFSS")
+    for month in calendar.months:
+        parts.append(
+            f'<div class="month"><h3 class="month-name">{month.first:%B}</h3>'
+            f'<div class="weekdays" aria-hidden="true">{heads}</div><ol class="days" role="list">'
+        )
+        parts.append('<li class="blank" aria-hidden="true"></li>' * month.leading_blanks)
+        for day, mood in month.days:
+            spoken_day = f"{day:%A} {day.day} {day:%B}"
+            if mood is None:
+                parts.append(
+                    f'<li class="day empty"><span class="visually-hidden">{day.day} {day:%B}: '
+                    "no check-in</span></li>"
+                )
+                continue
+            quadrant = mood.quadrant
+            checkins = f"{mood.count} check-in{'s' if mood.count != 1 else ''}"
+            iso = day.isoformat()
+            # Dates, the URL and the quadrant's fixed words need no escaping.
+            parts.append(
+                f'<li class="day q-{quadrant.value}"><a href="{history_url}?from={iso}&amp;'
+                f'to={iso}&amp;year={day.year}#timeline-heading" title="{spoken_day}: '
+                f'{quadrant.label}, {checkins}" aria-label="{spoken_day}: mostly {quadrant.label} '
+                f'({quadrant.description}), {checkins}"><span aria-hidden="true">'
+                f"{QUADRANT_SHAPES[quadrant]}</span></a></li>"
+            )
+        parts.append("</ol></div>")
+    return mark_safe("".join(parts))  # noqa: S308 - dates, a reversed URL and constants only

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -46,8 +47,10 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "journal/history.html#timeline-page", context)
     today = user.local_today()
+    calendar = insights.calendar_year(user, _year(request, filters, today))
     context.update(
-        calendar=insights.calendar_year(user, _year(request, filters, today)),
+        calendar=calendar,
+        calendar_months=charts.calendar_months(calendar, reverse("history")),
         on_this_day=insights.on_this_day(user, today),
         today=today,
     )
