@@ -302,3 +302,25 @@ def test_it_runs_a_fixed_number_of_queries_however_many_checkins(
     # Filtered by word, tag and quadrant: still fixed (two more for the choices' checks).
     url = f"/history/?word={words[0].pk}&tag={tags[0].pk}&quadrant=blue"
     _page_queries(alice_client, django_assert_num_queries, url, FULL_PAGE_QUERIES + 2)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_offers_on_this_day_as_a_template_tag_for_the_checkin_page(
+    alice: User, bob: User, rf: object
+) -> None:
+    from django.template import Context, Template
+
+    checkin(alice, "2024-04-15 08:00", -2, -2, note="Two springs ago")
+    checkin(bob, "2025-04-15 08:00", 2, 2, note="Bob's memory")
+    page = Template("{% load history %}{% on_this_day %}")
+    request = rf.get("/")  # type: ignore[attr-defined]
+    request.user = alice
+    html = page.render(Context({"request": request}))
+    assert "2 years ago" in html and "Two springs ago" in html and "Heavy" in html
+    assert "Bob" not in html
+    request.user = bob
+    bob_html = page.render(Context({"request": request}))
+    assert "Bob&#x27;s memory" in bob_html and "Two springs" not in bob_html
+    checkin(alice, "2026-04-15 08:00", 1, 1)  # today's own check-in is not a memory
+    request.user = alice
+    assert "A year ago" not in page.render(Context({"request": request}))
