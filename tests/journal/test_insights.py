@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -315,7 +316,7 @@ def test_it_shows_every_insight_with_a_text_alternative(alice: User, alice_clien
     assert svgs == html.count("<title id=") == html.count("<desc id=") == 6  # no words yet
     assert html.count('class="chart-summary"') == 7
     assert "On days you tagged “exercise” your mood averaged +2.0 (6 days) vs" in html
-    assert 'B <span class="muted">by A</span>' in html
+    assert re.search(r'<a href="/history/\?track=\d+">B</a> <span class="muted">by A</span>', html)
 
 
 @time_machine.travel(NOW, tick=False)
