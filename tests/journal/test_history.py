@@ -324,3 +324,13 @@ def test_it_offers_on_this_day_as_a_template_tag_for_the_checkin_page(
     checkin(alice, "2026-04-15 08:00", 1, 1)  # today's own check-in is not a memory
     request.user = alice
     assert "A year ago" not in page.render(Context({"request": request}))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_shows_each_checkin_at_the_clock_time_where_it_was_made(
+    alice: User, alice_client: Client
+) -> None:
+    checkin(alice, "2026-04-10 07:00", 1, 1, zone="America/New_York")
+    html = alice_client.get("/history/").content.decode()
+    assert entries(html) == ["Friday 10 April 2026, 07:00"]
+    assert 'href="/history/insights/"' in html

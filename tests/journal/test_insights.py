@@ -366,3 +366,32 @@ def test_it_runs_a_fixed_number_of_queries_per_chart(
     with django_assert_num_queries(INSIGHTS_QUERIES):  # type: ignore[operator]
         response = alice_client.get("/history/insights/?period=week")
     assert response.status_code == 200
+
+
+def test_it_counts_listening_by_local_day_across_the_dst_change(alice: User) -> None:
+    song = track("Nils Frahm", "Says")
+    listen(alice, song, "2026-03-29 23:30", 20)  # 21:30 UTC, after clocks went forward
+    listen(alice, song, "2026-03-30 00:10", 5)  # 22:10 UTC on the 29th, but the 30th here
+    listen(alice, song, "2026-03-28 23:50", 7)  # 22:50 UTC, still the 28th here
+    minutes = insights.listening_minutes(alice, dt.date(2026, 3, 28), dt.date(2026, 3, 30))
+    assert minutes == {
+        dt.date(2026, 3, 28): 7.0,
+        dt.date(2026, 3, 29): 20.0,
+        dt.date(2026, 3, 30): 5.0,
+    }
+
+
+def test_it_leaves_deleted_checkins_out_of_every_figure(alice: User) -> None:
+    from django.utils import timezone
+
+    exercise = tag(alice, "exercise")
+    song = track("A", "B")
+    kept = checkin(alice, "2026-04-01 08:00", 2, 2, tags=[exercise], tracks=[song])
+    gone = checkin(alice, "2026-04-02 08:00", -4, -4, tags=[exercise], tracks=[song])
+    gone.deleted_at = timezone.now()
+    gone.save()
+    assert [d.date for d in insights.daily_moods(alice, None, None)] == [kept.local_date]
+    assert insights.music_by_quadrant(alice, None, None).links == 1
+    assert insights.tag_impact(alice, None, None, min_days=1).too_few[0].with_days == 1
+    assert sum(b.count for b in insights.weekday_pattern(alice, None, None)) == 1
+    assert sum(b.count for b in insights.time_of_day_pattern(alice, None, None)) == 1
