@@ -52,12 +52,21 @@ class HistoryFilterForm(forms.Form):
         label="Mood",
         required=False,
         choices=[("", "Any mood"), *((q.value, f"{q.label} ({q.description})") for q in Quadrant)],
+        error_messages={"invalid_choice": "Please pick one of the moods in the list."},
     )
     word = forms.ModelChoiceField(
-        label="Word", required=False, queryset=EmotionWord.objects.none(), empty_label="Any word"
+        label="Word",
+        required=False,
+        queryset=EmotionWord.objects.none(),
+        empty_label="Any word",
+        error_messages={"invalid_choice": "That word is not one you have used. Pick one above."},
     )
     tag = forms.ModelChoiceField(
-        label="Tag", required=False, queryset=Tag.objects.none(), empty_label="Any tag"
+        label="Tag",
+        required=False,
+        queryset=Tag.objects.none(),
+        empty_label="Any tag",
+        error_messages={"invalid_choice": "That tag is not one of yours. Pick one above."},
     )
     track = forms.IntegerField(required=False, widget=forms.HiddenInput)
     artist = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthedHtmxRequest
 from journal import charts, insights
 from journal.models import CheckIn
-from journal.timeline import Filters, HistoryFilterForm, timeline_page
+from journal.timeline import Filters, HistoryFilterForm, decode_cursor, timeline_page
 
 # How far back the pattern charts look.
 INSIGHT_DAYS = 365
@@ -43,7 +43,8 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     checkins = filters.apply(user, CheckIn.objects.owned_by(user))
     cursor = request.GET.get("after", "")
     page = timeline_page(checkins, cursor)
-    context = {"page": page, "filters": filters, "form": form, "paged": bool(cursor)}
+    paged = decode_cursor(cursor) is not None
+    context = {"page": page, "filters": filters, "form": form, "paged": paged}
     if request.htmx:
         return render(request, "journal/history.html#timeline-page", context)
     today = user.local_today()

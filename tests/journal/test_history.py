@@ -197,6 +197,7 @@ def test_it_shows_nothing_for_another_users_words_tags_tracks_and_artists(
         "quadrant=purple",
         "word=abc",
         "tag=99999999",
+        "tag=99999999&after=x",
         "after=garbage",
         "after=99999999999999999999999_1",
         "year=-5",
@@ -210,6 +211,9 @@ def test_it_answers_bad_filters_with_a_message_not_an_error(
     checkin(alice, "2026-04-01 08:00", 1, 1)
     response = alice_client.get(f"/history/?{query}")
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your year in colour" in html
+    assert "Select a valid choice" not in html
 
 
 @time_machine.travel(NOW, tick=False)
