@@ -363,8 +363,9 @@ def tag_impact_chart(report: TagImpactReport) -> Chart:
             )
         )
     if report.shown:
-        lines = [tag_sentence(impact) for impact in report.shown[:3]]
-        summary = " ".join(lines)
+        # The two tags with the best days beside them, and the one with the lowest.
+        picked = report.shown[:2] + (report.shown[-1:] if len(report.shown) > 2 else [])
+        summary = " ".join(tag_sentence(impact) for impact in picked)
     else:
         summary = (
             f"No tag has been used on at least {report.min_days} days, and left off at least "
