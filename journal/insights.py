@@ -178,6 +178,17 @@ def calendar_year(user: User, year: int) -> CalendarYear:
     return CalendarYear(year, months, len(by_day), counts, years)
 
 
+def last_felt(user: User) -> list[tuple[Quadrant, dt.datetime | None]]:
+    """When each quadrant was last felt ("when did I last feel calm?"): one
+    aggregate query whatever the history's length."""
+    from journal.timeline import QUADRANT_FILTERS
+
+    latest = CheckIn.objects.owned_by(user).aggregate(
+        **{q.value: Max("felt_at", filter=QUADRANT_FILTERS[q]) for q in QUADRANT_ORDER}
+    )
+    return [(q, latest[q.value]) for q in QUADRANT_ORDER]
+
+
 # --- Mood over time ---------------------------------------------------------
 
 

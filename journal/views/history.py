@@ -53,6 +53,7 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
         calendar=calendar,
         calendar_months=charts.calendar_months(calendar, reverse("history")),
         on_this_day=insights.on_this_day(user, today),
+        last_felt=insights.last_felt(user),
         today=today,
     )
     return render(request, "journal/history.html", context)

@@ -278,9 +278,9 @@ def _page_queries(client: Client, django_assert_num_queries: object, url: str, n
 
 # Full page: session, user, timeline (1 + words, tags, tracks prefetches),
 # word and tag choices, calendar (days + years), on this day (check-ins, 3
-# prefetches, listens) = 15. The HTMX page of the timeline: session, user,
-# timeline, 3 prefetches = 6.
-FULL_PAGE_QUERIES = 15
+# prefetches, listens), last time in each quadrant = 16.
+# The HTMX page of the timeline: session, user, timeline, 3 prefetches = 6.
+FULL_PAGE_QUERIES = 16
 TIMELINE_QUERIES = 6
 
 
@@ -338,3 +338,21 @@ def test_it_shows_each_checkin_at_the_clock_time_where_it_was_made(
     html = alice_client.get("/history/").content.decode()
     assert entries(html) == ["Friday 10 April 2026, 07:00"]
     assert 'href="/history/insights/"' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_answers_when_i_last_felt_calm(alice: User, bob: User, alice_client: Client) -> None:
+    checkin(alice, "2026-03-02 08:00", 2, -2)
+    checkin(alice, "2026-04-01 20:00", 3, -1)  # the latest calm one
+    checkin(alice, "2026-04-10 20:00", 3, 3)
+    checkin(bob, "2026-04-12 20:00", 2, -2)
+    html = alice_client.get("/history/").content.decode()
+    calm = re.search(
+        r'<a href="/history/\?quadrant=green#timeline-heading">.*?Calm</span> '
+        r'<span class="last-felt-when">([^<]+)</span>',
+        html,
+    )
+    assert calm is not None and calm.group(1) == "Wednesday 1 April 2026"
+    assert re.search(r"Heavy</span> <span class=\"muted\">not yet</span>", html)
+    first = entries(alice_client.get("/history/?quadrant=green").content.decode())[0]
+    assert first == "Wednesday 1 April 2026, 20:00"
