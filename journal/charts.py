@@ -121,13 +121,17 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
             if segments[-1]:
                 segments.append([])
             continue
+        if axis == "energy" and not mood.energy_count:
+            if segments[-1]:
+                segments.append([])
+            continue
         mean, lo, hi = _axis_values(mood, axis)
         label = bucket_label(series.period, start)
         rows.append(
             (
                 label,
                 f"{signed(mean)} (from {signed(lo)} to {signed(hi)}, "
-                f"{mood.count} check-in{'s' if mood.count != 1 else ''})",
+                f"{_count(mood.energy_count if axis == 'energy' else mood.count, 'check-in')})",
             )
         )
         body.append(
@@ -179,10 +183,18 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
 
 def _over_time_summary(series: MoodSeries, axis: Axis, span: str) -> str:
     moods = list(series.moods.values())
+    if axis == "energy":
+        moods = [m for m in moods if m.energy_count]
     if not moods:
+        if axis == "energy" and series.moods:
+            return f"No energy was recorded in {span} (only pleasantness, from an import)."
         return f"No check-ins in {span} yet."
-    total = sum(m.count for m in moods)
-    mean = sum(_axis_values(m, axis)[0] * m.count for m in moods) / total
+
+    def weight(m: DayMood) -> int:
+        return m.energy_count if axis == "energy" else m.count
+
+    total = sum(weight(m) for m in moods)
+    mean = sum(_axis_values(m, axis)[0] * weight(m) for m in moods) / total
     lowest = min(_axis_values(m, axis)[1] for m in moods)
     highest = max(_axis_values(m, axis)[2] for m in moods)
     unit = {Period.DAY: "day", Period.WEEK: "week", Period.MONTH: "month"}[series.period]
@@ -305,14 +317,17 @@ def pattern_chart(key: str, title: str, buckets: list[PatternBucket], what: str)
             f"in “{worst.label}” ({signed(worst.pleasantness or 0)}, "
             f"{_count(worst.count, 'check-in')})."
         )
-        energetic = max(known, key=lambda b: b.energy or 0)
-        summary += f" Energy was highest in “{energetic.label}” ({signed(energetic.energy or 0)})."
+        with_energy = [b for b in known if b.energy is not None]
+        if with_energy:
+            top = max(with_energy, key=lambda b: b.energy or 0)
+            summary += f" Energy was highest in “{top.label}” ({signed(top.energy or 0)})."
     desc = f"Average pleasantness from −4 to +4 for each {what}. {summary}"
     chart = bar_chart(key, title, desc, summary, bars, (MOOD_MIN, MOOD_MAX))
     chart.rows = [
         (
             b.label,
-            f"pleasantness {signed(b.pleasantness)}, energy {signed(b.energy or 0)}, "
+            f"pleasantness {signed(b.pleasantness)}, "
+            f"energy {signed(b.energy) if b.energy is not None else 'not recorded'}, "
             f"{_count(b.count, 'check-in')}"
             if b.pleasantness is not None
             else "no check-ins",

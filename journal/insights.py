@@ -38,6 +38,7 @@ MIN_LIFT_SAMPLES = 3
 LIFT_WINDOW = dt.timedelta(hours=24)
 # Listening buckets need this many days to show a figure.
 MIN_LISTEN_DAYS = 5
+RECORDED_ENERGY = Q(energy_estimated=False)
 QUADRANT_ORDER = (Quadrant.YELLOW, Quadrant.GREEN, Quadrant.RED, Quadrant.BLUE, Quadrant.NEUTRAL)
 
 
@@ -82,6 +83,14 @@ class DayMood:
     min_energy: int
     max_energy: int
     count: int
+    # Check-ins with a recorded energy. Energy that an import had to guess
+    # (a pleasantness-only app) is left out of every energy figure; with none
+    # recorded, energy reads 0 and the day shows "in between".
+    energy_count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.energy_count < 0:
+            object.__setattr__(self, "energy_count", self.count)
 
     @property
     def quadrant(self) -> Quadrant:
@@ -94,12 +103,13 @@ def _mood_buckets(checkins: QuerySet[CheckIn], bucket: object) -> list[DayMood]:
         .values("bucket")
         .annotate(
             p=Avg("pleasantness"),
-            e=Avg("energy"),
+            e=Avg("energy", filter=RECORDED_ENERGY),
             pmin=Min("pleasantness"),
             pmax=Max("pleasantness"),
-            emin=Min("energy"),
-            emax=Max("energy"),
+            emin=Min("energy", filter=RECORDED_ENERGY),
+            emax=Max("energy", filter=RECORDED_ENERGY),
             n=Count("id"),
+            en=Count("id", filter=RECORDED_ENERGY),
         )
         .order_by("bucket")
     )
@@ -107,12 +117,13 @@ def _mood_buckets(checkins: QuerySet[CheckIn], bucket: object) -> list[DayMood]:
         DayMood(
             date=row["bucket"] if isinstance(row["bucket"], dt.date) else row["bucket"].date(),
             pleasantness=float(row["p"]),
-            energy=float(row["e"]),
+            energy=float(row["e"] or 0),
             min_pleasantness=row["pmin"],
             max_pleasantness=row["pmax"],
-            min_energy=row["emin"],
-            max_energy=row["emax"],
+            min_energy=row["emin"] or 0,
+            max_energy=row["emax"] or 0,
             count=row["n"],
+            energy_count=row["en"],
         )
         for row in rows
     ]
@@ -270,7 +281,7 @@ def weekday_pattern(user: User, start: dt.date | None, end: dt.date | None) -> l
         for row in live_checkins(user, start, end)
         .annotate(weekday=ExtractIsoWeekDay("local_date"))
         .values("weekday")
-        .annotate(p=Avg("pleasantness"), e=Avg("energy"), n=Count("id"))
+        .annotate(p=Avg("pleasantness"), e=Avg("energy", filter=RECORDED_ENERGY), n=Count("id"))
         .order_by()
     }
     buckets = []
@@ -280,7 +291,7 @@ def weekday_pattern(user: User, start: dt.date | None, end: dt.date | None) -> l
             PatternBucket(
                 name,
                 float(row["p"]) if row else None,
-                float(row["e"]) if row else None,
+                float(row["e"]) if row and row["e"] is not None else None,
                 row["n"] if row else 0,
             )
         )
@@ -308,19 +319,20 @@ def time_of_day_pattern(
     One query over four columns; the hour is computed in Python because each
     check-in carries its own zone (and the embedded SQLite has no zone data).
     """
-    sums: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for felt_at, zone, p, e in live_checkins(user, start, end).values_list(
-        "felt_at", "time_zone", "pleasantness", "energy"
+    sums: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
+    for felt_at, zone, p, e, guessed in live_checkins(user, start, end).values_list(
+        "felt_at", "time_zone", "pleasantness", "energy", "energy_estimated"
     ):
-        sums[local_hour(felt_at, zone) // 6].append((p, e))
+        sums[local_hour(felt_at, zone) // 6].append((p, None if guessed else e))
     buckets = []
     for index, (label, _) in enumerate(TIMES_OF_DAY):
         values = sums.get(index, [])
+        energies = [e for _, e in values if e is not None]
         buckets.append(
             PatternBucket(
                 label,
                 fmean(p for p, _ in values) if values else None,
-                fmean(e for _, e in values) if values else None,
+                fmean(energies) if energies else None,
                 len(values),
             )
         )
@@ -403,6 +415,11 @@ class TagImpactReport:
     min_days: int = MIN_TAG_DAYS
 
 
+def _mean_energy(days: list[DayMood]) -> float | None:
+    known = [d.energy for d in days if d.energy_count]
+    return fmean(known) if known else None
+
+
 def tag_impact(
     user: User,
     start: dt.date | None,
@@ -443,8 +460,8 @@ def tag_impact(
             without_days=len(without_moods),
             with_mean=fmean(m.pleasantness for m in with_moods) if enough else None,
             without_mean=fmean(m.pleasantness for m in without_moods) if enough else None,
-            with_energy=fmean(m.energy for m in with_moods) if enough else None,
-            without_energy=fmean(m.energy for m in without_moods) if enough else None,
+            with_energy=_mean_energy(with_moods) if enough else None,
+            without_energy=_mean_energy(without_moods) if enough else None,
         )
         (shown if enough else too_few).append(impact)
     shown.sort(key=lambda i: (-i.difference, i.name.lower()))

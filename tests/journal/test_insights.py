@@ -395,3 +395,40 @@ def test_it_leaves_deleted_checkins_out_of_every_figure(alice: User) -> None:
     assert insights.tag_impact(alice, None, None, min_days=1).too_few[0].with_days == 1
     assert sum(b.count for b in insights.weekday_pattern(alice, None, None)) == 1
     assert sum(b.count for b in insights.time_of_day_pattern(alice, None, None)) == 1
+
+
+def test_it_leaves_guessed_energy_out_of_energy_figures(alice: User) -> None:
+    # An imported pleasantness-only entry: energy 0, marked as estimated.
+    imported = checkin(alice, "2026-04-13 08:00", 3, 0)
+    imported.energy_estimated = True
+    imported.save()
+    checkin(alice, "2026-04-13 20:00", 1, 4)
+    checkin(alice, "2026-04-14 20:00", -1, -2)
+    series = insights.mood_over_time(alice, Period.DAY, TODAY)
+    monday = series.moods[dt.date(2026, 4, 13)]
+    assert (monday.pleasantness, monday.energy, monday.energy_count) == (2.0, 4.0, 1)
+    assert (monday.min_energy, monday.max_energy) == (4, 4)
+    energy = charts.mood_over_time_chart(series, "energy")
+    assert energy.summary.startswith(
+        "Across the last 30 days (2 check-ins on 2 days), your energy averaged +1.0"
+    )
+    days = {b.label: b for b in insights.weekday_pattern(alice, None, None)}
+    assert (days["Monday"].pleasantness, days["Monday"].energy) == (2.0, 4.0)
+    times = {b.label: b for b in insights.time_of_day_pattern(alice, None, None)}
+    morning = times["Morning (6am–noon)"]
+    assert (morning.pleasantness, morning.energy, morning.count) == (3.0, None, 1)
+
+
+def test_it_says_so_when_no_energy_was_recorded(alice: User) -> None:
+    imported = checkin(alice, "2026-04-13 08:00", 3, 0)
+    imported.energy_estimated = True
+    imported.save()
+    series = insights.mood_over_time(alice, Period.WEEK, TODAY)
+    chart = charts.mood_over_time_chart(series, "energy")
+    assert chart.summary == (
+        "No energy was recorded in the last 26 weeks (only pleasantness, from an import)."
+    )
+    assert chart.rows == []
+    assert (
+        "pleasantness averaged +3.0" in charts.mood_over_time_chart(series, "pleasantness").summary
+    )
