@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.db.models import Prefetch, Q, QuerySet
@@ -246,14 +247,85 @@ def decode_cursor(value: str) -> tuple[dt.datetime, int] | None:
         return None
 
 
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass
+class Entry:
+    """One check-in as the timeline shows it, prepared in Python (a page is
+    20 of these; doing it here keeps the template to plain lookups)."""
+
+    checkin: CheckIn
+    quadrant: Quadrant
+    shape: str
+    local_time: str
+    words: list[Link]
+    tags: list[Link]
+    songs: list[tuple[Link, Link]]  # (song, artist)
+    excerpt: str
+
+
 @dataclass
 class Page:
-    checkins: list[CheckIn]
+    entries: list[Entry]
     next_cursor: str | None
 
+    @property
+    def checkins(self) -> list[CheckIn]:
+        return [entry.checkin for entry in self.entries]
 
-def timeline_page(checkins: QuerySet[CheckIn], cursor: str = "") -> Page:
+
+def filter_links(base_url: str, params: QueryDict) -> dict[str, str]:
+    """For each of word, tag, track and artist: the current view's URL with
+    that filter about to be set (append the id), back on the first page."""
+    links = {}
+    for key in ("word", "tag", "track", "artist"):
+        rest = params.copy()
+        for drop in (key, "after"):
+            rest.pop(drop, None)
+        query = rest.urlencode()
+        links[key] = f"{base_url}?{query}{'&' if query else ''}{key}="
+    return links
+
+
+def _entry(checkin: CheckIn, links: dict[str, str]) -> Entry:
+    from journal.templatetags.mood import QUADRANT_SHAPES
+
+    quadrant = checkin.quadrant
+    local = checkin.felt_at.astimezone(_zone(checkin.time_zone))
+    return Entry(
+        checkin=checkin,
+        quadrant=quadrant,
+        shape=QUADRANT_SHAPES[quadrant],
+        local_time=f"{local:%A} {local.day} {local:%B %Y, %H:%M}",
+        words=[Link(w.word, f"{links['word']}{w.pk}") for w in checkin.words.all()],
+        tags=[Link(t.name, f"{links['tag']}{t.pk}") for t in checkin.tags.all()],
+        songs=[
+            (
+                Link(link.track.title, f"{links['track']}{link.track_id}"),
+                Link(link.track.artist.name, f"{links['artist']}{link.track.artist_id}"),
+            )
+            for link in checkin.track_links.all()
+        ],
+        excerpt=note_excerpt(checkin),
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def timeline_page(
+    checkins: QuerySet[CheckIn], cursor: str = "", links: dict[str, str] | None = None
+) -> Page:
     """One page, newest first, after `cursor` (from the previous page)."""
+    links = links or filter_links("", QueryDict())
     checkins = checkins.order_by("-felt_at", "-id")
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
@@ -262,9 +334,9 @@ def timeline_page(checkins: QuerySet[CheckIn], cursor: str = "") -> Page:
     rows = list(with_details(checkins)[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    for checkin in rows:
-        checkin.excerpt = note_excerpt(checkin)  # type: ignore[attr-defined]
-    return Page(rows, encode_cursor(rows[-1]) if more and rows else None)
+    return Page(
+        [_entry(c, links) for c in rows], encode_cursor(rows[-1]) if more and rows else None
+    )
 
 
 def note_excerpt(checkin: CheckIn, limit: int = EXCERPT_CHARS) -> str:

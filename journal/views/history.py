@@ -13,7 +13,13 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthedHtmxRequest
 from journal import charts, insights
 from journal.models import CheckIn
-from journal.timeline import Filters, HistoryFilterForm, decode_cursor, timeline_page
+from journal.timeline import (
+    Filters,
+    HistoryFilterForm,
+    decode_cursor,
+    filter_links,
+    timeline_page,
+)
 
 # How far back the pattern charts look.
 INSIGHT_DAYS = 365
@@ -42,7 +48,7 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     filters = Filters.from_form(form)
     checkins = filters.apply(user, CheckIn.objects.owned_by(user))
     cursor = request.GET.get("after", "")
-    page = timeline_page(checkins, cursor)
+    page = timeline_page(checkins, cursor, filter_links(reverse("history"), request.GET))
     paged = decode_cursor(cursor) is not None
     context = {"page": page, "filters": filters, "form": form, "paged": paged}
     if request.htmx:

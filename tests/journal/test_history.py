@@ -139,6 +139,8 @@ def test_it_combines_filters_that_live_in_the_url(alice: User, alice_client: Cli
     # The bookmark reopens the same view: filters shown and form filled in.
     html = alice_client.get(f"/history/?quadrant=green&tag={walk.pk}").content.decode()
     assert "<strong>Mood:</strong> Calm" in html and "<strong>Tag:</strong> walk" in html
+    # A word on an entry narrows the current view further.
+    assert f'href="/history/?quadrant=green&amp;tag={walk.pk}&amp;word={calm_word.pk}"' in html
     # Each chip removes just its own filter.
     assert f'href="/history/?tag={walk.pk}" aria-label="Remove the filter Mood: Calm"' in html
     assert '<option value="green" selected>' in html
