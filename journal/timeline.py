@@ -316,16 +316,20 @@ def filter_links(base_url: str, params: QueryDict) -> dict[str, str]:
     return links
 
 
-def _entry(checkin: CheckIn, links: dict[str, str]) -> Entry:
+def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
     from journal.templatetags.mood import QUADRANT_SHAPES
 
     quadrant = checkin.quadrant
     local = checkin.felt_at.astimezone(_zone(checkin.time_zone))
+    when = f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+    if checkin.time_zone != home_zone:
+        # Made while away: the clock time there, and where "there" was.
+        when += f" ({checkin.time_zone.replace('_', ' ')} time)"
     return Entry(
         checkin=checkin,
         quadrant=quadrant,
         shape=QUADRANT_SHAPES[quadrant],
-        local_time=f"{local:%A} {local.day} {local:%B %Y, %H:%M}",
+        local_time=when,
         words=[Link(w.word, f"{links['word']}{w.pk}") for w in checkin.words.all()],
         tags=[Link(t.name, f"{links['tag']}{t.pk}") for t in checkin.tags.all()],
         songs=[
@@ -347,7 +351,10 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def timeline_page(
-    checkins: QuerySet[CheckIn], cursor: str = "", links: dict[str, str] | None = None
+    checkins: QuerySet[CheckIn],
+    cursor: str = "",
+    links: dict[str, str] | None = None,
+    home_zone: str = "",
 ) -> Page:
     """One page, newest first, after `cursor` (from the previous page)."""
     links = links or filter_links("", QueryDict())
@@ -359,9 +366,8 @@ def timeline_page(
     rows = list(with_details(checkins)[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return Page(
-        [_entry(c, links) for c in rows], encode_cursor(rows[-1]) if more and rows else None
-    )
+    entries = [_entry(c, links, home_zone or c.time_zone) for c in rows]
+    return Page(entries, encode_cursor(rows[-1]) if more and rows else None)
 
 
 def note_excerpt(checkin: CheckIn, limit: int = EXCERPT_CHARS) -> str:

@@ -48,7 +48,8 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     filters = Filters.from_form(form)
     checkins = filters.apply(user, CheckIn.objects.owned_by(user))
     cursor = request.GET.get("after", "")
-    page = timeline_page(checkins, cursor, filter_links(reverse("history"), request.GET))
+    links = filter_links(reverse("history"), request.GET)
+    page = timeline_page(checkins, cursor, links, home_zone=user.time_zone)
     paged = decode_cursor(cursor) is not None
     context = {"page": page, "filters": filters, "form": form, "paged": paged}
     if request.htmx:

@@ -201,6 +201,10 @@ def test_it_shows_nothing_for_another_users_words_tags_tracks_and_artists(
         "word=abc",
         "tag=99999999",
         "tag=99999999&after=x",
+        "track=99999999999999999999999",
+        "artist=-99999999999999999999999",
+        "word=99999999999999999999999",
+        "tag=1e5",
         "after=garbage",
         "after=99999999999999999999999_1",
         "year=-5",
@@ -339,7 +343,7 @@ def test_it_shows_each_checkin_at_the_clock_time_where_it_was_made(
 ) -> None:
     checkin(alice, "2026-04-10 07:00", 1, 1, zone="America/New_York")
     html = alice_client.get("/history/").content.decode()
-    assert entries(html) == ["Friday 10 April 2026, 07:00"]
+    assert entries(html) == ["Friday 10 April 2026, 07:00 (America/New York time)"]
     assert 'href="/history/insights/"' in html
 
 
