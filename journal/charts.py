@@ -31,6 +31,9 @@ from journal.mood import MOOD_MAX, MOOD_MIN
 from journal.templatetags.mood import QUADRANT_SHAPES
 
 Axis = Literal["pleasantness", "energy"]
+# The <desc> says how to read a chart; its figures are in the visible sentence
+# that follows it (so a screen reader does not hear them twice).
+FIGURES_BELOW = " The sentence below the chart gives the figures."
 
 
 @dataclass
@@ -174,7 +177,7 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
     title = f"{name} over {span}"
     desc = (
         f"{name} from −4 to +4 per {series.period.value}: a marker for the average and a "
-        f"vertical bar from the lowest to the highest check-in. {summary}"
+        f"vertical bar from the lowest to the highest check-in." + FIGURES_BELOW
     )
     return Chart(
         key, title, desc, summary, _svg(key, title, desc, width, height, body, "line"), rows
@@ -321,7 +324,7 @@ def pattern_chart(key: str, title: str, buckets: list[PatternBucket], what: str)
         if with_energy:
             top = max(with_energy, key=lambda b: b.energy or 0)
             summary += f" Energy was highest in “{top.label}” ({signed(top.energy or 0)})."
-    desc = f"Average pleasantness from −4 to +4 for each {what}. {summary}"
+    desc = f"Average pleasantness from −4 to +4 for each {what}." + FIGURES_BELOW
     chart = bar_chart(key, title, desc, summary, bars, (MOOD_MIN, MOOD_MAX))
     chart.rows = [
         (
@@ -353,7 +356,7 @@ def words_chart(words: list[WordCount]) -> Chart:
         for w in words
     ]
     highest = max((w.count for w in words), default=1)
-    desc = f"How often you picked each emotion word. {summary}"
+    desc = "How often you picked each emotion word." + FIGURES_BELOW
     return bar_chart("chart-words", title, desc, summary, bars, (0, highest))
 
 
@@ -388,7 +391,7 @@ def tag_impact_chart(report: TagImpactReport) -> Chart:
         )
     desc = (
         "Average pleasantness (−4 to +4) of days with each tag next to days without it, "
-        f"with the number of days behind each figure. {summary}"
+        "with the number of days behind each figure." + FIGURES_BELOW
     )
     return bar_chart("chart-tags", title, desc, summary, bars, (MOOD_MIN, MOOD_MAX))
 
@@ -436,7 +439,7 @@ def listening_chart(buckets: list[ListeningBucket]) -> Chart:
         )
     desc = (
         "Average pleasantness (−4 to +4) of days grouped by minutes of music played that "
-        f"day, with the number of days. {summary}"
+        "day, with the number of days." + FIGURES_BELOW
     )
     return bar_chart("chart-listening", title, desc, summary, bars, (MOOD_MIN, MOOD_MAX))
 
