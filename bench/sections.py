@@ -69,3 +69,7 @@ def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from bench.playlists import run_section
 
     run_section(report, sizes, smoke)
+
+
+# Sections kept in their own modules register themselves on import.
+from bench import history as _history  # noqa: E402, F401

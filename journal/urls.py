@@ -29,5 +29,6 @@ urlpatterns = [
     path("tags/", vocabulary.tag_list, name="tags"),
     path("tags/<int:pk>/", vocabulary.tag_update, name="tag_update"),
     path("history/", history.history, name="history"),
+    path("history/insights/", history.insights_view, name="insights"),
     path("reflections/", reflections.reflection_list, name="reflections"),
 ]

@@ -1,0 +1,105 @@
+"""QUALITY 15: the history page and the year's charts for a user with years
+of data, and their query counts against a user with a handful of check-ins."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from bench.sections import p50_ms, section, timed
+
+if TYPE_CHECKING:
+    from bench.run import Report, Sizes
+
+HX = {"HX-Request": "true"}
+
+
+@section("history")
+def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from bench.generate import fill_history, make_library, make_user
+    from journal import charts, insights
+    from journal.models import CheckIn
+
+    rng = random.Random(15)
+    tracks = make_library(500, rng, prefix="history")
+    small = make_user("history-small@bench.example")
+    fill_history(small, days=4, track_ids=tracks, rng=rng)
+    big = make_user("history@bench.example")
+    fill_history(big, days=sizes.history_days, track_ids=tracks, rng=rng)
+    big_count = CheckIn.objects.filter(user=big).count()
+    small_count = CheckIn.objects.filter(user=small).count()
+
+    def client(user: User) -> Client:
+        browser = Client()
+        browser.force_login(user)
+        return browser
+
+    small_client, big_client = client(small), client(big)
+
+    def queries(browser: Client, url: str, headers: dict[str, str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            browser.get(url, headers=headers)
+        return len(captured)
+
+    for label, url, headers, most in (
+        ("timeline page (HTMX)", "/history/", HX, 6),
+        ("full history page", "/history/", {}, None),
+        ("insights page", "/history/insights/", {}, None),
+    ):
+        few, many = queries(small_client, url, headers), queries(big_client, url, headers)
+        target = f"same as at {small_count} ({few})" + (f", ≤ {most}" if most else "")
+        report.add(
+            f"history {label}: queries at {big_count} check-ins",
+            many,
+            "queries",
+            target,
+            many == few and (most is None or many <= most),
+        )
+
+    samples = timed(lambda: big_client.get("/history/", headers=HX), sizes.samples)
+    value = p50_ms(samples)
+    report.add(
+        f"history first page, {sizes.history_days} days, p50",
+        value,
+        "ms",
+        "< 20 ms (QUALITY 15)",
+        value < 20,
+    )
+    samples = timed(lambda: big_client.get("/history/"), sizes.samples)
+    report.add(
+        "history full page (calendar, filters, timeline), p50", p50_ms(samples), "ms", "", None
+    )
+
+    today = big.local_today()
+    start = today - dt.timedelta(days=364)
+
+    def year_of_charts() -> None:
+        charts.calendar_months(insights.calendar_year(big, today.year), "/history/")
+        days = insights.daily_moods(big, start, today)
+        for period in insights.Period:
+            series = insights.mood_over_time(big, period, today)
+            charts.mood_over_time_chart(series, "pleasantness")
+            charts.mood_over_time_chart(series, "energy")
+        charts.pattern_chart("w", "", insights.weekday_pattern(big, start, today), "weekday")
+        charts.pattern_chart("t", "", insights.time_of_day_pattern(big, start, today), "time")
+        charts.words_chart(insights.word_frequencies(big, start, today))
+        charts.tag_impact_chart(insights.tag_impact(big, start, today, days=days))
+        insights.music_by_quadrant(big, start, today)
+        insights.songs_that_lift(big, start, today)
+        charts.listening_chart(insights.listening_vs_mood(big, start, today, days=days))
+
+    value = p50_ms(timed(year_of_charts, max(3, sizes.samples // 5)))
+    report.add(
+        "calendar and every chart for a year, p50",
+        value,
+        "ms",
+        "≤ 40 ms (QUALITY 15)",
+        value <= 40,
+    )

@@ -1,0 +1,380 @@
+"""The history timeline: filters that live in the URL, and keyset pagination.
+
+Pages are cut on (felt_at, id) rather than OFFSET, so the tenth page costs what
+the first does and a check-in added meanwhile never shifts or repeats rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
+from django.db.models import Prefetch, Q, QuerySet
+from django.forms.utils import flatatt
+from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from config.text import CleanCharField
+from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
+from journal.mood import Quadrant
+from journal.search import search_notes
+from music.models import Artist, Track
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+PAGE_SIZE = 20
+EXCERPT_CHARS = 160
+
+QUADRANT_FILTERS: dict[str, Q] = {
+    Quadrant.YELLOW: Q(pleasantness__gt=0, energy__gt=0),
+    Quadrant.RED: Q(pleasantness__lt=0, energy__gt=0),
+    Quadrant.BLUE: Q(pleasantness__lt=0, energy__lt=0),
+    Quadrant.GREEN: Q(pleasantness__gt=0, energy__lt=0),
+    Quadrant.NEUTRAL: Q(pleasantness=0) | Q(energy=0),
+}
+
+# The filter parameters, in the order they appear in a bookmarked URL.
+FILTER_KEYS = ("from", "to", "quadrant", "word", "tag", "track", "artist", "q")
+
+
+class QuickSelect(forms.Select):
+    """A <select> rendered in Python: Django renders each option through a
+    template, which for a hundred words was the slowest part of the page."""
+
+    def render(  # type: ignore[override]
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), mark_safe(" selected") if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+class HistoryFilterForm(forms.Form):
+    """The timeline filters, read from GET. Every choice is scoped to the user,
+    so another person's word, tag, track or artist id is simply not valid."""
+
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    quadrant = forms.ChoiceField(
+        label="Mood",
+        required=False,
+        choices=[("", "Any mood"), *((q.value, f"{q.label} ({q.description})") for q in Quadrant)],
+        error_messages={"invalid_choice": "Please pick one of the moods in the list."},
+    )
+    word = forms.ModelChoiceField(
+        label="Word",
+        required=False,
+        queryset=EmotionWord.objects.none(),
+        empty_label="Any word",
+        widget=QuickSelect,
+        error_messages={"invalid_choice": "That word is not one you have used. Pick one above."},
+    )
+    tag = forms.ModelChoiceField(
+        label="Tag",
+        required=False,
+        queryset=Tag.objects.none(),
+        empty_label="Any tag",
+        widget=QuickSelect,
+        error_messages={"invalid_choice": "That tag is not one of yours. Pick one above."},
+    )
+    track = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    artist = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    q = CleanCharField(label="Search your notes", required=False, max_length=200)
+
+    def __init__(self, user: User, data: QueryDict) -> None:
+        super().__init__(data)
+        self.user = user
+        self.params = data
+        word_field: Any = self.fields["word"]
+        word_field.queryset = (
+            EmotionWord.objects.for_user(user).filter(checkins__user=user).distinct()
+        )
+        tag_field: Any = self.fields["tag"]
+        tag_field.queryset = Tag.objects.filter(user=user)
+
+    def add_prefix(self, field_name: str) -> str:
+        # The URL says "from" and "to" (short, readable bookmarks), names a
+        # form field cannot have.
+        return {"date_from": "from", "date_to": "to"}.get(field_name, field_name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        track_id = data.get("track")
+        if track_id is not None:
+            track = (
+                Track.objects.select_related("artist")
+                .filter(pk=track_id, checkin_links__checkin__user=self.user)
+                .first()
+            )
+            if track is None:
+                self.add_error("track", "That song is not in your check-ins.")
+            data["track_obj"] = track
+        artist_id = data.get("artist")
+        if artist_id is not None:
+            artist = Artist.objects.filter(
+                pk=artist_id, tracks__checkin_links__checkin__user=self.user
+            ).first()
+            if artist is None:
+                self.add_error("artist", "That artist is not in your check-ins.")
+            data["artist_obj"] = artist
+        return data
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+
+
+@dataclass
+class Filters:
+    """Validated filters; `active` lists the chips shown above the timeline."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    quadrant: Quadrant | None = None
+    word: EmotionWord | None = None
+    tag: Tag | None = None
+    track: Track | None = None
+    artist: Artist | None = None
+    query: str = ""
+    invalid: bool = False
+    active: list[Chip] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form: HistoryFilterForm) -> Filters:
+        if not form.is_valid():
+            return cls(invalid=True)
+        data = form.cleaned_data
+        filters = cls(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            quadrant=Quadrant(data["quadrant"]) if data.get("quadrant") else None,
+            word=data.get("word"),
+            tag=data.get("tag"),
+            track=data.get("track_obj"),
+            artist=data.get("artist_obj"),
+            query=(data.get("q") or "").strip(),
+        )
+        params = form.params
+        chip = filters._chip
+        if filters.date_from and filters.date_to and filters.date_from == filters.date_to:
+            chip(params, ("from", "to"), "Day", f"{filters.date_from:%A %-d %B %Y}")
+        else:
+            if filters.date_from:
+                chip(params, ("from",), "From", f"{filters.date_from:%-d %B %Y}")
+            if filters.date_to:
+                chip(params, ("to",), "To", f"{filters.date_to:%-d %B %Y}")
+        if filters.quadrant:
+            chip(params, ("quadrant",), "Mood", filters.quadrant.label)
+        if filters.word:
+            chip(params, ("word",), "Word", filters.word.word)
+        if filters.tag:
+            chip(params, ("tag",), "Tag", filters.tag.name)
+        if filters.track:
+            track = filters.track
+            chip(params, ("track",), "Song", f"{track.title} by {track.artist.name}")
+        if filters.artist:
+            chip(params, ("artist",), "Artist", filters.artist.name)
+        if filters.query:
+            chip(params, ("q",), "Notes containing", filters.query)
+        return filters
+
+    def _chip(self, params: QueryDict, keys: tuple[str, ...], label: str, value: str) -> None:
+        """An active filter, with the URL of the same view without it."""
+        rest = params.copy()
+        for key in (*keys, "after"):
+            rest.pop(key, None)
+        self.active.append(Chip(label, value, "?" + rest.urlencode()))
+
+    def apply(self, user: User, checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+        if self.invalid:
+            return checkins.none()
+        if self.date_from:
+            checkins = checkins.filter(local_date__gte=self.date_from)
+        if self.date_to:
+            checkins = checkins.filter(local_date__lte=self.date_to)
+        if self.quadrant:
+            checkins = checkins.filter(QUADRANT_FILTERS[self.quadrant])
+        # Many-to-many filters as subqueries, so rows are never duplicated.
+        if self.word:
+            checkins = checkins.filter(
+                pk__in=CheckIn.words.through.objects.filter(emotionword=self.word).values(
+                    "checkin_id"
+                )
+            )
+        if self.tag:
+            checkins = checkins.filter(
+                pk__in=CheckIn.tags.through.objects.filter(tag=self.tag).values("checkin_id")
+            )
+        if self.track:
+            checkins = checkins.filter(
+                pk__in=CheckInTrack.objects.filter(track=self.track).values("checkin_id")
+            )
+        if self.artist:
+            checkins = checkins.filter(
+                pk__in=CheckInTrack.objects.filter(track__artist=self.artist).values("checkin_id")
+            )
+        if self.query:
+            checkins = search_notes(user, self.query, checkins)
+        return checkins
+
+
+def with_details(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+    """Words, tags and tracks in three queries, however many check-ins there are."""
+    return checkins.prefetch_related(
+        Prefetch("words", queryset=EmotionWord.objects.order_by("word")),
+        Prefetch("tags", queryset=Tag.objects.order_by("position", "name")),
+        Prefetch(
+            "track_links",
+            queryset=CheckInTrack.objects.select_related("track__artist").order_by(
+                "position", "id"
+            ),
+        ),
+    )
+
+
+def encode_cursor(checkin: CheckIn) -> str:
+    stamp = checkin.felt_at.astimezone(dt.UTC)
+    micros = (stamp - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+    return f"{micros}_{checkin.pk}"
+
+
+def decode_cursor(value: str) -> tuple[dt.datetime, int] | None:
+    micros, sep, pk = value.partition("_")
+    if not sep:
+        return None
+    try:
+        stamp = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
+        return stamp, int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass
+class Entry:
+    """One check-in as the timeline shows it, prepared in Python (a page is
+    20 of these; doing it here keeps the template to plain lookups)."""
+
+    checkin: CheckIn
+    quadrant: Quadrant
+    shape: str
+    local_time: str
+    words: list[Link]
+    tags: list[Link]
+    songs: list[tuple[Link, Link]]  # (song, artist)
+    excerpt: str
+
+
+@dataclass
+class Page:
+    entries: list[Entry]
+    next_cursor: str | None
+
+    @property
+    def checkins(self) -> list[CheckIn]:
+        return [entry.checkin for entry in self.entries]
+
+
+def filter_links(base_url: str, params: QueryDict) -> dict[str, str]:
+    """For each of word, tag, track and artist: the current view's URL with
+    that filter about to be set (append the id), back on the first page."""
+    links = {}
+    for key in ("word", "tag", "track", "artist"):
+        rest = params.copy()
+        for drop in (key, "after"):
+            rest.pop(drop, None)
+        query = rest.urlencode()
+        links[key] = f"{base_url}?{query}{'&' if query else ''}{key}="
+    return links
+
+
+def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
+    from journal.templatetags.mood import QUADRANT_SHAPES
+
+    quadrant = checkin.quadrant
+    local = checkin.felt_at.astimezone(_zone(checkin.time_zone))
+    when = f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+    if checkin.time_zone != home_zone:
+        # Made while away: the clock time there, and where "there" was.
+        when += f" ({checkin.time_zone.replace('_', ' ')} time)"
+    return Entry(
+        checkin=checkin,
+        quadrant=quadrant,
+        shape=QUADRANT_SHAPES[quadrant],
+        local_time=when,
+        words=[Link(w.word, f"{links['word']}{w.pk}") for w in checkin.words.all()],
+        tags=[Link(t.name, f"{links['tag']}{t.pk}") for t in checkin.tags.all()],
+        songs=[
+            (
+                Link(link.track.title, f"{links['track']}{link.track_id}"),
+                Link(link.track.artist.name, f"{links['artist']}{link.track.artist_id}"),
+            )
+            for link in checkin.track_links.all()
+        ],
+        excerpt=note_excerpt(checkin),
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def timeline_page(
+    checkins: QuerySet[CheckIn],
+    cursor: str = "",
+    links: dict[str, str] | None = None,
+    home_zone: str = "",
+) -> Page:
+    """One page, newest first, after `cursor` (from the previous page)."""
+    links = links or filter_links("", QueryDict())
+    checkins = checkins.order_by("-felt_at", "-id")
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        felt_at, pk = position
+        checkins = checkins.filter(Q(felt_at__lt=felt_at) | Q(felt_at=felt_at, pk__lt=pk))
+    rows = list(with_details(checkins)[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    entries = [_entry(c, links, home_zone or c.time_zone) for c in rows]
+    return Page(entries, encode_cursor(rows[-1]) if more and rows else None)
+
+
+def note_excerpt(checkin: CheckIn, limit: int = EXCERPT_CHARS) -> str:
+    if not checkin.note_ciphertext:
+        return ""
+    text = " ".join(checkin.note.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(",;:.") + "…"
