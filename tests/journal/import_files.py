@@ -4,6 +4,11 @@ here rather than kept as files an editor or git could normalise)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 DAYLIO_HEADER = "full_date,date,weekday,time,mood,activities,note_title,note"
 
 # Line numbers (1 = header) are asserted in the tests; keep them in sync.
@@ -43,3 +48,14 @@ OTHER_APP_CSV = (
     b"someday;10:00;4;work;Date is not a date\n"
     b"26.03.2026;07:30;;work;No feeling given\n"
 )
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploads go to a fresh folder, so a test can see what was left behind."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    return tmp_path / "uploads"
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
