@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils.datastructures import MultiValueDict
 
 from accounts.models import User
 from journal.imports import jobs
@@ -214,7 +215,7 @@ def test_it_refuses_a_file_over_the_size_limit(
     assert "too large" in response.content.decode()
     form = UploadForm(
         {"format": "auto", "time_zone": "UTC"},
-        {"file": SimpleUploadedFile("big.csv", b"x" * 2001)},
+        MultiValueDict({"file": [SimpleUploadedFile("big.csv", b"x" * 2001)]}),
     )
     assert not form.is_valid()
     assert "Attune accepts up to 2.0\xa0KB here" in form.errors["file"][0]
