@@ -6,3 +6,13 @@ from django.apps import AppConfig
 class MusicConfig(AppConfig):
     name = "music"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Each importer registers itself with music.imports.jobs.
+        from music.imports import (  # noqa: F401
+            apple_music,
+            lastfm,
+            listenbrainz,
+            playlist_files,
+            spotify,
+        )

@@ -1,0 +1,67 @@
+"""Importing a playlist file (M3U/M3U8, XSPF, JSPF) as an Attune playlist."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from django.db import transaction
+
+from music.catalogue import TrackInfo
+from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
+from music.imports.listens import resolve_tracks
+from music.imports.playlists_io import parse_playlist, sniff_playlist
+from music.models import ImportJob, Playlist, PlaylistItem
+from music.plays import ensure_user_tracks
+
+MAX_PLAYLIST_BYTES = 5 * 1024 * 1024
+
+
+def sniff(head: bytes, filename: str) -> str | None:
+    if sniff_playlist(head, filename) is None:
+        return "This doesn't look like a playlist file. We can read M3U/M3U8, XSPF and JSPF."
+    return None
+
+
+def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
+    data = stream.read(MAX_PLAYLIST_BYTES + 1)
+    if len(data) > MAX_PLAYLIST_BYTES:
+        raise ImportFormatError("This playlist file is too large (over 5 MB) to be a playlist.")
+    parsed = parse_playlist(data, job.file_name)
+    if not parsed.entries:
+        raise ImportFormatError("We found no songs in this playlist.")
+    track_ids = resolve_tracks(
+        [
+            TrackInfo(artist=e.artist, title=e.title, album=e.album, duration_ms=e.duration_ms)
+            for e in parsed.entries
+        ]
+    )
+    name = parsed.title[:200] or "Imported playlist"
+    # The same file imported twice gives one playlist: same name, same songs.
+    for existing in Playlist.objects.filter(user=job.user, name=name, source="imported"):
+        if list(existing.items.values_list("track_id", flat=True)) == track_ids:
+            report.duplicates(len(track_ids))
+            return
+    with transaction.atomic():
+        playlist = Playlist.objects.create(
+            user=job.user, name=name, source="imported", description=f"From {job.file_name}"
+        )
+        PlaylistItem.objects.bulk_create(
+            PlaylistItem(playlist=playlist, track_id=track_id, position=position)
+            for position, track_id in enumerate(track_ids)
+        )
+        ensure_user_tracks(job.user, track_ids)
+    report.imported(len(track_ids))
+    job.options = {**job.options, "playlist_id": playlist.pk}
+    ImportJob.objects.filter(pk=job.pk).update(options=job.options)
+
+
+register(
+    Importer(
+        kind="playlist",
+        label="A playlist (.m3u, .m3u8, .xspf, .jspf)",
+        run=run,
+        sniff=sniff,
+        accept=".m3u,.m3u8,.xspf,.jspf,.json",
+        help="Exported from a music player or another service.",
+    )
+)

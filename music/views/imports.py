@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.http import AuthedHtmxRequest
+from music.forms import ImportForm
+from music.imports.jobs import create_job, importers_for
+from music.models import ImportJob
+
+JOBS_SHOWN = 10
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def import_page(request: AuthedHtmxRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            job = create_job(request.user, form.cleaned_data["kind"], form.cleaned_data["file"])
+            return redirect("music_import_job", pk=job.pk)
+    else:
+        form = ImportForm(initial={"kind": request.GET.get("kind", "spotify")})
+    jobs = ImportJob.objects.filter(
+        user=request.user, kind__in=[i.kind for i in importers_for("music")]
+    )[:JOBS_SHOWN]
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "music/import.html",
+        {"form": form, "jobs": jobs, "importers": importers_for("music")},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def import_job(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    template = "includes/import_job.html" if request.htmx else "music/import_job.html"
+    response = render(request, template, {"job": job})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
