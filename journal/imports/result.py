@@ -28,20 +28,25 @@ class ImportResult:
     def skip(self, line: int, reason: str, detail: str = "") -> None:
         self.skipped[reason] += 1
         if len(self.bad_rows) < MAX_REPORTED_ROWS:
-            self.bad_rows.append(
-                {"line": line, "reason": reason + (f": {detail}" if detail else "")}
-            )
+            self.bad_rows.append({"line": line, "reason": reason, "detail": detail})
 
     def warn(self, line: int, message: str) -> None:
         """The row came in, but not exactly as written (e.g. a shortened note)."""
         if len(self.bad_rows) < MAX_REPORTED_ROWS:
-            self.bad_rows.append({"line": line, "reason": message, "warning": True})
+            self.bad_rows.append({"line": line, "reason": message, "detail": "", "warning": True})
 
     def saw_date(self, day: dt.date) -> None:
         if self.first_date is None or day < self.first_date:
             self.first_date = day
         if self.last_date is None or day > self.last_date:
             self.last_date = day
+
+    def extras(self) -> dict[str, str | None]:
+        return {
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "last_date": self.last_date.isoformat() if self.last_date else None,
+            "stopped_early": self.stopped_early,
+        }
 
     def summary_sentence(self) -> str:
         parts = [f"{self.imported} check-in{'' if self.imported == 1 else 's'} imported"]

@@ -8,6 +8,7 @@ that ends in a summary. The steps between upload and job live in the session
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -27,10 +28,10 @@ from journal.imports.forms import ColumnsForm, MoodPlacementForm, UploadForm, gu
 from journal.imports.jobs import (
     JOURNAL_KINDS,
     can_restart,
-    create_job,
-    discard_upload,
-    enqueue,
-    store_upload,
+    discard_draft,
+    restart,
+    start_job,
+    store_draft,
 )
 from journal.imports.mapped_csv import (
     BadValue,
@@ -58,7 +59,7 @@ def _draft(request: AuthedHtmxRequest) -> dict[str, Any] | None:
 def _drop_draft(request: AuthedHtmxRequest, *, delete_file: bool = True) -> None:
     draft = request.session.pop(DRAFT, None)
     if delete_file and isinstance(draft, dict):
-        discard_upload(draft.get("path", ""))
+        discard_draft(draft.get("path", ""))
 
 
 def _layout(draft: dict[str, Any]) -> CsvLayout:
@@ -88,7 +89,7 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
     wanted = form.cleaned_data["format"]
     time_zone = form.cleaned_data["time_zone"]
     _drop_draft(request)
-    stored = store_upload(request.user, upload)
+    stored = store_draft(request.user, upload)
     try:
         with default_storage.open(stored, "rb") as binary:
             layout = read_layout(binary, upload.name)
@@ -101,13 +102,13 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
                 )
             custom = custom_moods(binary, layout) if daylio and wanted != "csv" else []
     except Exception:
-        discard_upload(stored)
+        discard_draft(stored)
         raise
     draft: dict[str, Any] = {"path": stored, "name": upload.name[:255], "time_zone": time_zone}
     if daylio and wanted != "csv":
         draft["kind"] = "daylio"
         if not custom:
-            job = create_job(
+            job = start_job(
                 request.user,
                 "daylio",
                 stored,
@@ -225,7 +226,7 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
             else:
                 mapping = Mapping.from_options(draft["mapping"])
                 mapping.moods = {mood_key(label): p for label, p in placements.items()}
-            job = create_job(request.user, draft["kind"], draft["path"], draft["name"], mapping)
+            job = start_job(request.user, draft["kind"], draft["path"], draft["name"], mapping)
             _drop_draft(request, delete_file=False)
             return redirect("journal_import_job", pk=job.pk)
     else:
@@ -253,13 +254,19 @@ def job_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind__in=JOURNAL_KINDS)
     if request.method == "POST":
         if can_restart(job):
-            enqueue(job.pk)
-            messages.info(request, "We asked a worker to start this import again.")
+            if restart(job):
+                messages.info(request, "We asked a worker to start this import again.")
+            else:
+                messages.error(request, "The workers can't be reached right now. Please try later.")
         return redirect("journal_import_job", pk=job.pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "POST"])
+    extras = job.options.get("result") or {}
     context = {
         "job": job,
+        "first_date": _date(extras.get("first_date")),
+        "last_date": _date(extras.get("last_date")),
+        "stopped_early": extras.get("stopped_early", ""),
         "restartable": can_restart(job),
         "reasons": sorted(job.skipped.items(), key=lambda item: -item[1]),
         "problems": [row for row in job.bad_rows if not row.get("warning")],
@@ -271,3 +278,10 @@ def job_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     response = render(request, f"{template}#progress" if request.htmx else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -93,8 +93,8 @@ def test_it_imports_a_file_from_another_app_through_a_mapping(alice: User) -> No
     assert result.imported == 3
     assert result.skipped == {"date not understood": 1, "no mood": 1}
     assert result.bad_rows == [
-        {"line": 6, "reason": "date not understood: someday"},
-        {"line": 7, "reason": "no mood"},
+        {"line": 6, "reason": "date not understood", "detail": "someday"},
+        {"line": 7, "reason": "no mood", "detail": ""},
     ]
     picnic = search_notes(alice, "picnic").get()
     assert picnic.local_date == dt.date(2026, 3, 29)

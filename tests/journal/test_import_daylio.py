@@ -47,7 +47,7 @@ def test_it_imports_each_row_as_a_check_in_on_its_local_date(alice: User) -> Non
     assert result.imported == 6
     assert result.duplicates == 0
     assert result.skipped == {"date not understood": 1}
-    assert result.bad_rows == [{"line": 7, "reason": "date not understood: 2026-02-30"}]
+    assert result.bad_rows == [{"line": 7, "reason": "date not understood", "detail": "2026-02-30"}]
     checkins = CheckIn.objects.owned_by(alice)
     assert checkins.count() == 6
     assert set(checkins.values_list("source", flat=True)) == {"daylio"}
@@ -129,7 +129,11 @@ def test_it_skips_rows_whose_custom_mood_was_not_placed(alice: User) -> None:
     result = run(alice, daylio_csv(), moods={})
     assert result.imported == 4
     assert result.skipped["mood not placed on the grid"] == 2
-    assert {"line": 3, "reason": "mood not placed on the grid: super tired"} in result.bad_rows
+    assert {
+        "line": 3,
+        "reason": "mood not placed on the grid",
+        "detail": "super tired",
+    } in result.bad_rows
 
 
 def test_it_keeps_other_users_apart(alice: User, bob: User) -> None:
@@ -151,6 +155,7 @@ def test_it_shortens_a_note_over_the_import_limit_and_says_so(
         {
             "line": 2,
             "reason": "the note was 80 characters long; its first 50 were kept",
+            "detail": "",
             "warning": True,
         }
     ]

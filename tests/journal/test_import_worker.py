@@ -60,15 +60,22 @@ def test_it_imports_through_a_real_worker(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_reports_a_failed_job_kindly(redis_broker: str, alice: User, media: Path) -> None:
-    from journal.imports.jobs import create_job
     from journal.imports.mapped_csv import Mapping
+    from music.tasks import run_import
 
     mapping = Mapping(date_column="full_date", mood_column="mood", time_zone="Europe/Berlin")
-    job = create_job(alice, "journal_csv", "imports/journal/missing.csv", "gone.csv", mapping)
+    job = ImportJob.objects.create(
+        user=alice,
+        kind="journal_csv",
+        file_name="gone.csv",
+        stored_path=str(media / "gone.csv"),
+        options=mapping.to_options(),
+    )
+    run_import.delay(job.pk)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         job = wait_until_finished(job.pk)
     assert job.status == ImportJob.Status.FAILED
-    assert job.message == "The uploaded file is no longer there. Please upload it again."
+    assert job.message == "The uploaded file is no longer here. Please upload it again."
     client = Client()
     client.force_login(alice)
-    assert "no longer there" in client.get(f"/import/{job.pk}/").content.decode()
+    assert "no longer here" in client.get(f"/import/{job.pk}/").content.decode()

@@ -179,4 +179,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped, {reason}: {count}")
         for row in result.bad_rows:
             kind = "note" if row.get("warning") else "skipped"
-            self.stdout.write(f"  line {row['line']} ({kind}): {row['reason']}")
+            detail = f": {row['detail']}" if row.get("detail") else ""
+            self.stdout.write(f"  line {row['line']} ({kind}): {row['reason']}{detail}")
