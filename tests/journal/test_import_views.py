@@ -250,6 +250,9 @@ def test_it_polls_the_progress_with_htmx(alice: User, alice_client: Client) -> N
     assert "HX-Request" in response["Vary"]
 
 
+# Transactional so it runs with the worker tests, after tests/test_health.py has
+# force-closed the broker pool (a producer pool made before that stays closed).
+@pytest.mark.django_db(transaction=True)
 def test_it_offers_to_start_a_stuck_job_again(
     alice: User, alice_client: Client, redis_broker: str
 ) -> None:
