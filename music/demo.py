@@ -1,4 +1,5 @@
-"""The demo account's music: a small library with listens and a few ratings."""
+"""The demo account's music: a small library with listens, a few ratings, and
+tags for the rest, so every source of a track's feel shows up somewhere."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
+from journal.mood import quadrant_of
 from music.catalogue import TrackInfo, get_or_create_track
+from music.feel import recompute_feel
 from music.models import Listen, Track, UserTrack
+from music.plays import refresh_plays
 
 # (artist, title, pleasantness, energy, bpm): feel as the demo user hears them.
 DEMO_TRACKS: list[tuple[str, str, int, int, float]] = [
@@ -50,17 +54,27 @@ DEMO_TRACKS: list[tuple[str, str, int, int, float]] = [
     ("Carole King", "You've Got a Friend", 2, -1, 96),
     ("Elliott Smith", "Between the Bars", -2, -3, 80),
 ]
+QUADRANT_TAGS = {
+    "yellow": "upbeat, pop",
+    "green": "calm, folk",
+    "red": "angry, rock",
+    "blue": "melancholy, piano",
+    "neutral": "soul",
+}
+DEMO_SOURCES = ("spotify", "lastfm", "listenbrainz")
 
 
 def seed_music(user: User, rng: random.Random, *, days: int) -> list[Track]:
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)
     tracks: list[Track] = []
     for artist, title, p, e, bpm in DEMO_TRACKS:
         track = get_or_create_track(TrackInfo(artist=artist, title=title))
-        if track.bpm is None:
-            Track.objects.filter(pk=track.pk).update(bpm=bpm)
+        if track.bpm is None or not track.tags:
+            Track.objects.filter(pk=track.pk).update(
+                bpm=bpm, tags=QUADRANT_TAGS[quadrant_of(p, e).value]
+            )
         tracks.append(track)
-        rated = rng.random() < 0.5
+        rated = rng.random() < 0.4
         UserTrack.objects.update_or_create(
             user=user,
             track=track,
@@ -68,9 +82,6 @@ def seed_music(user: User, rng: random.Random, *, days: int) -> list[Track]:
                 "rating_pleasantness": p if rated else None,
                 "rating_energy": e if rated else None,
                 "rated_at": now if rated else None,
-                "feel_pleasantness": p if rated else None,
-                "feel_energy": e if rated else None,
-                "feel_source": "rating" if rated else "",
                 "is_comfort": (p >= 1 and e <= 0 and rng.random() < 0.6),
             },
         )
@@ -79,9 +90,7 @@ def seed_music(user: User, rng: random.Random, *, days: int) -> list[Track]:
         date = now - dt.timedelta(days=day)
         for _ in range(rng.randint(4, 14)):
             track = rng.choice(tracks)
-            played = date.replace(
-                hour=rng.randint(7, 23), minute=rng.randint(0, 59), second=0, microsecond=0
-            )
+            played = date.replace(hour=rng.randint(7, 23), minute=rng.randint(0, 59), second=0)
             ms = rng.randint(20_000, 300_000)
             listens.append(
                 Listen(
@@ -90,15 +99,16 @@ def seed_music(user: User, rng: random.Random, *, days: int) -> list[Track]:
                     played_at=played,
                     ms_played=ms,
                     skipped=ms < 30_000,
-                    source="demo",
+                    source=rng.choice(DEMO_SOURCES),
                 )
             )
     Listen.objects.bulk_create(listens, ignore_conflicts=True)
-    for track in tracks:
-        plays = [item for item in listens if item.track_id == track.pk and not item.skipped]
-        UserTrack.objects.filter(user=user, track=track).update(
-            play_count=len(plays),
-            ms_played_total=sum(item.ms_played or 0 for item in plays),
-            last_played_at=max((item.played_at for item in plays), default=None),
-        )
+    track_ids = [track.pk for track in tracks]
+    refresh_plays(user, track_ids)
+    recompute_feel(user, track_ids)
     return tracks
+
+
+def finish_music(user: User, tracks: list[Track]) -> None:
+    """After the demo check-ins exist: tracks they were attached to take their feel."""
+    recompute_feel(user, [track.pk for track in tracks])

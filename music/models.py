@@ -198,3 +198,10 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def importer(self) -> object | None:
+        """The registered importer for this job's kind (music/imports/jobs.py)."""
+        from music.imports.jobs import IMPORTERS
+
+        return IMPORTERS.get(self.kind)

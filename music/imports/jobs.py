@@ -37,7 +37,12 @@ An importer is a function ``run(job, stream, report) -> None``:
 Register it (e.g. in your ``AppConfig.ready``)::
 
     register(Importer(kind="daylio", label="Daylio CSV export", section="journal",
-                      run=import_daylio, sniff=sniff_daylio, accept=".csv"))
+                      run=import_daylio, sniff=sniff_daylio, accept=".csv",
+                      done_url="history", done_label="See your history"))
+
+Show a job (progress while it runs, polled by htmx every second; the summary
+when done) with ``{% include "includes/import_job.html" with job=job %}``; it
+polls ``music_import_job`` (``/music/import/<id>/``), which serves any kind.
 
 ``sniff(head: bytes, filename: str) -> str | None`` gets the first 64 KiB and
 returns None when the file looks right, else a message ("This looks like a
@@ -95,6 +100,9 @@ class Importer:
     section: str = "music"
     accept: str = ""
     help: str = ""
+    # Where to look once the import is done (a URL name) and the link's words.
+    done_url: str = "music_library"
+    done_label: str = "See your music"
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -268,6 +276,10 @@ def run_job(job_id: int) -> ImportJob | None:
     was not ours to run."""
     job = claim(job_id)
     if job is None:
+        if not ImportJob.objects.filter(pk=job_id).exists():
+            # The account (and its job) was deleted before the import ran.
+            with contextlib.suppress(FileNotFoundError):
+                (upload_dir() / str(int(job_id))).unlink()
         return None
     report = ImportReport(job)
     importer = IMPORTERS.get(job.kind)

@@ -22,6 +22,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,9 +47,13 @@ class Play:
 
 
 def clean(value: object, limit: int = 300) -> str:
+    """Storable, single-line text (NUL dropped, lone surrogates replaced)."""
     if value is None:
         return ""
-    return " ".join(scrub(str(value)).split())[:limit]
+    text = str(value)
+    if text.isascii() and text.isprintable():  # the common case, cheaply
+        return text.strip()[:limit]
+    return " ".join(scrub(text).split())[:limit]
 
 
 def valid_mbid(value: object) -> str | None:
@@ -58,8 +63,12 @@ def valid_mbid(value: object) -> str | None:
         return None
 
 
-def in_range(moment: dt.datetime) -> bool:
-    return EARLIEST <= moment <= timezone.now() + dt.timedelta(days=1)
+def latest() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=1)
+
+
+def in_range(moment: dt.datetime, upper: dt.datetime | None = None) -> bool:
+    return EARLIEST <= moment <= (upper or latest())
 
 
 def _keys(info: TrackInfo) -> tuple[str, str]:
@@ -73,6 +82,7 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
     keys = [_keys(info) for info in infos]
     uris = {info.spotify_uri for info in infos if info.spotify_uri}
     mbids = {info.mbid for info in infos if info.mbid}
+    isrcs = {info.isrc for info in infos if info.isrc}
 
     def lookup() -> None:
         by_uri: dict[str, int] = {}
@@ -86,6 +96,11 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
                 str(mbid): pk
                 for mbid, pk in Track.objects.filter(mbid__in=mbids).values_list("mbid", "id")
             }
+        by_isrc: dict[str, int] = {}
+        if isrcs:
+            by_isrc = dict(
+                Track.objects.filter(isrc__in=isrcs).order_by("-pk").values_list("isrc", "id")  # type: ignore[arg-type]
+            )
         wanted = {key for i, key in enumerate(keys) if ids[i] is None}
         by_name: dict[tuple[str, str], int] = {}
         if wanted:
@@ -100,6 +115,7 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
             ids[i] = (
                 (by_mbid.get(info.mbid) if info.mbid else None)
                 or (by_uri.get(info.spotify_uri) if info.spotify_uri else None)
+                or (by_isrc.get(info.isrc) if info.isrc else None)
                 or by_name.get(keys[i])
             )
 
@@ -169,6 +185,9 @@ class ListenWriter:
         self.report = report
         self.pending: list[Play] = []
         self.track_ids: set[int] = set()
+        self.latest = latest()
+        # Track ids already resolved in this import, by what the file said.
+        self.known: dict[tuple[str | None, str | None, str, str], int] = {}
 
     def __enter__(self) -> ListenWriter:
         return self
@@ -182,7 +201,7 @@ class ListenWriter:
             self.report.bad_row(play.line, "no artist or title")
             return
         played_at = play.played_at.astimezone(dt.UTC).replace(microsecond=0)
-        if not in_range(played_at):
+        if not in_range(played_at, self.latest):
             self.report.bad_row(
                 play.line, "date out of range", f"{played_at:%Y-%m-%d} is not a date we can use"
             )
@@ -203,11 +222,21 @@ class ListenWriter:
             refresh_plays(self.user, self.track_ids)
             recompute_feel(self.user, self.track_ids)
 
+    def _resolve(self, infos: list[TrackInfo]) -> list[int]:
+        keys = [(i.spotify_uri, i.mbid, i.artist, i.title) for i in infos]
+        unknown = {
+            key: info for key, info in zip(keys, infos, strict=True) if key not in self.known
+        }
+        if unknown:
+            found = resolve_tracks(list(unknown.values()))
+            self.known.update(zip(unknown, found, strict=True))
+        return [self.known[key] for key in keys]
+
     def flush(self) -> None:
         plays, self.pending = self.pending, []
         if not plays:
             return
-        track_ids = resolve_tracks([play.info for play in plays])
+        track_ids = self._resolve([play.info for play in plays])
         self.track_ids.update(track_ids)
         low = min(p.played_at for p in plays) - CROSS_SOURCE_WINDOW
         high = max(p.played_at for p in plays) + CROSS_SOURCE_WINDOW
@@ -222,7 +251,7 @@ class ListenWriter:
                 others[track_id].append(played_at)
         for times in others.values():
             times.sort()
-        rows: list[Listen] = []
+        rows: list[tuple[int, dt.datetime, int | None, bool]] = []
         duplicates = 0
         for play, track_id in zip(plays, track_ids, strict=True):
             key = (track_id, play.played_at)
@@ -231,23 +260,63 @@ class ListenWriter:
                 continue
             near = others.get(track_id)
             if near:
-                times = near
-                at = bisect.bisect_left(times, play.played_at - CROSS_SOURCE_WINDOW)
-                if at < len(times) and times[at] <= play.played_at + CROSS_SOURCE_WINDOW:
-                    times.pop(at)  # one existing listen absorbs one incoming play
+                at = bisect.bisect_left(near, play.played_at - CROSS_SOURCE_WINDOW)
+                if at < len(near) and near[at] <= play.played_at + CROSS_SOURCE_WINDOW:
+                    near.pop(at)  # one existing listen absorbs one incoming play
                     duplicates += 1
                     continue
             exact.add(key)
-            rows.append(
-                Listen(
-                    user=self.user,
-                    track_id=track_id,
-                    played_at=play.played_at,
-                    ms_played=play.ms_played,
-                    skipped=play.skipped,
-                    source=self.source,
-                )
+            rows.append((track_id, play.played_at, play.ms_played, play.skipped))
+        inserted = insert_listens(self.user.pk, self.source, rows)
+        self.report.imported(inserted)
+        self.report.duplicates(duplicates + len(rows) - inserted)
+
+
+def insert_listens(
+    user_id: int, source: str, rows: list[tuple[int, dt.datetime, int | None, bool]]
+) -> int:
+    """Insert listens, ignoring ones already there; returns how many went in.
+
+    On PostgreSQL one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING
+    (building a thousand model instances costs more than the database does);
+    elsewhere (the embedded SQLite default) bulk_create with ignore_conflicts.
+    """
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        table = Listen._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (user_id, track_id, played_at, ms_played, skipped, source)
+                SELECT %s, t, p, m, s, %s
+                FROM unnest(%s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[])
+                    AS u(t, p, m, s)
+                ON CONFLICT DO NOTHING
+                """,  # noqa: S608 - the table name is ours, values are parameters
+                [
+                    user_id,
+                    source,
+                    [row[0] for row in rows],
+                    [row[1] for row in rows],
+                    [row[2] for row in rows],
+                    [row[3] for row in rows],
+                ],
             )
-        Listen.objects.bulk_create(rows, ignore_conflicts=True)
-        self.report.imported(len(rows))
-        self.report.duplicates(duplicates)
+            return cursor.rowcount
+    before = Listen.objects.filter(user_id=user_id).count()
+    Listen.objects.bulk_create(
+        [
+            Listen(
+                user_id=user_id,
+                track_id=track_id,
+                played_at=played_at,
+                ms_played=ms,
+                skipped=skipped,
+                source=source,
+            )
+            for track_id, played_at, ms, skipped in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return Listen.objects.filter(user_id=user_id).count() - before

@@ -9,7 +9,7 @@ from django.db import transaction
 from music.catalogue import TrackInfo
 from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
 from music.imports.listens import resolve_tracks
-from music.imports.playlists_io import parse_playlist, sniff_playlist
+from music.imports.playlists_io import PlaylistEntry, parse_playlist, sniff_playlist
 from music.models import ImportJob, Playlist, PlaylistItem
 from music.plays import ensure_user_tracks
 
@@ -63,5 +63,21 @@ register(
         sniff=sniff,
         accept=".m3u,.m3u8,.xspf,.jspf,.json",
         help="Exported from a music player or another service.",
+        done_url="playlists",
+        done_label="See your playlists",
     )
 )
+
+
+def entries_for(playlist: Playlist) -> list[PlaylistEntry]:
+    """A playlist's songs in order, ready for ``render_playlist`` (one query)."""
+    items = playlist.items.select_related("track__artist").order_by("position")
+    return [
+        PlaylistEntry(
+            artist=item.track.artist.name,
+            title=item.track.title,
+            album=item.track.album,
+            duration_ms=item.track.duration_ms,
+        )
+        for item in items
+    ]

@@ -193,3 +193,44 @@ def test_it_imports_a_playlist_file_once(import_file: Importer, alice: User) -> 
     assert Playlist.objects.filter(user=alice).count() == 1
     hls = import_file("playlist", b"#EXTM3U\n#EXT-X-VERSION:3\n", "live.m3u8")
     assert hls.status == ImportJob.Status.FAILED and "streaming" in hls.message
+
+
+def test_it_round_trips_a_playlist_through_export_and_import(
+    import_file: Importer, alice: User
+) -> None:
+    from music.imports.playlist_files import entries_for
+    from music.imports.playlists_io import FORMATS, render_playlist
+
+    data = (
+        b"#EXTM3U\n#PLAYLIST:Evening\n#EXTINF:200.5,Bill Withers - Lovely Day\n"
+        b"#EXTALB:Menagerie\nx.mp3\n#EXTINF:100,Nina Simone - Feeling Good\ny.mp3\n"
+    )
+    import_file("playlist", data, "evening.m3u8")
+    original = Playlist.objects.get(user=alice)
+    entries = entries_for(original)
+    assert [(e.artist, e.title, e.album, e.duration_ms) for e in entries] == [
+        ("Bill Withers", "Lovely Day", "Menagerie", 200500),
+        ("Nina Simone", "Feeling Good", "", 100000),
+    ]
+    for fmt in FORMATS:
+        text = render_playlist(fmt, "Evening " + fmt, entries)
+        job = import_file("playlist", text.encode(), f"evening.{fmt}")
+        assert job.status == ImportJob.Status.DONE, job.message
+        copy = Playlist.objects.get(user=alice, name="Evening " + fmt)
+        assert entries_for(copy) == entries
+
+
+def test_it_matches_tracks_by_isrc_across_names(import_file: Importer, alice: User) -> None:
+    from music.catalogue import TrackInfo, get_or_create_track
+
+    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day", isrc="USSM17700345"))
+    listen = {
+        "listened_at": 1677657600,
+        "track_metadata": {
+            "artist_name": "Bill Withers & Co",
+            "track_name": "Lovely Day (Single Edit)",
+            "additional_info": {"isrc": "USSM17700345"},
+        },
+    }
+    import_file("listenbrainz", json.dumps(listen).encode(), "l.jsonl")
+    assert Listen.objects.get(user=alice).track == track

@@ -37,10 +37,11 @@ class Command(BaseCommand):
                 welcome(user)
                 rng = random.Random(seed)
                 from journal.demo import seed_journal
-                from music.demo import seed_music
+                from music.demo import finish_music, seed_music
 
                 tracks = seed_music(user, rng, days=days)
                 seed_journal(user, rng, days=days, tracks=tracks)
+                finish_music(user, tracks)
             self.stdout.write("Created the demo account.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo login: {DEMO_EMAIL} / password: {DEMO_PASSWORD}")

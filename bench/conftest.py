@@ -1,0 +1,1 @@
+from tests.conftest import alice, make_user  # noqa: F401
