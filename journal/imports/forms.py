@@ -91,6 +91,7 @@ class ColumnsForm(forms.Form):
             if name.endswith("_column"):
                 field.choices = column_choices(header, optional=not field.required)  # type: ignore[attr-defined]
         self.fields["time_column"].help_text = "Without one, entries are placed at noon."
+        self.fields["date_order"].help_text = "When unclear (03/04/2026), day first is assumed."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

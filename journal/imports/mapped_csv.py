@@ -24,13 +24,13 @@ from journal.models import CheckIn, EmotionWord
 from journal.mood import MOOD_MAX, MOOD_MIN
 
 DATE_ORDERS = {
-    "auto": "Work it out (year first, or day first when unclear)",
+    "auto": "Work it out for me",
     "ymd": "Year, month, day (2026-03-29)",
     "dmy": "Day, month, year (29/03/2026)",
     "mdy": "Month, day, year (03/29/2026)",
 }
 TAG_SEPARATORS = {
-    "auto": "Work it out (| if present, else comma)",
+    "auto": "Work it out for me",
     "|": "Vertical bar ( | )",
     ",": "Comma",
     ";": "Semicolon",

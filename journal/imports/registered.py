@@ -71,6 +71,8 @@ register(
         run=run,
         sniff=sniff_daylio,
         accept=".csv",
+        done_url="history",
+        done_label="See your history",
     )
 )
 register(
@@ -81,5 +83,7 @@ register(
         run=run,
         sniff=sniff_csv,
         accept=".csv",
+        done_url="history",
+        done_label="See your history",
     )
 )
