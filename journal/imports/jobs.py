@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import User
+from config.queue import send_now
 from journal.imports.mapped_csv import Mapping, import_mapped_csv
 from journal.imports.registered import JOURNAL_KINDS
 from journal.imports.result import ImportResult
@@ -66,14 +67,11 @@ def can_restart(job: ImportJob) -> bool:
 
 
 def restart(job: ImportJob) -> bool:
+    """Wake a worker for a job still waiting; False when the broker is unreachable.
+    Safe to repeat: the framework claims a job with a conditional UPDATE."""
     from music.tasks import run_import
 
-    try:
-        run_import.delay(job.pk)
-    except Exception:
-        logger.warning("Could not queue import job %s again", job.pk, exc_info=True)
-        return False
-    return True
+    return send_now(run_import, job.pk)
 
 
 def import_file(user: User, path: str, mapping: Mapping) -> ImportResult:
