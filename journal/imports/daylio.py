@@ -60,12 +60,16 @@ def daylio_mapping(
     )
 
 
+def daylio_moods(binary: IO[bytes], layout: CsvLayout) -> list[tuple[str, int]]:
+    """Every mood name in the file with its count, most used first."""
+    return mood_values(binary, layout, _column(layout.header, "mood"))
+
+
 def custom_moods(binary: IO[bytes], layout: CsvLayout) -> list[tuple[str, int]]:
     """The mood names in the file that are not Daylio's defaults, with counts."""
-    column = _column(layout.header, "mood")
     return [
         (label, count)
-        for label, count in mood_values(binary, layout, column)
+        for label, count in daylio_moods(binary, layout)
         if mood_key(label) not in DAYLIO_DEFAULTS
     ]
 

@@ -122,18 +122,24 @@ class MoodPlacementForm(forms.Form):
         self.guesses = guesses
         for index, label in enumerate(labels):
             guess = guesses.get(label)
+            # A mood with a first guess is already placed: leaving it alone keeps it.
             self.fields[f"mood_{index}"] = forms.ChoiceField(
                 label=label,
                 choices=GRID_POINTS,
+                required=guess is None,
                 initial=f"{guess.pleasantness},{guess.energy}" if guess else None,
                 error_messages={"required": f"Please place “{label}” on the grid."},
             )
 
     def placements(self) -> dict[str, Placement]:
-        placed = {}
+        placed: dict[str, Placement] = {}
         for index, label in enumerate(self.labels):
-            p, e = (int(part) for part in self.cleaned_data[f"mood_{index}"].split(","))
             guess = self.guesses.get(label)
+            value = self.cleaned_data.get(f"mood_{index}")
+            if not value and guess is not None:
+                placed[label] = guess
+                continue
+            p, e = (int(part) for part in str(value).split(","))
             # Energy stays "estimated" only when a pleasantness-only guess was kept.
             estimated = bool(
                 guess and guess.estimated and (p, e) == (guess.pleasantness, guess.energy)

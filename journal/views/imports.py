@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
 from journal.imports.csvfile import CsvLayout, NotACsvFile, preview, read_layout
-from journal.imports.daylio import custom_moods, daylio_mapping, is_daylio
+from journal.imports.daylio import daylio_mapping, daylio_moods, is_daylio
 from journal.imports.forms import ColumnsForm, MoodPlacementForm, UploadForm, guess_columns
 from journal.imports.jobs import (
     JOURNAL_KINDS,
@@ -34,6 +34,7 @@ from journal.imports.jobs import (
     store_draft,
 )
 from journal.imports.mapped_csv import (
+    DAYLIO_DEFAULTS,
     BadValue,
     Mapping,
     MappingError,
@@ -100,10 +101,11 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
                     "activities). If it comes from another app, choose “Another app” and "
                     "pick the columns yourself."
                 )
-            custom = custom_moods(binary, layout) if daylio and wanted != "csv" else []
+            moods_in_file = daylio_moods(binary, layout) if daylio and wanted != "csv" else []
     except Exception:
         discard_draft(stored)
         raise
+    custom = [(label, n) for label, n in moods_in_file if mood_key(label) not in DAYLIO_DEFAULTS]
     draft: dict[str, Any] = {"path": stored, "name": upload.name[:255], "time_zone": time_zone}
     if daylio and wanted != "csv":
         draft["kind"] = "daylio"
@@ -116,7 +118,9 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
                 daylio_mapping(layout.header, {}, time_zone),
             )
             return redirect("journal_import_job", pk=job.pk)
-        draft["labels"] = custom
+        # Custom moods first; Daylio's own follow, already placed, movable if wished.
+        defaults = [(label, n) for label, n in moods_in_file if (label, n) not in custom]
+        draft["labels"] = custom + defaults
         request.session[DRAFT] = draft
         return redirect("journal_import_moods")
     draft["kind"] = "journal_csv"
@@ -231,10 +235,18 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
             return redirect("journal_import_job", pk=job.pk)
     else:
         form = MoodPlacementForm(labels, guesses)
+    daylio = draft["kind"] == "daylio"
     grids = form.grids()
     for grid in grids:
         grid["count"] = counts[grid["label"]]
-    context = {"form": form, "grids": grids, "draft": draft, "daylio": draft["kind"] == "daylio"}
+        grid["daylio_default"] = daylio and mood_key(grid["label"]) in DAYLIO_DEFAULTS
+    context = {
+        "form": form,
+        "grids": [grid for grid in grids if not grid["daylio_default"]],
+        "default_grids": [grid for grid in grids if grid["daylio_default"]],
+        "draft": draft,
+        "daylio": daylio,
+    }
     return render(request, "journal/import_moods.html", context)
 
 

@@ -60,7 +60,11 @@ def test_it_walks_a_daylio_export_from_upload_to_summary(
     html = page.content.decode()
     assert grid_labels(page) == ["super tired", "Anxious"]
     assert "“super tired”" in html
-    assert html.count('type="radio"') == 2 * 81
+    # Two custom moods, then Daylio's five (already placed, in a closed <details>).
+    assert html.count('type="radio"') == 7 * 81
+    defaults = sorted(grid["label"] for grid in page.context["default_grids"])
+    assert defaults == ["AWFUL", "bad", "good", "meh", "rad"]
+    assert "Move Daylio’s own moods too (optional)" in html
     assert "rad</em> very pleasant" in html
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -99,6 +103,22 @@ def test_it_walks_a_daylio_export_from_upload_to_summary(
     assert re.search(r"<dt>Imported</dt><dd>0</dd>", html)
     assert re.search(r"<dt>Already there</dt><dd>6</dd>", html)
     assert CheckIn.objects.owned_by(alice).count() == 6
+
+
+def test_it_lets_daylios_own_moods_be_moved(
+    alice: User, alice_client: Client, media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    upload(alice_client, daylio_csv())
+    page = alice_client.get("/import/moods/")
+    rad = next(g["name"] for g in page.context["default_grids"] if g["label"] == "rad")
+    assert f'name="{rad}" value="4,0" checked' in page.content.decode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        alice_client.post("/import/moods/", {"mood_0": "-2,-3", "mood_1": "-2,3", rad: "4,3"})
+    run_queued(callbacks)
+    spring = CheckIn.objects.owned_by(alice).get(local_date=dt.date(2026, 3, 29))
+    assert (spring.pleasantness, spring.energy, spring.energy_estimated) == (4, 3, False)
+    pm = CheckIn.objects.owned_by(alice).get(local_date=dt.date(2026, 3, 27))
+    assert (pm.pleasantness, pm.energy, pm.energy_estimated) == (2, 0, True)
 
 
 def test_it_starts_right_away_when_daylio_moods_are_all_defaults(
