@@ -307,3 +307,21 @@ def test_it_lists_imports_in_constant_queries(
     with django_assert_num_queries(3):
         response = alice_client.get("/import/")
     assert response.content.decode().count("export-") == count
+
+
+def test_it_fails_a_job_whose_file_is_not_what_it_claims(alice: User, media: Path) -> None:
+    from journal.imports.daylio import daylio_mapping
+    from music.imports.jobs import create_job
+
+    mapping = daylio_mapping(["full_date", "time", "mood", "activities"], {}, "UTC")
+    job = create_job(
+        alice, "daylio", SimpleUploadedFile("moods.csv", OTHER_APP_CSV), mapping.to_options()
+    )
+    finished = run_job(job.pk)
+    assert finished is not None
+    assert finished.status == ImportJob.Status.FAILED
+    assert finished.message == (
+        "This file doesn't have Daylio's columns (full_date, time, mood, activities)."
+    )
+    assert not CheckIn.objects.exists()
+    assert stored_files(media) == []
