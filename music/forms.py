@@ -17,9 +17,12 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        importers = importers_for("music")
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
-            (importer.kind, importer.label) for importer in importers_for("music")
+            (importer.kind, importer.label) for importer in importers
         ]
+        accept = sorted({ext for imp in importers for ext in imp.accept.split(",") if ext})
+        self.fields["file"].widget.attrs["accept"] = ",".join(accept)
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

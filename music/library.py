@@ -34,12 +34,16 @@ SORTS: dict[str, tuple[str, list[Any]]] = {
     ),
     "title": ("Title", ["track__title", "pk"]),
 }
+# An estimated feel within half a step of a middle line counts as on it, the
+# same rule as the badges (music/templatetags/music_feel.py).
+_HALF = 0.5
 QUADRANT_FILTERS = {
-    Quadrant.YELLOW: Q(feel_pleasantness__gt=0, feel_energy__gt=0),
-    Quadrant.RED: Q(feel_pleasantness__lt=0, feel_energy__gt=0),
-    Quadrant.BLUE: Q(feel_pleasantness__lt=0, feel_energy__lt=0),
-    Quadrant.GREEN: Q(feel_pleasantness__gt=0, feel_energy__lt=0),
-    Quadrant.NEUTRAL: Q(feel_pleasantness=0) | Q(feel_energy=0),
+    Quadrant.YELLOW: Q(feel_pleasantness__gte=_HALF, feel_energy__gte=_HALF),
+    Quadrant.RED: Q(feel_pleasantness__lte=-_HALF, feel_energy__gte=_HALF),
+    Quadrant.BLUE: Q(feel_pleasantness__lte=-_HALF, feel_energy__lte=-_HALF),
+    Quadrant.GREEN: Q(feel_pleasantness__gte=_HALF, feel_energy__lte=-_HALF),
+    Quadrant.NEUTRAL: Q(feel_pleasantness__gt=-_HALF, feel_pleasantness__lt=_HALF)
+    | Q(feel_energy__gt=-_HALF, feel_energy__lt=_HALF),
 }
 
 

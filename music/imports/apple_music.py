@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from music.catalogue import TrackInfo
 from music.imports.csvrows import iter_csv
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
+from music.imports.jobs import Importer, ImportFormatError, ImportReport, head_text, register
 from music.imports.listens import SKIP_UNDER_MS, ListenWriter, Play, clean
 from music.models import ImportJob
 
@@ -27,7 +27,7 @@ REQUIRED = ("Song Name", "Event Start Timestamp")
 
 
 def sniff(head: bytes, filename: str) -> str | None:
-    text = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    text = head_text(head)
     first = text.splitlines()[0] if text.splitlines() else ""
     if all(name in first for name in REQUIRED):
         return None

@@ -17,7 +17,8 @@ from typing import IO
 from config.text import scrub
 from music.imports.jobs import ImportReport, text_stream
 
-csv.field_size_limit(min(sys.maxsize, 1024 * 1024))
+MAX_LINE = 1024 * 1024
+csv.field_size_limit(min(sys.maxsize, MAX_LINE))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,9 +26,15 @@ def iter_csv(
     stream: IO[bytes], report: ImportReport, delimiter: str = ","
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number where the row starts, cells)."""
-    reader = csv.reader(
-        (line.replace("\x00", "") for line in text_stream(stream)), delimiter=delimiter
-    )
+    text = text_stream(stream)
+
+    def lines() -> Iterator[str]:
+        # Bounded reads: a file with one enormous line is read in pieces (and
+        # reported as unreadable rows), never held in memory whole.
+        while line := text.readline(MAX_LINE):
+            yield line.replace("\x00", "")
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     start = 1
     while True:
         try:

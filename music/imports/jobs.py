@@ -85,6 +85,7 @@ __all__ = [
     "ImportReport",
     "Importer",
     "create_job",
+    "head_text",
     "register",
     "run_job",
     "text_stream",
@@ -117,10 +118,31 @@ def importers_for(section: str) -> list[Importer]:
     return [imp for imp in IMPORTERS.values() if imp.section == section]
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _encoding(head: bytes) -> str:
+    # Spreadsheet programs save "Unicode text" as UTF-16 with a byte-order mark.
+    return "utf-16" if head[:2] in UTF16_BOMS else "utf-8-sig"
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a file as text, for sniffing."""
+    return head.decode(_encoding(head), errors="replace").lstrip("\ufeff")
+
+
 def text_stream(stream: IO[bytes]) -> io.TextIOWrapper:
-    """Text over an uploaded file: UTF-8 with an optional BOM, bad bytes replaced,
-    newlines left alone (the csv module handles CRLF and quoted newlines)."""
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")  # type: ignore[arg-type]
+    """Text over an uploaded file: UTF-8 (or UTF-16 with a BOM), an optional BOM
+    dropped, bad bytes replaced, newlines left alone (the csv module handles
+    CRLF and quoted newlines)."""
+    peek = getattr(stream, "peek", None)
+    head = peek(2)[:2] if peek else b""
+    return io.TextIOWrapper(
+        stream,  # type: ignore[arg-type]
+        encoding=_encoding(head),
+        errors="replace",
+        newline="",
+    )
 
 
 class ImportReport:

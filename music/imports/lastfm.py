@@ -7,7 +7,8 @@ CSV shapes:
   exporter; date like ``31 Jan 2021 12:34``, UTC);
 - with a header naming the columns, e.g.
   ``uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid``
-  (``uts`` unix seconds) or ``Artist,Album,Track,Date``.
+  (``uts`` unix seconds) or ``Artist,Album,Track,Date``; comma or semicolon
+  separated (``Artist;Album;AlbumId;Track;TrackId;Date#text``).
 
 Scrobbles give the *start* of the play, in UTC.
 
@@ -25,7 +26,7 @@ from typing import BinaryIO
 
 from music.catalogue import TrackInfo
 from music.imports.csvrows import iter_csv
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
+from music.imports.jobs import Importer, ImportFormatError, ImportReport, head_text, register
 from music.imports.listens import ListenWriter, Play, clean, valid_mbid
 from music.models import ImportJob
 
@@ -42,7 +43,17 @@ DATE_FORMATS = (
 ARTIST = ("artist", "artist name", "artist_name", "artistname")
 TRACK = ("track", "track name", "track_name", "title", "song", "name", "trackname")
 ALBUM = ("album", "album name", "album_name", "release")
-WHEN = ("uts", "timestamp", "date", "utc_time", "time", "date_uts", "scrobble time")
+WHEN = (
+    "uts",
+    "date#uts",
+    "date_uts",
+    "timestamp",
+    "date",
+    "date#text",
+    "utc_time",
+    "time",
+    "scrobble time",
+)
 TRACK_MBID = ("track_mbid", "mbid", "recording_mbid")
 
 
@@ -60,7 +71,7 @@ def parse_when(value: str) -> dt.datetime:
 
 
 def sniff(head: bytes, filename: str) -> str | None:
-    text = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    text = head_text(head)
     if text.startswith("#AUDIOSCROBBLER"):
         return None
     first = text.splitlines()[0] if text.splitlines() else ""
@@ -68,7 +79,7 @@ def sniff(head: bytes, filename: str) -> str | None:
         return "This looks like Apple Music’s Play Activity. Choose “Apple Music” instead."
     if first.lstrip().startswith(("[", "{")):
         return "This is a JSON file, not a Last.fm CSV. Is it from Spotify or ListenBrainz?"
-    if "," not in first:
+    if "," not in first and ";" not in first:
         return (
             "This doesn't look like a Last.fm scrobble CSV or a .scrobbler.log. "
             "We expect columns for artist, album, track and date."
@@ -98,8 +109,11 @@ def _columns(header: list[str]) -> dict[str, int] | None:
 
 def _run_csv(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
     columns: dict[str, int] | None = None
+    first_line = head_text(stream.read(4096)).split("\n", 1)[0]
+    stream.seek(0)
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     with ListenWriter(job.user, SOURCE, report) as writer:
-        for line, row in iter_csv(stream, report):
+        for line, row in iter_csv(stream, report, delimiter=delimiter):
             report.tick()
             if columns is None:
                 columns = _columns(row)
@@ -174,9 +188,9 @@ def _run_log(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
 
 
 def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
-    head = stream.read(32)
+    head = stream.read(64)
     stream.seek(0)
-    if head.lstrip(b"\xef\xbb\xbf").startswith(b"#AUDIOSCROBBLER"):
+    if head_text(head).startswith("#AUDIOSCROBBLER"):
         _run_log(job, stream, report)
     else:
         _run_csv(job, stream, report)

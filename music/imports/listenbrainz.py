@@ -24,6 +24,7 @@ from music.imports.listens import ListenWriter, Play, clean, valid_mbid
 from music.models import ImportJob
 
 SOURCE = "listenbrainz"
+MAX_LINE = 1024 * 1024
 MEMBER = re.compile(r"(?:^|/)listens/\d{4}/\d{1,2}\.jsonl$")
 SPOTIFY_ID = re.compile(r"^https://open\.spotify\.com/track/([A-Za-z0-9]{22})")
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
@@ -86,7 +87,14 @@ def _play(item: Any, line: int, report: ImportReport, where: str) -> Play | None
 
 
 def _jsonl(text: IO[str], report: ImportReport, where: str) -> Iterator[tuple[Any, int]]:
-    for number, raw in enumerate(text, start=1):
+    number = 0
+    while raw := text.readline(MAX_LINE):
+        number += 1
+        if len(raw) == MAX_LINE and not raw.endswith("\n"):
+            report.bad_row(number, "line too long", where)
+            while (rest := text.readline(MAX_LINE)) and not rest.endswith("\n"):
+                pass
+            continue
         if not raw.strip():
             continue
         try:

@@ -22,13 +22,13 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from config.text import scrub
 from music.catalogue import TrackInfo, artist_key, title_key
-from music.imports.jobs import ImportReport
+from music.imports.jobs import ImportFormatError, ImportReport
 from music.models import Artist, Listen, Track
 
 BATCH_SIZE = 1000
@@ -165,7 +165,46 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
                 seen_mbids.add(track.mbid)
         Track.objects.bulk_create(list(new.values()), ignore_conflicts=True)
         lookup()
+    _fill_in_details(ids, infos)
     return _fill(ids, infos)
+
+
+FILLABLE = ("spotify_uri", "mbid", "isrc", "album", "duration_ms")
+
+
+def _fill_in_details(ids: list[int | None], infos: list[TrackInfo]) -> None:
+    """Give tracks found by name the ids and details this file knows and they
+    lack (a Spotify URI, MusicBrainz id, album...), so later imports match them
+    by id. Two queries for the batch; a conflict just leaves them as they were."""
+    offers: dict[int, TrackInfo] = {}
+    for pk, info in zip(ids, infos, strict=True):
+        if pk is not None and pk not in offers and any(getattr(info, f) for f in FILLABLE):
+            offers[pk] = info
+    if not offers:
+        return
+    changed: list[Track] = []
+    claimed: set[object] = set()
+    for track in Track.objects.filter(pk__in=offers).only("pk", *FILLABLE):
+        info = offers[track.pk]
+        dirty = False
+        for field in FILLABLE:
+            value = getattr(info, field)
+            if not value or getattr(track, field):
+                continue
+            if field in ("spotify_uri", "mbid"):
+                if (field, value) in claimed:
+                    continue
+                claimed.add((field, value))
+            setattr(track, field, value[:300] if isinstance(value, str) else value)
+            dirty = True
+        if dirty:
+            changed.append(track)
+    if changed:
+        try:
+            with transaction.atomic():
+                Track.objects.bulk_update(changed, FILLABLE)
+        except IntegrityError:
+            pass  # another track already owns one of these ids; names still match
 
 
 def _fill(ids: list[int | None], infos: list[TrackInfo]) -> list[int]:
@@ -192,8 +231,10 @@ class ListenWriter:
     def __enter__(self) -> ListenWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        # A file that turns out to be the wrong format part-way keeps what came
+        # before it, with the library's counts brought up to date.
+        if kind is None or issubclass(kind, ImportFormatError):
             self.finish()
 
     def add(self, play: Play) -> None:

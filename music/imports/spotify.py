@@ -125,8 +125,11 @@ def _read_file(text: IO[str], writer: ListenWriter, report: ImportReport, where:
                 writer.add(play)
             report.tick()
     except NotAnArray:
+        if where:  # one odd file inside a zip: note it and carry on with the rest
+            report.bad_row(None, "not a listening history file", where)
+            return
         raise ImportFormatError(
-            f"{where or 'This file'} isn't a Spotify streaming history (not a JSON list)."
+            "This file isn't a Spotify streaming history (not a JSON list)."
         ) from None
     except BrokenJSON as error:
         # Everything before the break is kept; say where it stopped.

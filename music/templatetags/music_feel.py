@@ -14,7 +14,16 @@ def feel_quadrant(entry: object) -> Quadrant:
     e = getattr(entry, "feel_energy", None)
     if p is None or e is None:
         return Quadrant.NEUTRAL
-    return quadrant_of(round(p), round(e))
+    return quadrant_of(_side(p), _side(e))
+
+
+def _side(value: float) -> int:
+    """Which side of a middle line; within half a step of it counts as on it."""
+    if value >= 0.5:
+        return 1
+    if value <= -0.5:
+        return -1
+    return 0
 
 
 @register.filter

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -15,6 +17,13 @@ from music.library import listens_by_month, rate, set_comfort, track_for
 from music.models import Listen, UserTrack
 
 CHECKINS_SHOWN = 20
+
+
+def nearest(value: float) -> int:
+    """The nearest grid step, halves away from the middle (as the badges do)."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
 LISTENS_SHOWN = 10
 
 
@@ -42,7 +51,7 @@ def track_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     bars = listens_by_month(request.user, track)
     feel = None
     if entry and entry.feel_pleasantness is not None and entry.feel_energy is not None:
-        feel = Mood(round(entry.feel_pleasantness), round(entry.feel_energy))
+        feel = Mood(nearest(entry.feel_pleasantness), nearest(entry.feel_energy))
     rating = ""
     if entry and entry.rating_pleasantness is not None:
         rating = f"{entry.rating_pleasantness},{entry.rating_energy}"

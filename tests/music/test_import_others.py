@@ -234,3 +234,54 @@ def test_it_matches_tracks_by_isrc_across_names(import_file: Importer, alice: Us
     }
     import_file("listenbrainz", json.dumps(listen).encode(), "l.jsonl")
     assert Listen.objects.get(user=alice).track == track
+
+
+def test_it_reads_utf16_files_from_spreadsheet_programs(import_file: Importer, alice: User) -> None:
+    text = (FIXTURES / "Play Activity.csv").read_text().replace("\n", "\r\n")
+    job = import_file("apple_music", text.encode("utf-16"), "Play Activity.csv")
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert job.imported == 2
+    log = (FIXTURES / "scrobbler.log").read_text()
+    assert import_file("lastfm", log.encode("utf-16"), ".scrobbler.log").imported == 2
+
+
+def test_it_reads_semicolon_lastfm_exports(import_file: Importer, alice: User) -> None:
+    data = (
+        b"Artist;Album;AlbumId;Track;TrackId;Date#text\n"
+        b"ABBA;Arrival;;Dancing Queen;;31 Jan 2021, 12:40\n"
+    )
+    job = import_file("lastfm", data, "lastfmstats.csv")
+    assert job.imported == 1, job.message
+    listen = Listen.objects.get(user=alice)
+    assert listen.played_at == dt.datetime(2021, 1, 31, 12, 40, tzinfo=dt.UTC)
+    assert listen.track.album == "Arrival"
+
+
+def test_it_fills_in_ids_on_tracks_it_found_by_name(import_file: Importer, alice: User) -> None:
+    from music.catalogue import TrackInfo, get_or_create_track
+
+    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day"))
+    import_file("spotify", "Streaming_History_Audio_2023.json")
+    track.refresh_from_db()
+    assert track.spotify_uri == "spotify:track:0bRXwKfigvpKZUurwqAlEh"
+    assert track.album == "Menagerie"
+    import_file("listenbrainz", "listens.jsonl")
+    track.refresh_from_db()
+    assert str(track.mbid) == "3b6a8e2b-6f1a-4a3c-9f38-0c1e2f6a9d01"
+    assert track.duration_ms == 254000
+
+
+def test_it_survives_a_csv_with_one_enormous_line(import_file: Importer, alice: User) -> None:
+    data = b"Queen,Album,Song,31 Jan 2021 12:34\n" + b'"' + b"x" * 3_000_000 + b"\n"
+    job = import_file("lastfm", data, "scrobbles.csv")
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert job.imported == 1
+    assert job.bad_rows and job.bad_rows[0]["line"] == 2
+
+
+def test_it_skips_an_enormous_listenbrainz_line(import_file: Importer, alice: User) -> None:
+    good = (FIXTURES / "listens.jsonl").read_bytes().splitlines()
+    data = good[0] + b"\n" + b'{"x": "' + b"y" * 2_500_000 + b'"}\n' + good[1] + b"\n"
+    job = import_file("listenbrainz", data, "listens.jsonl")
+    assert job.imported == 2
+    assert job.bad_rows == [{"line": 2, "reason": "line too long", "detail": ""}]

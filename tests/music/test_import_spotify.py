@@ -172,3 +172,27 @@ def test_it_removes_the_uploaded_file_when_done(import_file: Importer) -> None:
 
     job = import_file("spotify", "StreamingHistory_music_0.json")
     assert not Path(job.stored_path).exists()
+
+
+def test_it_notes_an_odd_file_inside_the_zip_and_imports_the_rest(
+    import_file: Importer, alice: User
+) -> None:
+    data = _zip(
+        {
+            "Spotify/StreamingHistory_music_0.json": (
+                FIXTURES / "StreamingHistory_music_0.json"
+            ).read_bytes(),
+            "Spotify/StreamingHistory_music_1.json": b'{"oops": true}',
+        }
+    )
+    job = import_file("spotify", data, "my_spotify_data.zip")
+    assert job.status == ImportJob.Status.DONE
+    assert job.imported == 2
+    assert job.bad_rows == [
+        {
+            "line": None,
+            "reason": "not a listening history file",
+            "detail": "Spotify/StreamingHistory_music_1.json",
+        }
+    ]
+    assert UserTrack.objects.get(user=alice, track__title="Feeling Good").play_count == 1

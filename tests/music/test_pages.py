@@ -210,3 +210,13 @@ def test_it_gives_a_clear_form_error_when_the_file_alone_is_too_big(
 def test_it_hides_other_peoples_jobs(alice: User, bob_client: Client) -> None:
     job = ImportJob.objects.create(user=alice, kind="spotify", file_name="x.json")
     assert bob_client.get(f"/music/import/{job.pk}/").status_code == 404
+
+
+def test_it_files_nearly_neutral_feels_in_between(alice: User, alice_client: Client) -> None:
+    tracks = _library(alice, 5)
+    UserTrack.objects.filter(user=alice, track=tracks[4]).update(
+        feel_pleasantness=0.4, feel_energy=-2.0, feel_source="checkins"
+    )
+    assert "Song 4" not in alice_client.get("/music/", {"quadrant": "green"}).text
+    between = alice_client.get("/music/", {"quadrant": "neutral"}).text
+    assert "Song 4" in between and "Feel: In between" in between
