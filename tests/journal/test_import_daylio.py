@@ -223,3 +223,12 @@ def test_it_stores_text_with_nul_and_broken_bytes_safely(alice: User) -> None:
     assert second.tags.get().name == "Café"
     assert second.note.startswith("broken ") and second.note.endswith(" here")
     assert "\udcff" not in second.note
+
+
+def test_it_reads_a_utf16_file_as_spreadsheets_save_it(alice: User) -> None:
+    row = "2026-03-01,March 1,Sunday,10:00,good,Café,,Crème brûlée"
+    data = daylio_csv([row], bom=False).decode().encode("utf-16")
+    assert data[:2] == b"\xff\xfe"
+    result = run(alice, data)
+    assert result.imported == 1
+    assert CheckIn.objects.get(user=alice).note == "Crème brûlée"
