@@ -15,6 +15,7 @@ from typing import IO
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,15 +49,28 @@ def discard_draft(stored_path: str) -> None:
 def start_job(
     user: User, kind: str, stored_path: str, file_name: str, mapping: Mapping
 ) -> ImportJob:
-    """Turn a draft into a queued import job (the framework keeps its own copy)."""
-    with default_storage.open(stored_path, "rb") as binary:
-        job = framework.create_job(
-            user,
-            kind,
-            File(binary, name=file_name),  # type: ignore[arg-type]
-            mapping.to_options(),
-        )
+    """Turn a draft into a queued import job (the framework keeps its own copy).
+
+    The job row is committed before the worker is woken; if the broker can't be
+    reached then, the job stays queued (its page offers to start it again)
+    instead of the upload being lost to an error page.
+    """
+    job: ImportJob | None = None
+    try:
+        with transaction.atomic(), default_storage.open(stored_path, "rb") as binary:
+            job = framework.create_job(
+                user,
+                kind,
+                File(binary, name=file_name),  # type: ignore[arg-type]
+                mapping.to_options(),
+            )
+    except Exception as error:
+        if job is None:
+            raise
+        # Raised by the on-commit publish, after the job was saved.
+        logger.warning("Broker unavailable, import job %s waits in the queue: %r", job.pk, error)
     discard_draft(stored_path)
+    assert job is not None
     return job
 
 
