@@ -37,6 +37,9 @@ TAG_SEPARATORS = {
 }
 NO_TIME = dt.time(12, 0)
 MAX_MOOD_VALUES = 40
+# The mood screen is built while the person waits: look at this many rows at most.
+# A mood first used later still comes in as "mood not placed", listed by line.
+MAX_SCANNED_ROWS = 300_000
 EARLIEST_YEAR = 1900
 Progress = Callable[[ImportResult], None]
 
@@ -298,8 +301,8 @@ def mood_values(binary: IO[bytes], layout: CsvLayout, column: str) -> list[tuple
     """The distinct values of the mood column with their counts, most used first."""
     counts: dict[str, int] = {}
     labels: dict[str, str] = {}
-    for row in iter_rows(binary, layout):
-        if row.error:
+    for seen, row in enumerate(iter_rows(binary, layout)):
+        if row.error or seen >= MAX_SCANNED_ROWS:
             break
         label = " ".join(row.cells.get(column, "").split())
         if not label:
