@@ -275,6 +275,10 @@ ATTUNE_CARE_RESOURCES = env(
     "or a local helpline can help. In an emergency, call your local emergency number.",
 )
 ATTUNE_NOTE_MAX_CHARS = envint("ATTUNE_NOTE_MAX_CHARS", 5000)
+# Notes imported from other journals are kept whole up to this length (years of
+# writing should not be cut to fit the check-in form); longer ones are shortened
+# and the import summary says which rows.
+ATTUNE_IMPORT_NOTE_MAX_CHARS = envint("ATTUNE_IMPORT_NOTE_MAX_CHARS", 100_000)
 
 LOGGING = {
     "version": 1,

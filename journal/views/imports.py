@@ -1,0 +1,299 @@
+"""/import/: bring mood journals from Daylio and other apps.
+
+Upload → (Daylio with custom moods: place them) or (another app: choose the
+columns, then place its mood values) → a background job with a progress page
+that ends in a summary. The steps between upload and job live in the session
+(`DRAFT`), so no half-made job is ever visible to a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.http import AuthedHtmxRequest
+from journal.imports.csvfile import CsvLayout, NotACsvFile, preview, read_layout
+from journal.imports.daylio import daylio_mapping, daylio_moods, is_daylio
+from journal.imports.forms import ColumnsForm, MoodPlacementForm, UploadForm, guess_columns
+from journal.imports.jobs import (
+    JOURNAL_KINDS,
+    can_restart,
+    discard_draft,
+    restart,
+    start_job,
+    store_draft,
+)
+from journal.imports.mapped_csv import (
+    DAYLIO_DEFAULTS,
+    BadValue,
+    Mapping,
+    MappingError,
+    mood_key,
+    mood_values,
+    parse_moment,
+    suggest_placements,
+)
+from journal.models import CheckIn
+from music.models import ImportJob
+
+DRAFT = "journal_import_draft"
+GONE_MESSAGE = "That upload is no longer waiting. Please choose the file again."
+
+
+def _draft(request: AuthedHtmxRequest) -> dict[str, Any] | None:
+    draft = request.session.get(DRAFT)
+    if not isinstance(draft, dict) or not default_storage.exists(draft.get("path", "")):
+        return None
+    return draft
+
+
+def _drop_draft(request: AuthedHtmxRequest, *, delete_file: bool = True) -> None:
+    draft = request.session.pop(DRAFT, None)
+    if delete_file and isinstance(draft, dict):
+        discard_draft(draft.get("path", ""))
+
+
+def _layout(draft: dict[str, Any]) -> CsvLayout:
+    with default_storage.open(draft["path"], "rb") as binary:
+        return read_layout(binary, draft["name"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def start(request: AuthedHtmxRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                return _begin(request, form)
+            except (NotACsvFile, MappingError) as problem:
+                form.add_error("file", str(problem))
+    else:
+        form = UploadForm(initial={"time_zone": request.user.time_zone, "format": "auto"})
+    jobs = ImportJob.objects.filter(user=request.user, kind__in=JOURNAL_KINDS)[:10]
+    return render(request, "journal/import.html", {"form": form, "jobs": jobs})
+
+
+def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
+    upload = form.cleaned_data["file"]
+    wanted = form.cleaned_data["format"]
+    time_zone = form.cleaned_data["time_zone"]
+    _drop_draft(request)
+    stored = store_draft(request.user, upload)
+    try:
+        with default_storage.open(stored, "rb") as binary:
+            layout = read_layout(binary, upload.name)
+            daylio = is_daylio(layout.header)
+            if wanted == "daylio" and not daylio:
+                raise NotACsvFile(
+                    "This file doesn't have Daylio's columns (full_date, time, mood, "
+                    "activities). If it comes from another app, choose “Another app” and "
+                    "pick the columns yourself."
+                )
+            moods_in_file = daylio_moods(binary, layout) if daylio and wanted != "csv" else []
+    except Exception:
+        discard_draft(stored)
+        raise
+    custom = [(label, n) for label, n in moods_in_file if mood_key(label) not in DAYLIO_DEFAULTS]
+    draft: dict[str, Any] = {"path": stored, "name": upload.name[:255], "time_zone": time_zone}
+    if daylio and wanted != "csv":
+        draft["kind"] = "daylio"
+        if not custom:
+            job = start_job(
+                request.user,
+                "daylio",
+                stored,
+                draft["name"],
+                daylio_mapping(layout.header, {}, time_zone),
+            )
+            return redirect("journal_import_job", pk=job.pk)
+        # Custom moods first; Daylio's own follow, already placed, movable if wished.
+        defaults = [(label, n) for label, n in moods_in_file if (label, n) not in custom]
+        draft["labels"] = custom + defaults
+        request.session[DRAFT] = draft
+        return redirect("journal_import_moods")
+    draft["kind"] = "journal_csv"
+    request.session[DRAFT] = draft
+    return redirect("journal_import_columns")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def columns(request: AuthedHtmxRequest) -> HttpResponse:
+    draft = _draft(request)
+    if draft is None or draft.get("kind") != "journal_csv":
+        messages.info(request, GONE_MESSAGE)
+        return redirect("journal_import")
+    with default_storage.open(draft["path"], "rb") as binary:
+        layout = read_layout(binary, draft["name"])
+        rows = preview(binary, layout)
+        if request.method == "POST":
+            form = ColumnsForm(layout.header, request.POST)
+            if form.is_valid():
+                labels = _mood_labels(form, binary, layout, rows, draft)
+                if labels is not None:
+                    draft["labels"] = labels
+                    request.session[DRAFT] = draft
+                    return redirect("journal_import_moods")
+        else:
+            initial = {**guess_columns(layout.header), "date_order": "auto"}
+            initial["tags_separator"] = "auto"
+            form = ColumnsForm(layout.header, initial=initial)
+    context = {"form": form, "header": layout.header, "rows": rows, "draft": draft}
+    return render(request, "journal/import_columns.html", context)
+
+
+def _mood_labels(
+    form: ColumnsForm,
+    binary: Any,
+    layout: CsvLayout,
+    rows: list[list[str]],
+    draft: dict[str, Any],
+) -> list[tuple[str, int]] | None:
+    data = form.cleaned_data
+    mapping = Mapping(
+        date_column=data["date_column"],
+        mood_column=data["mood_column"],
+        time_column=data["time_column"],
+        tags_column=data["tags_column"],
+        note_columns=[name for name in (data["note_title_column"], data["note_column"]) if name],
+        date_order=data["date_order"],
+        tags_separator=data["tags_separator"],
+        time_zone=draft["time_zone"],
+        source=CheckIn.Source.CSV,
+    )
+    if not _some_date_reads(mapping, layout, rows):
+        form.add_error(
+            "date_column",
+            f"None of the first rows has a date we can read in “{mapping.date_column}”. "
+            "Is it the right column?",
+        )
+        return None
+    try:
+        labels = mood_values(binary, layout, mapping.mood_column)
+    except MappingError as problem:
+        form.add_error("mood_column", str(problem))
+        return None
+    if not labels:
+        form.add_error("mood_column", f"The column “{mapping.mood_column}” is empty.")
+        return None
+    draft["mapping"] = mapping.to_options()
+    return labels
+
+
+def _some_date_reads(mapping: Mapping, layout: CsvLayout, rows: list[list[str]]) -> bool:
+    date_at = layout.header.index(mapping.date_column)
+    time_at = layout.header.index(mapping.time_column) if mapping.time_column else None
+    for row in rows:
+        try:
+            parse_moment(
+                row[date_at],
+                row[time_at] if time_at is not None else "",
+                mapping.date_order,
+                mapping.zone,
+            )
+        except BadValue:
+            continue
+        return True
+    return not rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def moods(request: AuthedHtmxRequest) -> HttpResponse:
+    draft = _draft(request)
+    if draft is None or "labels" not in draft:
+        messages.info(request, GONE_MESSAGE)
+        return redirect("journal_import")
+    counts = {str(label): int(count) for label, count in draft["labels"]}
+    labels = list(counts)
+    guesses = suggest_placements(request.user, labels)
+    if request.method == "POST":
+        form = MoodPlacementForm(labels, guesses, request.POST)
+        if form.is_valid():
+            placements = form.placements()
+            if draft["kind"] == "daylio":
+                mapping = daylio_mapping(_layout(draft).header, placements, draft["time_zone"])
+            else:
+                mapping = Mapping.from_options(draft["mapping"])
+                mapping.moods = {mood_key(label): p for label, p in placements.items()}
+            job = start_job(request.user, draft["kind"], draft["path"], draft["name"], mapping)
+            _drop_draft(request, delete_file=False)
+            return redirect("journal_import_job", pk=job.pk)
+    else:
+        form = MoodPlacementForm(labels, guesses)
+    daylio = draft["kind"] == "daylio"
+    grids = form.grids()
+    for grid in grids:
+        grid["count"] = counts[grid["label"]]
+        grid["daylio_default"] = daylio and mood_key(grid["label"]) in DAYLIO_DEFAULTS
+    context = {
+        "form": form,
+        "grids": [grid for grid in grids if not grid["daylio_default"]],
+        "default_grids": [grid for grid in grids if grid["daylio_default"]],
+        "draft": draft,
+        "daylio": daylio,
+    }
+    return render(request, "journal/import_moods.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def cancel(request: AuthedHtmxRequest) -> HttpResponse:
+    _drop_draft(request)
+    messages.info(request, "Nothing was imported, and the uploaded file was deleted.")
+    return redirect("journal_import")
+
+
+# The object is looked up before the method is checked (not @require_http_methods),
+# so another user's job id is a 404 whatever the method.
+@login_required
+@never_cache
+def job_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind__in=JOURNAL_KINDS)
+    if request.method == "POST":
+        if can_restart(job):
+            if restart(job):
+                messages.info(request, "We asked a worker to start this import again.")
+            else:
+                messages.error(request, "The workers can't be reached right now. Please try later.")
+        return redirect("journal_import_job", pk=job.pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    extras = job.options.get("result") or {}
+    context = {
+        "job": job,
+        "first_date": _date(extras.get("first_date")),
+        "last_date": _date(extras.get("last_date")),
+        "stopped_early": extras.get("stopped_early", ""),
+        "restartable": can_restart(job),
+        "reasons": sorted(job.skipped.items(), key=lambda item: -item[1]),
+        "problems": [row for row in job.bad_rows if not row.get("warning")],
+        "warnings": [row for row in job.bad_rows if row.get("warning")],
+        "skipped_total": sum(job.skipped.values()),
+        "poll_url": reverse("journal_import_job", kwargs={"pk": job.pk}),
+    }
+    template = "journal/import_job.html"
+    response = render(request, f"{template}#progress" if request.htmx else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,50 @@
+"""QUALITY.md 12 for imports: with the broker down, an upload still becomes a
+queued job (nothing lost, no error page) and runs once a worker is reachable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.models import User
+from config.celery import app
+from music.imports.jobs import run_job
+from music.models import ImportJob
+from tests.faults import free_port, use_broker
+from tests.journal.import_files import daylio_csv, media
+
+__all__ = ["media"]
+
+
+@pytest.fixture
+def dead_broker() -> Iterator[None]:
+    old = app.conf.broker_url
+    use_broker(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    yield
+    use_broker(old)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_an_upload_as_a_queued_job_while_the_broker_is_down(
+    dead_broker: None, alice: User, alice_client: Client, media: Path
+) -> None:
+    data = daylio_csv(["2026-03-01,March 1,Sunday,10:00,good,work,,Fine day"])
+    response = alice_client.post(
+        "/import/",
+        {"format": "auto", "time_zone": "UTC", "file": SimpleUploadedFile("d.csv", data)},
+    )
+    job = ImportJob.objects.get(user=alice)
+    assert response.status_code == 302
+    assert response["Location"] == f"/import/{job.pk}/"
+    assert job.status == ImportJob.Status.QUEUED
+    page = alice_client.get(f"/import/{job.pk}/").content.decode()
+    assert "Waiting for a worker" in page
+
+    # The broker comes back and the job is delivered (here: run directly).
+    finished = run_job(job.pk)
+    assert finished is not None
+    assert finished.imported == 1
