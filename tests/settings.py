@@ -33,4 +33,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# A worker started by a test with SMTP_HOST set (a loopback sink) keeps the real
+# SMTP mailer from config.settings; everything else uses the in-memory outbox.
+if not os.environ.get("SMTP_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
