@@ -169,7 +169,19 @@ def deliver_reflections(ids: Sequence[int]) -> DeliveryResult:
     # Set-based statistics for every reflection still without content.
     stats = compute_week_stats([(r.user, r.week_start) for r in rows if not r.content])
     latest_lease: dt.datetime | None = None
-    with mailers.default as connection:
+    if not rows:
+        return result
+    try:
+        connection = mailers.default
+        connection.open()
+    except OSError as exc:
+        # The mail server is unreachable: nothing was claimed, no attempt is
+        # spent; try the whole batch again later.
+        logger.warning("mail server unreachable, will retry: %s", _describe(exc))
+        result.again = [r.pk for r in rows]
+        result.countdown = int(settings.ATTUNE_REFLECTION_RETRY_SECONDS)
+        return result
+    with connection:
         for row in rows:
             reflection = claim(row.pk)
             if reflection is None:
