@@ -48,7 +48,7 @@ def run_at(moment: dt.datetime) -> int:
 
 
 def local(zone: str, *args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=zoneinfo.ZoneInfo(zone))  # type: ignore[misc]
+    return dt.datetime(*args, tzinfo=zoneinfo.ZoneInfo(zone))  # type: ignore[misc,arg-type]
 
 
 ZONES = [
