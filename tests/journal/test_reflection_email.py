@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import time
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from journal.delivery import deliver_reflections
+from journal.delivery import _deliver_one, claim, deliver_reflections
 from journal.emails import reflection_message_id
 from journal.models import WeeklyReflection
 from tests.journal.reflection_helpers import WEEK, checkin, days
@@ -180,3 +183,38 @@ def test_it_leaves_a_reflection_alone_while_another_worker_holds_its_lease(alice
     assert result.again == [reflection.pk]
     assert result.countdown >= 300
     assert mail.outbox == []
+
+
+def test_the_commit_point_runs_before_the_server_accepts_the_message(
+    smtp_sink: Sink,  # noqa: F811
+) -> None:
+    message = EmailMultiAlternatives("Hello", "Body", to=["someone@example.com"])
+    seen: list[int] = []
+    message.commit_point = lambda: seen.append(len(smtp_sink))  # type: ignore[attr-defined]
+    with override_settings(MAILERS=sink_mailers(smtp_sink)), mailers.default as connection:
+        connection.send_messages([message])
+    assert seen == [0]
+    assert len(smtp_sink) == 1
+
+
+def test_a_worker_that_lost_its_claim_sends_nothing(
+    alice: User,
+    smtp_sink: Sink,  # noqa: F811
+) -> None:
+    reflection = make_week(alice)
+    mine = claim(reflection.pk)
+    assert mine is not None
+    # Our lease ran out and another worker claimed the reflection meanwhile.
+    WeeklyReflection.objects.filter(pk=reflection.pk).update(attempts=F("attempts") + 1)
+    with override_settings(MAILERS=sink_mailers(smtp_sink)), mailers.default as connection:
+        assert _deliver_one(connection, mine, {}) == "skipped"
+        # The connection still works for the next reflection.
+        bob_week = WeeklyReflection.objects.create(
+            user=alice, week_start=WEEK - dt.timedelta(days=7)
+        )
+        other = claim(bob_week.pk)
+        assert other is not None
+        assert _deliver_one(connection, other, {}) == "sent"
+    time.sleep(0.2)
+    assert len(smtp_sink) == 1
+    assert WeeklyReflection.objects.get(pk=reflection.pk).status == Status.SENDING
