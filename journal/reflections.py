@@ -598,8 +598,8 @@ def build_content(stats: WeekStats, suggestions: Sequence[dict[str, Any]]) -> di
 
 def suggestion_entries(user: User, stats: WeekStats) -> list[dict[str, Any]]:
     """The suggested playlists, each generated from the user's own music with
-    the iso principle (starting at the week's mood) and saved, when the
-    playlist engine is available; otherwise the preset alone, linked by name."""
+    the iso principle (starting at the week's mood) and saved. With no songs of
+    known feel, the entry keeps the preset and the engine's explanation."""
     entries: list[dict[str, Any]] = []
     start = None
     if stats.mean_pleasantness is not None and stats.mean_energy is not None:
@@ -620,23 +620,18 @@ def suggestion_entries(user: User, stats: WeekStats) -> list[dict[str, Any]]:
 def _generate_playlist(
     user: User, stats: WeekStats, preset: str, start: tuple[int, int] | None
 ) -> dict[str, Any]:
-    try:
-        from music import playlists  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # the playlist engine is not part of this build yet
-        return {}
-    generate = getattr(playlists, "generate", None)
-    save_plan = getattr(playlists, "save_plan", None)
-    if generate is None or save_plan is None:
-        return {}
-    plan = generate(user, preset=preset, start=start, seed=stats.week_start.toordinal())
+    from music.playlists import generate, save_plan
+
+    point = (float(start[0]), float(start[1])) if start else None
+    plan = generate(user, preset=preset, start=point, seed=stats.week_start.toordinal())
     if not plan.tracks:
-        return {"shortfall": True}
+        return {"shortfall": plan.shortfall or ""}
     name = f"{PRESET_NAMES[preset]} · week of {stats.week_start:%-d %B}"
     playlist = save_plan(user, plan, name=name)
     return {
         "playlist_id": playlist.pk,
         "tracks": len(plan.tracks),
-        "shortfall": bool(getattr(plan, "shortfall", False)),
+        "shortfall": plan.shortfall or "",
     }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -177,3 +178,43 @@ def test_a_garbled_link_gets_a_kind_page(client: Client) -> None:
     response = client.get("/unsubscribe/not-a-token/")
     assert response.status_code == 400
     assert "This link doesn" in response.content.decode()
+
+
+def test_it_saves_the_suggested_playlists_from_the_users_music_and_links_them(
+    alice: User, alice_client: Client
+) -> None:
+    from music.models import Playlist, UserTrack
+    from tests.music.playlist_helpers import grid_library
+
+    grid_library(alice, step=1)
+    reflection = blue_week(alice)
+    suggestions = reflection.content["suggestions"]
+    assert [s["preset"] for s in suggestions] == ["comfort", "release"]
+    playlists = Playlist.objects.filter(user=alice).order_by("pk")
+    assert [p.preset for p in playlists] == ["comfort", "release"]
+    assert playlists[0].name == "Comfort and Solace · week of 16 November"
+    assert playlists[0].items.count() == suggestions[0]["tracks"] > 0
+    # Starts where the week was (iso principle): the first song sits near (-2, -2).
+    first = playlists[0].items.first()
+    assert first is not None
+    feel = UserTrack.objects.get(user=alice, track_id=first.track_id)
+    assert feel.feel_pleasantness is not None and feel.feel_energy is not None
+    assert abs(feel.feel_pleasantness + 2) <= 2 and abs(feel.feel_energy + 2) <= 2
+    html = alice_client.get(f"/reflections/{reflection.pk}/").content.decode()
+    assert f'href="{settings.SITE_URL}/playlists/{playlists[0].pk}/"' in html
+    assert alice_client.get(f"/playlists/{playlists[0].pk}/").status_code == 200
+    # Delivering the email later reuses the stored content: no second set.
+    deliver_reflections([reflection.pk])
+    assert Playlist.objects.filter(user=alice).count() == 2
+    assert f"{settings.SITE_URL}/playlists/{playlists[1].pk}/" in mail.outbox[0].body
+
+
+def test_a_user_without_music_of_known_feel_gets_the_suggestion_and_a_way_forward(
+    alice: User, alice_client: Client
+) -> None:
+    reflection = blue_week(alice)
+    suggestion = reflection.content["suggestions"][0]
+    assert suggestion["playlist_id"] is None
+    assert suggestion["shortfall"]
+    html = alice_client.get(f"/reflections/{reflection.pk}/").content.decode()
+    assert "Make this playlist" in html
