@@ -30,7 +30,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -56,9 +56,10 @@ def chunked[T](items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def due_week(user: User, now: dt.datetime) -> dt.date | None:
+def due_week(user: User, now: dt.datetime, first_checkin: dt.date | None = None) -> dt.date | None:
     """The Monday of the week whose reflection is due for `user` at `now`, or
-    None if there is none yet (the user joined after that week ended)."""
+    None if there is none yet: they joined after that week ended and have no
+    check-ins from before (an imported journal counts)."""
     zone = user.zone
     local_today = now.astimezone(zone).date()
     send_date = week_start_of(local_today) + dt.timedelta(days=user.reflection_weekday)
@@ -71,6 +72,8 @@ def due_week(user: User, now: dt.datetime) -> dt.date | None:
         send_date -= dt.timedelta(days=7)
     week_start = week_start_of(send_date) - dt.timedelta(days=7)
     joined = user.date_joined.astimezone(zone).date()
+    if first_checkin is not None:
+        joined = min(joined, first_checkin)
     if joined > week_start + dt.timedelta(days=6):
         return None
     return week_start
@@ -117,6 +120,23 @@ def _reflections_for_chunk(
     chunk: list[User], now: dt.datetime, result: DispatchResult, *, dry_run: bool
 ) -> None:
     due = [(user, week) for user in chunk if (week := due_week(user, now)) is not None]
+    newcomers = [u.pk for u in chunk if u.date_joined > now - dt.timedelta(days=15)]
+    if newcomers:
+        # New accounts with an imported history: their first check-in counts
+        # as joining (one GROUP BY for the chunk).
+        first = dict(
+            CheckIn.objects.live()
+            .filter(user_id__in=newcomers)
+            .values("user_id")
+            .annotate(first=Min("local_date"))
+            .values_list("user_id", "first")
+        )
+        known = {u.pk for u, _ in due}
+        for user in chunk:
+            if user.pk in first and user.pk not in known:
+                week = due_week(user, now, first[user.pk])
+                if week is not None:
+                    due.append((user, week))
     if not due:
         return
     if dry_run:

@@ -8,6 +8,7 @@ made of HTML/CSS bars.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +32,16 @@ UNSUBSCRIBE_SALTS = {
     "reminder": "attune.unsubscribe.reminder",
 }
 NOTE_EXCERPT_CHARS = 160
+
+
+class UnfoldedEmail(EmailMultiAlternatives):
+    """An email whose header lines are not folded at 78 columns. Python folds
+    a long unbreakable value (the one-click List-Unsubscribe URL) into RFC 2047
+    encoded-words, which mail clients cannot use as a URL; RFC 5322 allows
+    lines up to 998 characters."""
+
+    def message(self, *, policy: email.policy.Policy = email.policy.default) -> Any:  # type: ignore[override]
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def unsubscribe_token(user: User, purpose: str) -> str:
@@ -185,7 +196,7 @@ def render_reflection_email(reflection: WeeklyReflection) -> EmailMultiAlternati
     subject = " ".join(render_to_string("emails/reflection_subject.txt", context).split())
     text = render_to_string("emails/reflection.txt", context)
     html = _inliner().inline(render_to_string("emails/reflection.html", context))
-    message = EmailMultiAlternatives(
+    message = UnfoldedEmail(
         subject,
         text,
         to=[reflection.user.email],
@@ -212,7 +223,7 @@ def render_reminder_email(reminder: DailyReminder) -> EmailMultiAlternatives:
     subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
     text = render_to_string("emails/reminder.txt", context)
     html = _inliner().inline(render_to_string("emails/reminder.html", context))
-    message = EmailMultiAlternatives(
+    message = UnfoldedEmail(
         subject,
         text,
         to=[user.email],

@@ -38,11 +38,11 @@ PRESET_NAMES = {
     "calm": "Calm",
 }
 PRESET_REASONS = {
-    "comfort": "Songs that feel like company, for a week that felt heavy.",
-    "release": "A gentle way to let some of the week's feelings out, then settle.",
+    "comfort": "Familiar songs that feel like company.",
+    "release": "A gentle way to let some feelings out, then settle.",
     "connection": "Songs about belonging and the people who matter to you.",
-    "motivation": "Starts where your energy is and lifts it, step by step.",
-    "calm": "Starts with the week's stir and slows it down, song by song.",
+    "motivation": "Starts where your energy is and lifts it, song by song.",
+    "calm": "Starts where you are and slows things down, song by song.",
 }
 # Words and tags that point to loneliness or to time with others. Matched on the
 # emotion word / tag name, case-insensitively.

@@ -53,6 +53,9 @@ def test_it_sends_one_email_with_text_html_and_one_click_unsubscribe(alice: User
         f"<{settings.SITE_URL}/unsubscribe/"
     )
     assert f"{settings.SITE_URL}/unsubscribe/" in message.body
+    # A plain URL on the wire, not folded into RFC 2047 encoded-words.
+    raw = message.message().as_bytes()
+    assert f"\nList-Unsubscribe: <{settings.SITE_URL}/unsubscribe/".encode() in raw
     assert f"{settings.SITE_URL}/reflections/{reflection.pk}/" in message.body
     reflection.refresh_from_db()
     assert (reflection.status, reflection.attempts) == (Status.SENT, 1)
@@ -133,6 +136,8 @@ def test_it_gives_up_after_a_bounded_number_of_attempts_and_says_why(
         "Gave up after 3 attempts. The mail server refused the recipient (451)."
     )
     assert smtp_sink.count_by_recipient() == {"bob@example.com": 1}
+    header = smtp_sink.messages[0]["List-Unsubscribe"]
+    assert header.startswith(f"<{settings.SITE_URL}/unsubscribe/") and "=?" not in header
 
 
 def test_it_waits_without_spending_attempts_while_the_mail_server_is_down(alice: User) -> None:

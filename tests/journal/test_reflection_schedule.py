@@ -202,3 +202,11 @@ def test_the_command_with_now_creates_the_due_reflections(
     call_command("send_reflections", "--now", "2026-11-23T09:00:00+01:00")
     assert "1 user(s) due; 1 reflection(s)" in capsys.readouterr().out
     assert WeeklyReflection.objects.get(user=user).status == WeeklyReflection.Status.PENDING
+
+
+def test_a_new_account_with_an_imported_history_gets_its_first_reflection() -> None:
+    user = person("Europe/Berlin", joined=dt.date(2026, 12, 1))
+    assert run_at(local("Europe/Berlin", 2026, 12, 2, 9, 0)) == 0
+    checkin(user, dt.date(2026, 11, 25), 1, 1)  # imported from another app
+    assert run_at(local("Europe/Berlin", 2026, 12, 2, 9, 15)) == 1
+    assert WeeklyReflection.objects.get(user=user).week_start == dt.date(2026, 11, 23)
