@@ -87,6 +87,8 @@ class Worker:
                 "prefork",
                 "--concurrency",
                 "2",
+                "--queues",
+                self.env["ATTUNE_TEST_CELERY_QUEUE"],
                 "--loglevel",
                 "INFO",
                 "--without-gossip",
@@ -125,9 +127,27 @@ class Worker:
 
 
 @pytest.fixture
+def task_queue() -> Iterator[str]:
+    """A Redis queue for this test alone (the worker consumes only it)."""
+    import redis
+
+    from config.celery import app
+
+    name = f"test-reflections-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = name
+    try:
+        yield name
+    finally:
+        app.conf.task_default_queue = previous
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+
+
+@pytest.fixture
 def worker_env(
     transactional_db: None,
-    redis_broker: str,
+    task_queue: str,
     smtp_sink: Sink,  # noqa: F811
     settings: Any,
 ) -> dict[str, str]:
@@ -140,7 +160,8 @@ def worker_env(
         {
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": redis_broker,
+            "REDIS_URL": settings.CELERY_BROKER_URL,
+            "ATTUNE_TEST_CELERY_QUEUE": task_queue,
             "SMTP_HOST": smtp_sink.host,
             "SMTP_PORT": str(smtp_sink.port),
             "SMTP_TIMEOUT": "10",
