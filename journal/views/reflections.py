@@ -81,7 +81,7 @@ def _unsubscribe(request: HttpRequest, token: str, *, one_click: bool) -> HttpRe
     found = read_unsubscribe_token(token)
     user = User.objects.filter(pk=found[0]).first() if found else None
     if found is None or user is None:
-        return render(request, "journal/unsubscribe.html", {"invalid": True}, status=400)
+        return render(request, "journal/unsubscribe.html", {"invalid": True}, status=404)
     purpose = found[1]
     what, field = PURPOSE_TEXT[purpose]
     done = False

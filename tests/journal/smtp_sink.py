@@ -23,6 +23,8 @@ from aiosmtpd.controller import Controller
 @dataclass
 class Sink:
     refuse: set[str] = field(default_factory=set)  # answered 451 at RCPT, forever
+    stall: set[str] = field(default_factory=set)  # never answered at RCPT
+    stalled: int = 0  # how many times a stalled recipient was asked for
     delay: float = 0.0  # seconds to wait before answering MAIL FROM
     messages: list[Message] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -41,6 +43,9 @@ class Sink:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        if address in self.stall:
+            self.stalled += 1
+            await asyncio.sleep(3600)
         if address in self.refuse:
             return "451 4.3.0 Please try again later"
         envelope.rcpt_tos.append(address)

@@ -105,6 +105,10 @@ class Worker:
         )
         wait_for(lambda: b" ready." in self.log.read_bytes(), 30, "the worker to start")
 
+    def children(self) -> list[int]:
+        assert self.proc is not None
+        return children(self.proc.pid)
+
     def kill_child(self) -> int:
         assert self.proc is not None
         kids = children(self.proc.pid)
@@ -319,3 +323,37 @@ def test_a_poisoned_reflection_stops_after_its_bound_and_is_marked_failed(
     ).stdout.decode()
     assert f"FAILED  #{reflection.pk}  {poisoned.email}" in out
     assert "Gave up after 3 attempts" in out
+
+
+def test_a_reflection_whose_task_keeps_crashing_is_marked_failed_after_its_bound(
+    worker: Worker,
+    smtp_sink: Sink,  # noqa: F811
+) -> None:
+    users = eligible_users(3)
+    poisoned = users[0]
+    healthy = users[1:]
+    # Sending to this recipient hangs, and each time it does the pool process
+    # is SIGKILLed (as an OOM kill or a segfaulting library would): a task
+    # that crashes on every run.
+    smtp_sink.stall.add(poisoned.email)
+    worker.start()
+    dispatch()
+    crashes = 0
+
+    def failed() -> bool:
+        return WeeklyReflection.objects.filter(user=poisoned, status=Status.FAILED).exists()
+
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline and not failed():
+        if smtp_sink.stalled > crashes:
+            crashes = smtp_sink.stalled
+            for pid in worker.children():
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+    assert failed()
+    assert crashes == 3
+    reflection = WeeklyReflection.objects.get(user=poisoned)
+    assert reflection.attempts == 3
+    assert reflection.last_error.startswith("Gave up after 3 attempts")
+    wait_for(everyone_has_one(smtp_sink, healthy), 20, "the healthy users' email")
+    assert smtp_sink.count_by_recipient() == {u.email: 1 for u in healthy}
