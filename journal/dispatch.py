@@ -44,6 +44,7 @@ USER_FIELDS = (
     "email",
     "time_zone",
     "date_joined",
+    "reflection_enabled",
     "reflection_weekday",
     "reflection_time",
     "reminder_enabled",
@@ -119,6 +120,7 @@ def dispatch(now: dt.datetime | None = None, *, dry_run: bool = False) -> Dispat
 def _reflections_for_chunk(
     chunk: list[User], now: dt.datetime, result: DispatchResult, *, dry_run: bool
 ) -> None:
+    chunk = [user for user in chunk if user.reflection_enabled]
     due = [(user, week) for user in chunk if (week := due_week(user, now)) is not None]
     newcomers = [u.pk for u in chunk if u.date_joined > now - dt.timedelta(days=15)]
     if newcomers:

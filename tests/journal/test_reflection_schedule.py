@@ -210,3 +210,9 @@ def test_a_new_account_with_an_imported_history_gets_its_first_reflection() -> N
     checkin(user, dt.date(2026, 11, 25), 1, 1)  # imported from another app
     assert run_at(local("Europe/Berlin", 2026, 12, 2, 9, 15)) == 1
     assert WeeklyReflection.objects.get(user=user).week_start == dt.date(2026, 11, 23)
+
+
+def test_it_creates_no_reflection_for_someone_who_turned_the_email_off() -> None:
+    person("Europe/Berlin", reflection_enabled=False)
+    assert run_at(local("Europe/Berlin", 2026, 11, 23, 9, 0)) == 0
+    assert not WeeklyReflection.objects.exists()
