@@ -223,3 +223,24 @@ def test_a_worker_that_lost_its_claim_sends_nothing(
     time.sleep(0.2)
     assert len(smtp_sink) == 1
     assert WeeklyReflection.objects.get(pk=reflection.pk).status == Status.SENDING
+
+
+def test_the_operator_sees_failed_reflections_in_the_admin(alice: User) -> None:
+    from django.test import Client
+
+    reflection = WeeklyReflection.objects.create(
+        user=alice,
+        week_start=WEEK,
+        status=Status.FAILED,
+        attempts=5,
+        last_error="Gave up after 5 attempts. The mail server answered 451.",
+    )
+    admin = User.objects.create_superuser("ops@example.com", "a calm river 42")
+    client = Client()
+    client.force_login(admin)
+    response = client.get("/admin/journal/weeklyreflection/?status__exact=failed")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "alice@example.com" in html
+    assert "Gave up after 5 attempts. The mail server answered 451." in html
+    assert client.get(f"/admin/journal/weeklyreflection/{reflection.pk}/change/").status_code == 200
