@@ -11,7 +11,8 @@ not a flood.
 
 It then hands every unfinished reflection that no dispatcher has queued
 recently (new rows, tasks lost with a dead worker, leases that expired) to
-the workers in batches. Rows are picked with SELECT ... FOR UPDATE SKIP
+the workers in batches (config.queue.send_on_commit: with the broker down the
+rows simply wait for the next pass). Rows are picked with SELECT ... FOR UPDATE SKIP
 LOCKED and stamped `queued_at`, so two dispatchers running at once split the
 work rather than queueing it twice — and if they did, the claim in
 journal/delivery.py still lets only one worker send.
@@ -34,6 +35,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from accounts.models import User
+from config.queue import send_on_commit
 from journal.delivery import give_up, lease_seconds
 from journal.models import CheckIn, DailyReminder, WeeklyReflection
 from journal.reflections import week_start_of
@@ -201,7 +203,7 @@ def queue_unfinished(now: dt.datetime) -> list[int]:
         )
         WeeklyReflection.objects.filter(pk__in=ids).update(queued_at=now)
         for start in range(0, len(ids), batch):
-            deliver_reflections.delay_on_commit(ids[start : start + batch])
+            send_on_commit(deliver_reflections, ids[start : start + batch])
     return ids
 
 
@@ -216,5 +218,5 @@ def queue_reminders(now: dt.datetime) -> list[int]:
     )
     batch = int(settings.ATTUNE_REFLECTION_BATCH_SIZE)
     for start in range(0, len(ids), batch):
-        deliver_reminders.delay_on_commit(ids[start : start + batch])
+        send_on_commit(deliver_reminders, ids[start : start + batch])
     return ids
