@@ -67,6 +67,11 @@ SOCIAL_TAGS = frozenset(
 )
 ALONE_TAGS = frozenset({"alone time"})
 
+NO_KNOWN_FEEL = (
+    "Attune doesn't know how any of your songs feel yet. Rate a few songs you love "
+    "and this playlist can be made from your own music."
+)
+
 MOSTLY = 0.4  # a quadrant "dominates" a week from this share of check-ins
 LOW_ENERGY = -1.5
 VERY_LOW_DAY = -3.0  # a day whose mean pleasantness is this low or lower
@@ -153,6 +158,7 @@ class WeekStats:
     tempo: int | None = None
     calm_track: TrackRef | None = None
     low_days: int = 0
+    known_feel: int = 0  # the user's songs whose feel is known (playlist material)
 
     @property
     def week_end(self) -> dt.date:
@@ -497,6 +503,14 @@ def _add_music_stats(
         .values_list("user_id", "track_id")
     )
     calm_ids = dict(calm)
+    known = dict(
+        UserTrack.objects.filter(
+            user_id__in=ids, feel_pleasantness__isnull=False, feel_energy__isnull=False
+        )
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
     top_ids = {tid for counter in plays.values() for tid, _ in counter.most_common(3)}
     track_ids = top_ids | set(calm_ids.values()) | {t for c in plays.values() for t in c}
     tracks = {
@@ -531,6 +545,7 @@ def _add_music_stats(
         tempo_counts = week_tempo or all_time.get(user_id, Counter())
         if tempo_counts:
             stats.tempo = max(tempo_counts.items(), key=lambda item: (item[1], -item[0]))[0]
+        stats.known_feel = known.get(user_id, 0)
         if user_id in calm_ids and calm_ids[user_id] in tracks:
             stats.calm_track = _ref(tracks[calm_ids[user_id]], 0)
 
@@ -622,6 +637,9 @@ def _generate_playlist(
 ) -> dict[str, Any]:
     from music.playlists import generate, save_plan
 
+    if not stats.known_feel:
+        # Nothing to build from: skip the engine (a fast path for the weekly batch).
+        return {"shortfall": NO_KNOWN_FEEL}
     point = (float(start[0]), float(start[1])) if start else None
     plan = generate(user, preset=preset, start=point, seed=stats.week_start.toordinal())
     if not plan.tracks:
