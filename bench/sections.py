@@ -142,7 +142,10 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
         "s",
         "100k users < 300 s (QUALITY 16)",
         projected < 300 if n < 100_000 else total < 300,
-        note=f"{sent:,} emails; projected to 100k: {projected:,.0f} s",
+        note=(
+            f"{sent:,} emails; dispatch {dispatched:.1f} s, delivery {delivered:.1f} s; "
+            f"projected to 100k: {projected:,.0f} s"
+        ),
     )
     report.add(
         "reflections: queries per user (batch of 5 vs 50)",

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import connection
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -55,21 +55,43 @@ def claimable(now: dt.datetime) -> Q:
     return Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=now)
 
 
-def claim(pk: int) -> WeeklyReflection | None:
+CLAIM_SQL = """
+UPDATE {table} SET status = %s, lease_until = %s, attempts = attempts + 1
+ WHERE id = %s AND attempts < %s
+   AND (status = %s OR (status = %s AND lease_until < %s))
+RETURNING attempts
+"""
+
+
+def claim(pk: int, loaded: WeeklyReflection | None = None) -> WeeklyReflection | None:
     """Take the reflection for this worker, or None if someone else has it, it is
-    finished, or it has no attempts left (then it is marked failed)."""
+    finished, or it has no attempts left (then it is marked failed).
+
+    One conditional UPDATE ... RETURNING (PostgreSQL, and SQLite >= 3.35): the
+    attempt number it returns fences every later write of this attempt."""
     now = timezone.now()
-    won = WeeklyReflection.objects.filter(
-        claimable(now), pk=pk, attempts__lt=max_attempts()
-    ).update(
-        status=Status.SENDING,
-        lease_until=now + dt.timedelta(seconds=lease_seconds()),
-        attempts=F("attempts") + 1,
-    )
-    if not won:
+    lease_until = now + dt.timedelta(seconds=lease_seconds())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_SQL.format(table=connection.ops.quote_name(WeeklyReflection._meta.db_table)),
+            [
+                Status.SENDING,
+                connection.ops.adapt_datetimefield_value(lease_until),
+                pk,
+                max_attempts(),
+                Status.PENDING,
+                Status.SENDING,
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
+        won = cursor.fetchone()
+    if won is None:
         give_up(Q(pk=pk), now)
         return None
-    return WeeklyReflection.objects.select_related("user").get(pk=pk)
+    if loaded is None:
+        return WeeklyReflection.objects.select_related("user").get(pk=pk)
+    loaded.status, loaded.lease_until, loaded.attempts = Status.SENDING, lease_until, won[0]
+    return loaded
 
 
 def give_up(which: Q, now: dt.datetime) -> int:
@@ -91,12 +113,12 @@ def _mine(reflection: WeeklyReflection, *statuses: str) -> Any:
 
 
 def mark_sent(reflection: WeeklyReflection) -> bool:
-    with transaction.atomic():
-        return bool(
-            _mine(reflection, Status.SENDING).update(
-                status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
-            )
+    """One autocommit UPDATE: committed when it returns."""
+    return bool(
+        _mine(reflection, Status.SENDING).update(
+            status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
         )
+    )
 
 
 def release(reflection: WeeklyReflection, error: str) -> str:
@@ -183,7 +205,7 @@ def deliver_reflections(ids: Sequence[int]) -> DeliveryResult:
         return result
     with connection:
         for row in rows:
-            reflection = claim(row.pk)
+            reflection = claim(row.pk, row)
             if reflection is None:
                 current = (
                     WeeklyReflection.objects.filter(pk=row.pk)
@@ -205,8 +227,7 @@ def deliver_reflections(ids: Sequence[int]) -> DeliveryResult:
 def _deliver_one(connection: Any, reflection: WeeklyReflection, stats: dict[Any, Any]) -> str:
     state = {"committed": False}
     try:
-        with transaction.atomic():
-            ensure_content(reflection, stats.get((reflection.user_id, reflection.week_start)))
+        ensure_content(reflection, stats.get((reflection.user_id, reflection.week_start)))
         user = reflection.user
         if not (user.is_active and user.reflection_enabled):
             _mine(reflection, Status.SENDING).update(status=Status.SKIPPED, lease_until=None)

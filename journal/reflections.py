@@ -18,10 +18,12 @@ import datetime as dt
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Avg, Count, F, Sum, Window
 from django.db.models.functions import Round, RowNumber
 
@@ -662,9 +664,12 @@ def ensure_content(reflection: WeeklyReflection, stats: WeekStats | None = None)
         stats = compute_week_stats([(reflection.user, reflection.week_start)])[
             (reflection.user_id, reflection.week_start)
         ]
-    content = build_content(stats, suggestion_entries(reflection.user, stats))
+    # Saved playlists and the content that links them commit together (a
+    # transaction only when there are playlists to save: one write otherwise).
+    with transaction.atomic() if stats.known_feel else nullcontext():
+        content = build_content(stats, suggestion_entries(reflection.user, stats))
+        WeeklyReflection.objects.filter(pk=reflection.pk).update(content=content)
     reflection.content = content
-    WeeklyReflection.objects.filter(pk=reflection.pk).update(content=content)
     return content
 
 
