@@ -646,7 +646,7 @@ def _generate_playlist(
     plan = generate(user, preset=preset, start=point, seed=stats.week_start.toordinal())
     if not plan.tracks:
         return {"shortfall": plan.shortfall or ""}
-    name = f"{PRESET_NAMES[preset]} · week of {stats.week_start:%-d %B}"
+    name = f"{PRESET_NAMES[preset]} · week of {stats.week_start.day} {stats.week_start:%B}"
     playlist = save_plan(user, plan, name=name)
     return {
         "playlist_id": playlist.pk,
