@@ -73,3 +73,95 @@ def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
 # Sections kept in their own modules register themselves on import.
 from bench import history as _history  # noqa: E402, F401
+def _deliver_share(ids: list[int]) -> tuple[int, int]:
+    """One worker process's share of the reflection batches (forked)."""
+    import resource
+
+    from django.conf import settings
+    from django.db import connections
+
+    from bench.mail import SENT
+    from journal.delivery import deliver_reflections
+
+    connections.close_all()
+    SENT["messages"] = 0  # forked: count this process's own
+    batch = int(settings.ATTUNE_REFLECTION_BATCH_SIZE)
+    for start in range(0, len(ids), batch):
+        deliver_reflections(ids[start : start + batch])
+    connections.close_all()
+    return SENT["messages"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+@section("reflections")
+def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
+    """QUALITY 16: a week of data for every user; the dispatcher creates their
+    reflections, two worker processes build and hand them to the mail backend."""
+    import datetime as dt
+    import multiprocessing
+
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from bench.generate import make_library, week_users
+    from config.celery import app
+    from journal.delivery import deliver_reflections
+    from journal.dispatch import dispatch
+    from journal.models import WeeklyReflection
+    from journal.reflections import week_start_of
+
+    rng = random.Random(16)
+    tracks = make_library(1000, rng, prefix="reflect")
+    today = timezone.now().date()
+    week = week_start_of(today) - dt.timedelta(days=7)
+    n = sizes.reflection_users
+    week_users(n, week, rng, tracks)
+    # Wednesday after the week: every zone's Monday 08:00 has passed.
+    now = dt.datetime.combine(week + dt.timedelta(days=9), dt.time(12), tzinfo=dt.UTC)
+
+    t0 = time.perf_counter()
+    dispatch(now)
+    dispatched = time.perf_counter() - t0
+    app.control.purge()  # the bench delivers in-process below, not via a worker
+    ids = list(WeeklyReflection.objects.order_by("pk").values_list("pk", flat=True))
+
+    # Set-based: a batch costs the same number of aggregation queries for 5
+    # users as for 50 (the rest is a constant handful per user: claim, save,
+    # mark sent).
+    with CaptureQueriesContext(connection) as small:
+        deliver_reflections(ids[:5])
+    with CaptureQueriesContext(connection) as large:
+        deliver_reflections(ids[5:55])
+    per_user_small = len(small) / 5
+    per_user_large = len(large) / 50
+
+    connections.close_all()
+    t1 = time.perf_counter()
+    halves = [ids[55:][0::2], ids[55:][1::2]]
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        results = pool.map(_deliver_share, halves)
+    delivered = time.perf_counter() - t1
+    sent = sum(r[0] for r in results)
+    peak_mb = max(r[1] for r in results) / 1024
+    total = dispatched + delivered * len(ids) / max(1, len(ids) - 55)
+    projected = total * 100_000 / len(ids)
+    report.add(
+        f"reflections: {len(ids):,} users dispatched + emailed on 2 procs",
+        total,
+        "s",
+        "100k users < 300 s (QUALITY 16)",
+        projected < 300 if n < 100_000 else total < 300,
+        note=(
+            f"{sent:,} emails; dispatch {dispatched:.1f} s, delivery {delivered:.1f} s; "
+            f"projected to 100k: {projected:,.0f} s"
+        ),
+    )
+    report.add(
+        "reflections: queries per user (batch of 5 vs 50)",
+        per_user_large,
+        "queries",
+        "set-based: no more per user in bigger batches",
+        per_user_large <= per_user_small,
+        note=f"{per_user_small:.1f} vs {per_user_large:.1f}",
+    )
+    report.add("reflections: peak RSS of a worker process", peak_mb, "MB", "flat", None)

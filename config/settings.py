@@ -196,7 +196,9 @@ MAIL_DIR = VAR_DIR / "mail"
 if env("SMTP_HOST"):
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend plus a commit point for exactly-once
+            # reflections (journal/smtp.py); other mail goes out unchanged.
+            "BACKEND": "journal.smtp.EmailBackend",
             "OPTIONS": {
                 "host": env("SMTP_HOST"),
                 "port": envint("SMTP_PORT", 25),
@@ -249,7 +251,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat entry, in UTC: the dispatcher computes each user's local time itself.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
+}
+# Weekly reflections (journal/dispatch.py, journal/delivery.py). The lease is
+# longer than the task time limit, so a live worker never loses its claim.
+ATTUNE_REFLECTION_LEASE_SECONDS = envint(
+    "ATTUNE_REFLECTION_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60
+)
+ATTUNE_REFLECTION_MAX_ATTEMPTS = envint("ATTUNE_REFLECTION_MAX_ATTEMPTS", 5)
+ATTUNE_REFLECTION_RETRY_SECONDS = envint("ATTUNE_REFLECTION_RETRY_SECONDS", 300)
+ATTUNE_REFLECTION_BATCH_SIZE = envint("ATTUNE_REFLECTION_BATCH_SIZE", 50)
+ATTUNE_REMINDER_WINDOW_HOURS = envint("ATTUNE_REMINDER_WINDOW_HOURS", 3)
 
 
 # Notes are encrypted at rest (AES-GCM). ATTUNE_NOTE_KEYS is "id:base64key,..."

@@ -232,6 +232,9 @@ class WeeklyReflection(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # When a dispatcher last handed it to a worker; lets a later dispatcher pick
+    # up a reflection whose task was lost without queueing it twice meanwhile.
+    queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,6 +242,39 @@ class WeeklyReflection(models.Model):
         constraints = [
             models.UniqueConstraint("user", "week_start", name="reflection_one_per_user_week"),
         ]
+        indexes = [
+            # The dispatcher's sweep for unfinished deliveries stays small and fast.
+            models.Index(
+                fields=["status", "queued_at"],
+                name="reflection_unfinished",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Reflection for the week of {self.week_start}"
+
+
+class DailyReminder(models.Model):
+    """The gentle daily reminder for one user and local date. Inserting the row
+    claims the day (a database constraint makes it one), so two dispatchers or a
+    retried task never send two reminders for the same day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_reminders"
+    )
+    local_date = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.BooleanField(
+        default=False, help_text="Not sent: the user had already checked in that day."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-local_date"]
+        constraints = [
+            models.UniqueConstraint("user", "local_date", name="reminder_one_per_user_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.local_date}"

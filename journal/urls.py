@@ -36,4 +36,6 @@ urlpatterns = [
     path("import/moods/", imports.moods, name="journal_import_moods"),
     path("import/cancel/", imports.cancel, name="journal_import_cancel"),
     path("import/<int:pk>/", imports.job_detail, name="journal_import_job"),
+    path("reflections/<int:pk>/", reflections.reflection_detail, name="reflection_detail"),
+    path("unsubscribe/<str:token>/", reflections.unsubscribe, name="unsubscribe"),
 ]

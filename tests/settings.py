@@ -22,6 +22,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 REDIS_TEST_DB = int(os.environ.get("ATTUNE_TEST_REDIS_DB", int(_checkout, 16) % 14 + 1))
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_TEST_DB}")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
+# Tests that start a real worker give it a queue of its own, so parallel test
+# processes sharing the Redis db never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ATTUNE_TEST_CELERY_QUEUE", "celery")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
@@ -33,4 +36,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# A worker started by a test with SMTP_HOST set (a loopback sink) keeps the real
+# SMTP mailer from config.settings; everything else uses the in-memory outbox.
+if not os.environ.get("SMTP_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

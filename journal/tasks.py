@@ -1,0 +1,32 @@
+"""Celery tasks: thin, taking ids and calling one domain function each.
+
+They are safe to run twice (acks_late + reject_on_worker_lost redeliver a task
+whose worker died): the claim in journal/delivery.py, a conditional UPDATE,
+decides who sends, and attempts are bounded in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from journal import delivery, dispatch
+
+
+@shared_task(name="journal.dispatch_reflections")
+def dispatch_reflections() -> None:
+    dispatch.dispatch()
+
+
+@shared_task(bind=True, name="journal.deliver_reflections", max_retries=50)
+def deliver_reflections(self: Any, reflection_ids: list[int]) -> None:
+    result = delivery.deliver_reflections(reflection_ids)
+    if result.again:
+        # Bounded by WeeklyReflection.attempts, not by Celery's retry count.
+        raise self.retry(args=[result.again], countdown=result.countdown)
+
+
+@shared_task(name="journal.deliver_reminders")
+def deliver_reminders(reminder_ids: list[int]) -> None:
+    delivery.deliver_reminders(reminder_ids)
