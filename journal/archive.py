@@ -1,0 +1,711 @@
+"""The Attune archive: everything a person has, as JSON Attune imports back,
+and their check-ins as CSV. The format is documented in docs/export-format.md.
+
+Export is a generator of text chunks: rows are read with `.iterator()` in
+chunks (prefetching each chunk's words, tags and tracks), so years of data
+never sit in memory. Import is idempotent: a check-in arrives once, keyed by
+`CheckIn.import_key` = the uuid it had in the archive.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import User
+from journal.crypto import UNREADABLE_NOTE
+from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
+from journal.mood import MOOD_MAX, MOOD_MIN, quadrant_of
+from journal.search import index_note
+from music.catalogue import TrackInfo, get_or_create_track
+from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
+
+FORMAT = "attune-archive"
+VERSION = 1
+CHUNK = 500
+
+
+class ArchiveError(Exception):
+    """The file is not an Attune archive this version can read."""
+
+
+# ---------------------------------------------------------------- export
+
+
+def _iso(value: dt.datetime | dt.date | dt.time | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _track_ids(user: User) -> Q:
+    return (
+        Q(pk__in=Listen.objects.filter(user=user).values("track_id"))
+        | Q(pk__in=UserTrack.objects.filter(user=user).values("track_id"))
+        | Q(pk__in=CheckInTrack.objects.filter(checkin__user=user).values("track_id"))
+        | Q(pk__in=PlaylistItem.objects.filter(playlist__user=user).values("track_id"))
+    )
+
+
+def _account(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "time_zone": user.time_zone,
+        "date_joined": _iso(user.date_joined),
+        "reflection_enabled": user.reflection_enabled,
+        "reflection_weekday": user.reflection_weekday,
+        "reflection_time": _iso(user.reflection_time),
+        "reflection_include_notes": user.reflection_include_notes,
+        "reminder_enabled": user.reminder_enabled,
+        "reminder_time": _iso(user.reminder_time),
+    }
+
+
+def _words(user: User) -> Iterator[dict[str, Any]]:
+    used = EmotionWord.objects.filter(
+        Q(user=user)
+        | Q(
+            user__isnull=True,
+            pk__in=CheckIn.words.through.objects.filter(checkin__user=user).values(
+                "emotionword_id"
+            ),
+        )
+    )
+    for word in used.order_by("word", "pk").iterator(chunk_size=CHUNK):
+        yield {
+            "word": word.word,
+            "pleasantness": word.pleasantness,
+            "energy": word.energy,
+            "definition": word.definition,
+            "own": word.user_id is not None,
+        }
+
+
+def _tags(user: User) -> Iterator[dict[str, Any]]:
+    for tag in Tag.objects.filter(user=user).order_by("pk").iterator(chunk_size=CHUNK):
+        yield {
+            "name": tag.name,
+            "is_musical": tag.is_musical,
+            "position": tag.position,
+            "archived": tag.archived,
+        }
+
+
+def _tracks(user: User) -> Iterator[dict[str, Any]]:
+    tracks = Track.objects.filter(_track_ids(user)).select_related("artist").order_by("pk")
+    for track in tracks.iterator(chunk_size=CHUNK):
+        yield {
+            "ref": track.pk,
+            "artist": track.artist.name,
+            "title": track.title,
+            "album": track.album,
+            "duration_ms": track.duration_ms,
+            "mbid": str(track.mbid) if track.mbid else None,
+            "spotify_uri": track.spotify_uri,
+            "isrc": track.isrc,
+            "bpm": track.bpm,
+            "musical_key": track.musical_key,
+            "tags": track.tags,
+        }
+
+
+def _checkin_queryset(user: User) -> Any:
+    """Live check-ins (not those waiting out the undo window after a delete)."""
+    links = CheckInTrack.objects.select_related("track__artist").order_by("position", "pk")
+    return (
+        CheckIn.objects.owned_by(user)
+        .order_by("felt_at", "pk")
+        .prefetch_related(
+            Prefetch("words", queryset=EmotionWord.objects.only("word")),
+            Prefetch("tags", queryset=Tag.objects.only("name")),
+            Prefetch("track_links", queryset=links),
+        )
+    )
+
+
+def _checkins(user: User) -> Iterator[dict[str, Any]]:
+    for checkin in _checkin_queryset(user).iterator(chunk_size=CHUNK):
+        yield {
+            "uuid": str(checkin.uuid),
+            "felt_at": _iso(checkin.felt_at),
+            "local_date": _iso(checkin.local_date),
+            "time_zone": checkin.time_zone,
+            "pleasantness": checkin.pleasantness,
+            "energy": checkin.energy,
+            "energy_estimated": checkin.energy_estimated,
+            "note": checkin.note,
+            "words": sorted(word.word for word in checkin.words.all()),
+            "tags": sorted(tag.name for tag in checkin.tags.all()),
+            "tracks": [
+                {
+                    "track": link.track_id,
+                    "pleasantness": link.pleasantness,
+                    "energy": link.energy,
+                    "position": link.position,
+                }
+                for link in checkin.track_links.all()
+            ],
+            "source": checkin.source,
+            "import_key": checkin.import_key,
+            "created_at": _iso(checkin.created_at),
+            "updated_at": _iso(checkin.updated_at),
+        }
+
+
+def _listens(user: User) -> Iterator[dict[str, Any]]:
+    listens = Listen.objects.filter(user=user).order_by("played_at", "pk")
+    for listen in listens.iterator(chunk_size=CHUNK * 4):
+        yield {
+            "track": listen.track_id,
+            "played_at": _iso(listen.played_at),
+            "ms_played": listen.ms_played,
+            "skipped": listen.skipped,
+            "source": listen.source,
+        }
+
+
+USER_TRACK_FIELDS = [
+    "rating_pleasantness",
+    "rating_energy",
+    "rated_at",
+    "checkin_pleasantness",
+    "checkin_energy",
+    "checkin_count",
+    "feel_pleasantness",
+    "feel_energy",
+    "feel_source",
+    "is_comfort",
+    "play_count",
+    "ms_played_total",
+    "last_played_at",
+]
+
+
+def _user_tracks(user: User) -> Iterator[dict[str, Any]]:
+    for row in UserTrack.objects.filter(user=user).order_by("pk").iterator(chunk_size=CHUNK):
+        item: dict[str, Any] = {"track": row.track_id}
+        for name in USER_TRACK_FIELDS:
+            value = getattr(row, name)
+            item[name] = _iso(value) if isinstance(value, dt.datetime) else value
+        yield item
+
+
+PLAYLIST_FIELDS = [
+    "name",
+    "description",
+    "preset",
+    "mode",
+    "start_pleasantness",
+    "start_energy",
+    "target_pleasantness",
+    "target_energy",
+    "source",
+]
+
+
+def _playlists(user: User) -> Iterator[dict[str, Any]]:
+    playlists = (
+        Playlist.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .prefetch_related(Prefetch("items", queryset=PlaylistItem.objects.order_by("position")))
+    )
+    for playlist in playlists.iterator(chunk_size=CHUNK):
+        item: dict[str, Any] = {name: getattr(playlist, name) for name in PLAYLIST_FIELDS}
+        item["created_at"] = _iso(playlist.created_at)
+        item["updated_at"] = _iso(playlist.updated_at)
+        item["items"] = [
+            {"track": entry.track_id, "position": entry.position} for entry in playlist.items.all()
+        ]
+        yield item
+
+
+def _reflections(user: User) -> Iterator[dict[str, Any]]:
+    rows = WeeklyReflection.objects.filter(user=user).order_by("week_start")
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "week_start": _iso(row.week_start),
+            "content": row.content,
+            "status": row.status,
+            "sent_at": _iso(row.sent_at),
+            "created_at": _iso(row.created_at),
+        }
+
+
+SECTIONS = [
+    ("emotion_words", _words),
+    ("tags", _tags),
+    ("tracks", _tracks),
+    ("checkins", _checkins),
+    ("listens", _listens),
+    ("user_tracks", _user_tracks),
+    ("playlists", _playlists),
+    ("reflections", _reflections),
+]
+
+
+def export_json(user: User) -> Iterator[str]:
+    """The whole archive as JSON, in chunks of text."""
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "archive_id": str(uuid.uuid4()),
+        "exported_at": _iso(timezone.now()),
+        "account": _account(user),
+    }
+    yield _json(header)[:-1]
+    for name, rows in SECTIONS:
+        yield f',\n"{name}":['
+        buffer: list[str] = []
+        first = True
+        for row in rows(user):
+            buffer.append(_json(row))
+            if len(buffer) >= 100:
+                yield ("" if first else ",\n") + ",\n".join(buffer)
+                first, buffer = False, []
+        if buffer:
+            yield ("" if first else ",\n") + ",\n".join(buffer)
+        yield "]"
+    yield "}\n"
+
+
+CSV_COLUMNS = [
+    "date",
+    "time",
+    "time_zone",
+    "pleasantness",
+    "energy",
+    "quadrant",
+    "words",
+    "tags",
+    "tracks",
+    "note",
+    "uuid",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def export_csv(user: User) -> Iterator[str]:
+    """The check-ins as CSV (one row each), in chunks of text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for count, checkin in enumerate(_checkin_queryset(user).iterator(chunk_size=CHUNK), start=1):
+        local = checkin.felt_at.astimezone(checkin_zone(checkin))
+        writer.writerow(
+            [
+                checkin.local_date.isoformat(),
+                local.strftime("%H:%M"),
+                checkin.time_zone,
+                checkin.pleasantness,
+                checkin.energy,
+                quadrant_of(checkin.pleasantness, checkin.energy).value,
+                _cell("; ".join(sorted(w.word for w in checkin.words.all()))),
+                _cell("; ".join(sorted(t.name for t in checkin.tags.all()))),
+                _cell(
+                    "; ".join(
+                        f"{link.track.artist.name} – {link.track.title}"
+                        for link in checkin.track_links.all()
+                    )
+                ),
+                _cell(checkin.note),
+                str(checkin.uuid),
+            ]
+        )
+        if count % 100 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def checkin_zone(checkin: CheckIn) -> dt.tzinfo:
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(checkin.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class ImportResult:
+    checkins: int = 0
+    duplicates: int = 0
+    listens: int = 0
+    playlists: int = 0
+    reflections: int = 0
+    tracks: int = 0
+    bad_rows: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.checkins} check-ins"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already here, left as they were")
+        parts += [
+            f"{self.listens} listens",
+            f"{self.playlists} playlists",
+            f"{self.reflections} reflections",
+        ]
+        text = "Imported " + ", ".join(parts) + "."
+        if self.bad_rows:
+            text += f" {len(self.bad_rows)} entries could not be read and were skipped."
+        return text
+
+
+def read_archive(raw: bytes) -> dict[str, Any]:
+    """Parse and check an uploaded archive; ArchiveError with a plain reason if not."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ArchiveError(
+            "This file is not text in UTF-8, so it is not an Attune archive."
+        ) from error
+    except json.JSONDecodeError as error:
+        raise ArchiveError(
+            "This file is not valid JSON (it may be cut short). Please export it again."
+        ) from error
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ArchiveError("This JSON file is not an Attune archive.")
+    if data.get("version") != VERSION:
+        raise ArchiveError(
+            f"This archive is version {data.get('version')!r}; this Attune reads version {VERSION}."
+        )
+    return data
+
+
+def _rows(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
+    rows = data.get(section) or []
+    if not isinstance(rows, list):
+        raise ArchiveError(f"The {section!r} part of the archive is not a list.")
+    return [row for row in rows if isinstance(row, dict)]
+
+
+def _when(value: object) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(str(value))
+    if parsed.tzinfo is None:
+        raise ValueError("a time without a time zone")
+    return parsed
+
+
+def _maybe_when(value: object) -> dt.datetime | None:
+    return None if value in (None, "") else _when(value)
+
+
+def _mood(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not MOOD_MIN <= value <= MOOD_MAX:
+        raise ValueError(f"a mood value out of range: {value!r}")
+    return value
+
+
+def _maybe_mood(value: object) -> int | None:
+    return None if value is None else _mood(value)
+
+
+def _import_words(user: User, rows: Iterable[dict[str, Any]]) -> dict[str, EmotionWord]:
+    words: dict[str, EmotionWord] = {
+        w.word.lower(): w for w in EmotionWord.objects.filter(user__isnull=True)
+    }
+    words |= {w.word.lower(): w for w in EmotionWord.objects.filter(user=user)}
+    for row in rows:
+        text = str(row.get("word", "")).strip()[:40]
+        if not text:
+            continue
+        existing = words.get(text.lower())
+        if existing and (existing.user_id or not row.get("own")):
+            continue
+        try:
+            word = EmotionWord.objects.create(
+                user=user,
+                word=text,
+                pleasantness=_mood(row.get("pleasantness")),
+                energy=_mood(row.get("energy")),
+                definition=str(row.get("definition") or "")[:200],
+            )
+        except (ValueError, IntegrityError):
+            continue
+        words[text.lower()] = word
+    return words
+
+
+def _import_tags(user: User, rows: Iterable[dict[str, Any]]) -> dict[str, Tag]:
+    tags = {tag.name.lower(): tag for tag in Tag.objects.filter(user=user)}
+    for row in rows:
+        name = str(row.get("name", "")).strip()[:40]
+        if not name:
+            continue
+        values = {
+            "is_musical": bool(row.get("is_musical")),
+            "position": max(0, min(int(row.get("position") or 0), 32767)),
+            "archived": bool(row.get("archived")),
+        }
+        tag = tags.get(name.lower())
+        if tag is None:
+            tags[name.lower()] = Tag.objects.create(user=user, name=name, **values)
+        else:
+            Tag.objects.filter(pk=tag.pk).update(**values)
+    return tags
+
+
+def _import_tracks(rows: Iterable[dict[str, Any]], result: ImportResult) -> dict[object, Track]:
+    tracks: dict[object, Track] = {}
+    for row in rows:
+        artist, title = str(row.get("artist") or "").strip(), str(row.get("title") or "").strip()
+        if not artist or not title:
+            result.bad_rows.append(f"track {row.get('ref')!r}: no artist or title")
+            continue
+        try:
+            with transaction.atomic():
+                track = get_or_create_track(
+                    TrackInfo(
+                        artist=artist,
+                        title=title,
+                        album=str(row.get("album") or ""),
+                        duration_ms=row.get("duration_ms") or None,
+                        mbid=row.get("mbid") or None,
+                        spotify_uri=row.get("spotify_uri") or None,
+                        isrc=row.get("isrc") or None,
+                    )
+                )
+                extra = {
+                    name: row[name]
+                    for name in ("bpm", "musical_key", "tags")
+                    if row.get(name) and not getattr(track, name)
+                }
+                if extra:
+                    Track.objects.filter(pk=track.pk).update(**extra)
+        except (ValueError, TypeError, IntegrityError) as error:
+            result.bad_rows.append(f"track {row.get('ref')!r}: {error}")
+            continue
+        tracks[row.get("ref")] = track
+        result.tracks += 1
+    return tracks
+
+
+def _import_checkin(
+    user: User,
+    row: dict[str, Any],
+    words: dict[str, EmotionWord],
+    tags: dict[str, Tag],
+    tracks: dict[object, Track],
+) -> CheckIn:
+    original = uuid.UUID(str(row["uuid"]))
+    felt_at = _when(row.get("felt_at"))
+    checkin = CheckIn(
+        user=user,
+        uuid=original if not CheckIn.objects.filter(uuid=original).exists() else uuid.uuid4(),
+        felt_at=felt_at,
+        local_date=dt.date.fromisoformat(str(row.get("local_date"))),
+        time_zone=str(row.get("time_zone") or user.time_zone)[:64],
+        pleasantness=_mood(row.get("pleasantness")),
+        energy=_mood(row.get("energy")),
+        energy_estimated=bool(row.get("energy_estimated")),
+        source=str(row["source"])
+        if row.get("source") in CheckIn.Source.values
+        else CheckIn.Source.ARCHIVE,
+        import_key=str(row.get("import_key") or original)[:64],
+    )
+    note = str(row.get("note") or "")
+    if note == UNREADABLE_NOTE:
+        note = ""
+    checkin.set_note(note)
+    checkin.save()
+    index_note(checkin, note)
+    checkin.words.set([words[w.lower()] for w in row.get("words") or [] if str(w).lower() in words])
+    checkin.tags.set([tags[t.lower()] for t in row.get("tags") or [] if str(t).lower() in tags])
+    CheckInTrack.objects.bulk_create(
+        [
+            CheckInTrack(
+                checkin=checkin,
+                track=tracks[link.get("track")],
+                pleasantness=_maybe_mood(link.get("pleasantness")),
+                energy=_maybe_mood(link.get("energy")),
+                position=int(link.get("position") or 0),
+            )
+            for link in row.get("tracks") or []
+            if link.get("track") in tracks
+        ],
+        ignore_conflicts=True,
+    )
+    times = {
+        name: value
+        for name in ("created_at", "updated_at")
+        if (value := _maybe_when(row.get(name)))
+    }
+    if times:
+        CheckIn.objects.filter(pk=checkin.pk).update(**times)
+    return checkin
+
+
+def _import_checkins(
+    user: User,
+    rows: list[dict[str, Any]],
+    words: dict[str, EmotionWord],
+    tags: dict[str, Tag],
+    tracks: dict[object, Track],
+    result: ImportResult,
+) -> None:
+    mine = CheckIn.objects.filter(user=user)
+    seen = set(mine.exclude(import_key=None).values_list("import_key", flat=True))
+    seen |= {str(value) for value in mine.values_list("uuid", flat=True)}
+    for number, row in enumerate(rows, start=1):
+        key = str(row.get("import_key") or row.get("uuid") or "")
+        if key in seen or str(row.get("uuid")) in seen:
+            result.duplicates += 1
+            continue
+        try:
+            with transaction.atomic():
+                _import_checkin(user, row, words, tags, tracks)
+        except (KeyError, ValueError, TypeError, AttributeError, IntegrityError) as error:
+            result.bad_rows.append(f"check-in {number}: {error}")
+            continue
+        seen.add(key)
+        result.checkins += 1
+
+
+def _import_listens(
+    user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], result: ImportResult
+) -> None:
+    before = Listen.objects.filter(user=user).count()
+    batch: list[Listen] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            batch.append(
+                Listen(
+                    user=user,
+                    track=tracks[row.get("track")],
+                    played_at=_when(row.get("played_at")),
+                    ms_played=row.get("ms_played"),
+                    skipped=bool(row.get("skipped")),
+                    source=str(row.get("source") or "archive")[:20],
+                )
+            )
+        except (KeyError, ValueError, TypeError) as error:
+            result.bad_rows.append(f"listen {number}: {error}")
+        if len(batch) >= 1000:
+            Listen.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Listen.objects.bulk_create(batch, ignore_conflicts=True)
+    result.listens = Listen.objects.filter(user=user).count() - before
+
+
+def _import_user_tracks(
+    user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], result: ImportResult
+) -> None:
+    batch = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            values = {name: row.get(name) for name in USER_TRACK_FIELDS}
+            for name in ("rated_at", "last_played_at"):
+                values[name] = _maybe_when(values[name])
+            for name in ("rating_pleasantness", "rating_energy"):
+                values[name] = _maybe_mood(values[name])
+            values["feel_source"] = values["feel_source"] or ""
+            batch.append(UserTrack(user=user, track=tracks[row.get("track")], **values))
+        except (KeyError, ValueError, TypeError) as error:
+            result.bad_rows.append(f"track rating {number}: {error}")
+    UserTrack.objects.bulk_create(batch, ignore_conflicts=True, batch_size=1000)
+
+
+def _import_playlists(
+    user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], result: ImportResult
+) -> None:
+    for number, row in enumerate(rows, start=1):
+        try:
+            created_at = _maybe_when(row.get("created_at"))
+            name = str(row.get("name") or "Playlist")[:200]
+            same = Playlist.objects.filter(user=user, name=name)
+            if created_at and same.filter(created_at=created_at).exists():
+                continue
+            with transaction.atomic():
+                playlist = Playlist.objects.create(
+                    user=user,
+                    **{
+                        field_name: row.get(field_name)
+                        for field_name in PLAYLIST_FIELDS
+                        if field_name != "name" and row.get(field_name) is not None
+                    },
+                    name=name,
+                )
+                PlaylistItem.objects.bulk_create(
+                    PlaylistItem(
+                        playlist=playlist, track=tracks[item["track"]], position=item["position"]
+                    )
+                    for item in row.get("items") or []
+                    if item.get("track") in tracks
+                )
+                times = {"created_at": created_at} if created_at else {}
+                if updated := _maybe_when(row.get("updated_at")):
+                    times["updated_at"] = updated
+                Playlist.objects.filter(pk=playlist.pk).update(**times)
+        except (KeyError, ValueError, TypeError, IntegrityError) as error:
+            result.bad_rows.append(f"playlist {number}: {error}")
+            continue
+        result.playlists += 1
+
+
+# An imported week is history: it is never emailed again.
+_REFLECTION_DONE = {WeeklyReflection.Status.SENT, WeeklyReflection.Status.SKIPPED}
+
+
+def _import_reflections(user: User, rows: list[dict[str, Any]], result: ImportResult) -> None:
+    existing = set(WeeklyReflection.objects.filter(user=user).values_list("week_start", flat=True))
+    for number, row in enumerate(rows, start=1):
+        try:
+            week_start = dt.date.fromisoformat(str(row.get("week_start")))
+            if week_start in existing:
+                continue
+            status = row.get("status")
+            with transaction.atomic():
+                reflection = WeeklyReflection.objects.create(
+                    user=user,
+                    week_start=week_start,
+                    content=row.get("content") if isinstance(row.get("content"), dict) else {},
+                    status=status
+                    if status in _REFLECTION_DONE
+                    else WeeklyReflection.Status.SKIPPED,
+                    sent_at=_maybe_when(row.get("sent_at")),
+                )
+                if created := _maybe_when(row.get("created_at")):
+                    WeeklyReflection.objects.filter(pk=reflection.pk).update(created_at=created)
+        except (ValueError, TypeError, IntegrityError) as error:
+            result.bad_rows.append(f"reflection {number}: {error}")
+            continue
+        existing.add(week_start)
+        result.reflections += 1
+
+
+def import_archive(user: User, data: dict[str, Any]) -> ImportResult:
+    """Bring an archive (from read_archive) into `user`'s account. Running it
+    twice adds nothing the second time."""
+    result = ImportResult()
+    with transaction.atomic():
+        words = _import_words(user, _rows(data, "emotion_words"))
+        tags = _import_tags(user, _rows(data, "tags"))
+        tracks = _import_tracks(_rows(data, "tracks"), result)
+        _import_checkins(user, _rows(data, "checkins"), words, tags, tracks, result)
+        _import_listens(user, _rows(data, "listens"), tracks, result)
+        _import_user_tracks(user, _rows(data, "user_tracks"), tracks, result)
+        _import_playlists(user, _rows(data, "playlists"), tracks, result)
+        _import_reflections(user, _rows(data, "reflections"), result)
+    return result
