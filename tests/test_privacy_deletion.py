@@ -34,7 +34,7 @@ def tied_models() -> dict[type[Model], set[str]]:
                 if not (field.is_relation and field.many_to_one and field.concrete):
                     continue
                 target = field.related_model
-                for path in list(paths.get(target, ())):  # type: ignore[call-overload]
+                for path in list(paths.get(target, ())):  # type: ignore[arg-type,call-overload]
                     new = field.name if path == "pk" else f"{field.name}__{path}"
                     if new.count("__") < 4 and new not in paths.setdefault(model, set()):
                         paths[model].add(new)
