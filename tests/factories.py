@@ -201,6 +201,46 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
 }
 
 
+def tied_models() -> dict[type[models.Model], set[str]]:
+    """Every model with rows that belong to a user, and the lookups from it to
+    the user: direct foreign keys, and keys to rows that belong to a user
+    (found transitively over the whole app registry)."""
+    from django.apps import apps
+
+    paths: dict[type[models.Model], set[str]] = {User: {"pk"}}
+    changed = True
+    while changed:
+        changed = False
+        for model in apps.get_models(include_auto_created=True):
+            for field in model._meta.get_fields():
+                if not (field.is_relation and field.many_to_one and field.concrete):
+                    continue
+                for path in list(paths.get(field.related_model, ())):  # type: ignore[arg-type,call-overload]
+                    new = field.name if path == "pk" else f"{field.name}__{path}"
+                    if new.count("__") < 4 and new not in paths.setdefault(model, set()):
+                        paths[model].add(new)
+                        changed = True
+    return paths
+
+
+def rows_of(user: User, model: type[models.Model], paths: set[str]) -> models.QuerySet:  # type: ignore[type-arg]
+    condition = models.Q()
+    for path in paths:
+        condition |= models.Q(**{path: user.pk})
+    return model._default_manager.filter(condition).distinct()
+
+
+def snapshot(user: User) -> dict[str, list[dict[str, object]]]:
+    """Every row tied to `user`, field by field (to prove nothing changed)."""
+    result = {}
+    for model, paths in tied_models().items():
+        rows = []
+        for row in rows_of(user, model, paths).order_by("pk").values():
+            rows.append({k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()})
+        result[model._meta.label_lower] = rows
+    return result
+
+
 def make_everything(user: User) -> None:
     """At least one row of every model tied to `user`."""
     for factory in MODEL_FACTORIES.values():

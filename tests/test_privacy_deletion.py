@@ -6,52 +6,30 @@ from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.db.models import Model, Q
 from django.test import Client
 
 from accounts.models import User
 from journal.models import CheckIn, WeeklyReflection
 from music.models import Artist, ImportJob, Track
 from tests.conftest import PASSWORD
-from tests.factories import MODEL_FACTORIES, make_checkin, make_everything, make_listen, make_track
-
-
-def tied_models() -> dict[type[Model], set[str]]:
-    """Every model with rows that belong to a user, and the lookups from it to
-    the user: direct foreign keys, and keys to rows that belong to a user
-    (found transitively over the whole app registry)."""
-    user_model = get_user_model()
-    paths: dict[type[Model], set[str]] = {user_model: {"pk"}}
-    changed = True
-    while changed:
-        changed = False
-        for model in apps.get_models(include_auto_created=True):
-            for field in model._meta.get_fields():
-                if not (field.is_relation and field.many_to_one and field.concrete):
-                    continue
-                target = field.related_model
-                for path in list(paths.get(target, ())):  # type: ignore[arg-type,call-overload]
-                    new = field.name if path == "pk" else f"{field.name}__{path}"
-                    if new.count("__") < 4 and new not in paths.setdefault(model, set()):
-                        paths[model].add(new)
-                        changed = True
-    return paths
+from tests.factories import (
+    MODEL_FACTORIES,
+    make_checkin,
+    make_everything,
+    make_listen,
+    make_track,
+    rows_of,
+    tied_models,
+)
 
 
 def rows_tied_to(user: User) -> dict[str, int]:
-    counts = {}
-    for model, paths in tied_models().items():
-        condition = Q()
-        for path in paths:
-            condition |= Q(**{path: user.pk})
-        counts[model._meta.label_lower] = (
-            model._default_manager.filter(condition).distinct().count()
-        )
-    return counts
+    return {
+        model._meta.label_lower: rows_of(user, model, paths).count()
+        for model, paths in tied_models().items()
+    }
 
 
 def sessions_of(user: User) -> int:
