@@ -242,3 +242,11 @@ def test_it_offers_export_import_and_delete_on_settings(alice_client: Client) ->
     for url in ("/settings/export.json", "/settings/export.csv", "/settings/import/"):
         assert url in page
     assert "/settings/delete/" in page
+
+
+def test_it_refuses_an_archive_over_the_size_limit(alice_client: Client, settings: Any) -> None:
+    settings.ATTUNE_ARCHIVE_MAX_MB = 1
+    upload = SimpleUploadedFile("big.json", b" " * (1024 * 1024 + 1))
+    response = alice_client.post("/settings/import/", {"archive": upload})
+    assert response.status_code == 400
+    assert "larger than 1 MB" in response.content.decode()

@@ -57,6 +57,8 @@ def assert_page_headers(response: object, *, private: bool) -> None:
             assert f'nonce="{nonce}"' in tag, tag
             assert "src=" in tag, f"inline script: {tag}"
         assert not re.search(r"\son[a-z]+\s*=", html), "inline event handler"
+        # style-src 'self' (no 'unsafe-inline'): browsers drop inline styles.
+        assert not re.search(r"<style\b|\sstyle\s*=", html), "inline style: the CSP blocks it"
     if private:
         assert "no-store" in headers.get("Cache-Control", ""), headers.get("Cache-Control")
 
@@ -131,3 +133,17 @@ def test_it_redirects_to_https_and_sends_hsts(alice: User) -> None:
     assert response.status_code == 200
     hsts = response["Strict-Transport-Security"]
     assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31536000  # type: ignore[union-attr]
+
+
+def test_it_configures_htmx_to_need_no_inline_style_or_eval(alice_client: Client) -> None:
+    html = alice_client.get("/").content.decode()
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html)
+    assert config, "htmx-config meta missing"
+    import json
+
+    values = json.loads(config.group(1))
+    assert values["includeIndicatorStyles"] is False
+    assert values["allowEval"] is False
+    assert values["historyCacheSize"] == 0
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
