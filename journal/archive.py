@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from journal.crypto import UNREADABLE_NOTE
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
+from journal.models import CheckIn, CheckInTrack, EmotionWord, NoteToken, Tag, WeeklyReflection
 from journal.mood import MOOD_MAX, MOOD_MIN, quadrant_of
-from journal.search import index_note
+from journal.search import note_digests
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
 
@@ -502,19 +502,30 @@ def _import_tracks(rows: Iterable[dict[str, Any]], result: ImportResult) -> dict
     return tracks
 
 
-def _import_checkin(
+@dataclass
+class _Pending:
+    """A check-in read from the archive, ready to be written with its links."""
+
+    checkin: CheckIn
+    note: str
+    words: list[EmotionWord]
+    tags: list[Tag]
+    links: list[CheckInTrack]
+    times: dict[str, dt.datetime]
+
+
+def _read_checkin(
     user: User,
     row: dict[str, Any],
     words: dict[str, EmotionWord],
     tags: dict[str, Tag],
     tracks: dict[object, Track],
-) -> CheckIn:
+) -> _Pending:
     original = uuid.UUID(str(row["uuid"]))
-    felt_at = _when(row.get("felt_at"))
     checkin = CheckIn(
         user=user,
-        uuid=original if not CheckIn.objects.filter(uuid=original).exists() else uuid.uuid4(),
-        felt_at=felt_at,
+        uuid=original,
+        felt_at=_when(row.get("felt_at")),
         local_date=dt.date.fromisoformat(str(row.get("local_date"))),
         time_zone=str(row.get("time_zone") or user.time_zone)[:64],
         pleasantness=_mood(row.get("pleasantness")),
@@ -526,35 +537,72 @@ def _import_checkin(
         import_key=str(row.get("import_key") or original)[:64],
     )
     note = str(row.get("note") or "")
-    if note == UNREADABLE_NOTE:
-        note = ""
-    checkin.set_note(note)
-    checkin.save()
-    index_note(checkin, note)
-    checkin.words.set([words[w.lower()] for w in row.get("words") or [] if str(w).lower() in words])
-    checkin.tags.set([tags[t.lower()] for t in row.get("tags") or [] if str(t).lower() in tags])
-    CheckInTrack.objects.bulk_create(
-        [
-            CheckInTrack(
-                checkin=checkin,
-                track=tracks[link.get("track")],
-                pleasantness=_maybe_mood(link.get("pleasantness")),
-                energy=_maybe_mood(link.get("energy")),
-                position=int(link.get("position") or 0),
-            )
-            for link in row.get("tracks") or []
-            if link.get("track") in tracks
-        ],
-        ignore_conflicts=True,
+    links = [
+        CheckInTrack(
+            track=tracks[link.get("track")],
+            pleasantness=_maybe_mood(link.get("pleasantness")),
+            energy=_maybe_mood(link.get("energy")),
+            position=int(link.get("position") or 0),
+        )
+        for link in row.get("tracks") or []
+        if link.get("track") in tracks
+    ]
+    return _Pending(
+        checkin=checkin,
+        note="" if note == UNREADABLE_NOTE else note,
+        words=list(
+            {words[str(w).lower()] for w in row.get("words") or [] if str(w).lower() in words}
+        ),
+        tags=list({tags[str(t).lower()] for t in row.get("tags") or [] if str(t).lower() in tags}),
+        links=list({link.track.pk: link for link in links}.values()),
+        times={
+            name: value
+            for name in ("created_at", "updated_at")
+            if (value := _maybe_when(row.get(name)))
+        },
     )
-    times = {
-        name: value
-        for name in ("created_at", "updated_at")
-        if (value := _maybe_when(row.get(name)))
-    }
-    if times:
-        CheckIn.objects.filter(pk=checkin.pk).update(**times)
-    return checkin
+
+
+def _write_checkins(batch: list[_Pending]) -> None:
+    """Insert a batch of check-ins with their words, tags, songs and search tokens."""
+    taken = set(
+        CheckIn.objects.filter(uuid__in=[p.checkin.uuid for p in batch]).values_list(
+            "uuid", flat=True
+        )
+    )
+    for pending in batch:
+        if pending.checkin.uuid in taken:
+            pending.checkin.uuid = uuid.uuid4()
+        pending.checkin.set_note(pending.note)  # sealed to the row's uuid and owner
+    CheckIn.objects.bulk_create([p.checkin for p in batch])
+    timed = []
+    for pending in batch:
+        for name, value in pending.times.items():
+            setattr(pending.checkin, name, value)
+        if pending.times:
+            timed.append(pending.checkin)
+    if timed:
+        CheckIn.objects.bulk_update(timed, ["created_at", "updated_at"])
+    word_links = CheckIn.words.through
+    tag_links = CheckIn.tags.through
+    word_links.objects.bulk_create(
+        word_links(checkin_id=p.checkin.pk, emotionword_id=word.pk)
+        for p in batch
+        for word in p.words
+    )
+    tag_links.objects.bulk_create(
+        tag_links(checkin_id=p.checkin.pk, tag_id=tag.pk) for p in batch for tag in p.tags
+    )
+    for pending in batch:
+        for link in pending.links:
+            link.checkin = pending.checkin
+    CheckInTrack.objects.bulk_create(link for p in batch for link in p.links)
+    NoteToken.objects.bulk_create(
+        NoteToken(user_id=p.checkin.user_id, checkin_id=p.checkin.pk, digest=value)
+        for p in batch
+        if p.note
+        for value in note_digests(p.checkin.user_id, p.note)
+    )
 
 
 def _import_checkins(
@@ -568,19 +616,40 @@ def _import_checkins(
     mine = CheckIn.objects.filter(user=user)
     seen = set(mine.exclude(import_key=None).values_list("import_key", flat=True))
     seen |= {str(value) for value in mine.values_list("uuid", flat=True)}
+    batch: list[_Pending] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        try:
+            with transaction.atomic():
+                _write_checkins(batch)
+        except (IntegrityError, ValueError) as error:
+            # Rare: find the row the database refused, keep the others.
+            for pending in batch:
+                try:
+                    with transaction.atomic():
+                        _write_checkins([pending])
+                except (IntegrityError, ValueError):
+                    result.bad_rows.append(f"check-in {pending.checkin.uuid}: {error}")
+                    result.checkins -= 1
+        batch.clear()
+
     for number, row in enumerate(rows, start=1):
         key = str(row.get("import_key") or row.get("uuid") or "")
         if key in seen or str(row.get("uuid")) in seen:
             result.duplicates += 1
             continue
         try:
-            with transaction.atomic():
-                _import_checkin(user, row, words, tags, tracks)
-        except (KeyError, ValueError, TypeError, AttributeError, IntegrityError) as error:
+            batch.append(_read_checkin(user, row, words, tags, tracks))
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
             result.bad_rows.append(f"check-in {number}: {error}")
             continue
         seen.add(key)
         result.checkins += 1
+        if len(batch) >= CHUNK:
+            flush()
+    flush()
 
 
 def _import_listens(

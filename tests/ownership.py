@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from journal.models import CheckIn, WeeklyReflection
@@ -124,6 +124,9 @@ KWARG_PARAMS: dict[str, Param] = {
     "month": Param("month", _plain(3), owned=False),
     "day": Param("day", _plain(1), owned=False),
     "date": Param("date", _plain(dt.date(2026, 3, 1)), owned=False),
+    "preset": Param("preset", _plain("comfort"), owned=False),
+    "quadrant": Param("quadrant", _plain("blue"), owned=False),
+    "token": Param("token", _plain("not-a-valid-signed-token"), owned=False),  # signed, not an id
 }
 
 # Words of a route (singular) that say what its generic `pk`/`id` names.
@@ -227,7 +230,13 @@ def check_route(route: Route, alice: User, bob_client: Client, alice_client: Cli
         if isinstance(obj, Model):
             made[param.kind] = obj
         kwargs[kwarg] = _value(param, obj, route.converters.get(kwarg, ""))
-    url = reverse(route.name, kwargs=kwargs)
+    try:
+        url = reverse(route.name, kwargs=kwargs)
+    except NoReverseMatch:
+        return [
+            f"URL {route.route!r} (name {route.name!r}): cannot build it from {kwargs!r}; "
+            f"map its kwargs in URL_NAME_PARAMS in tests/ownership.py"
+        ]
     before = f.snapshot(alice)
     problems = []
     refused = set()
