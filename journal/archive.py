@@ -18,17 +18,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Model, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
+from config.text import scrub
 from journal.crypto import UNREADABLE_NOTE
 from journal.models import CheckIn, CheckInTrack, EmotionWord, NoteToken, Tag, WeeklyReflection
 from journal.mood import MOOD_MAX, MOOD_MIN, quadrant_of
 from journal.search import note_digests
 from music.catalogue import TrackInfo, get_or_create_track
-from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
+from music.models import FeelSource, Listen, Playlist, PlaylistItem, Track, UserTrack
 
 FORMAT = "attune-archive"
 VERSION = 1
@@ -373,6 +375,17 @@ class ImportResult:
         return text
 
 
+def _scrub_tree(value: Any) -> Any:
+    """Every string storable (no NUL, no lone surrogate), all the way down."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrub_tree(item) for item in value]
+    if isinstance(value, dict):
+        return {scrub(str(key)): _scrub_tree(item) for key, item in value.items()}
+    return value
+
+
 def read_archive(raw: bytes) -> dict[str, Any]:
     """Parse and check an uploaded archive; ArchiveError with a plain reason if not."""
     try:
@@ -381,7 +394,7 @@ def read_archive(raw: bytes) -> dict[str, Any]:
         raise ArchiveError(
             "This file is not text in UTF-8, so it is not an Attune archive."
         ) from error
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:
         raise ArchiveError(
             "This file is not valid JSON (it may be cut short). Please export it again."
         ) from error
@@ -391,7 +404,7 @@ def read_archive(raw: bytes) -> dict[str, Any]:
         raise ArchiveError(
             f"This archive is version {data.get('version')!r}; this Attune reads version {VERSION}."
         )
-    return data
+    return _scrub_tree(data)  # type: ignore[no-any-return]
 
 
 def _rows(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
@@ -399,6 +412,18 @@ def _rows(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
     if not isinstance(rows, list):
         raise ArchiveError(f"The {section!r} part of the archive is not a list.")
     return [row for row in rows if isinstance(row, dict)]
+
+
+# What a hostile or damaged entry can raise; it is then skipped and reported.
+ROW_ERRORS = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    ValidationError,
+    DatabaseError,
+)
 
 
 def _when(value: object) -> dt.datetime:
@@ -412,92 +437,129 @@ def _maybe_when(value: object) -> dt.datetime | None:
     return None if value in (None, "") else _when(value)
 
 
-def _mood(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not MOOD_MIN <= value <= MOOD_MAX:
-        raise ValueError(f"a mood value out of range: {value!r}")
+def _int(value: object, low: int = 0, high: int = 2**31 - 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"a number out of range: {str(value)[:40]!r}")
     return value
+
+
+def _maybe_int(value: object, low: int = 0, high: int = 2**31 - 1) -> int | None:
+    return None if value is None else _int(value, low, high)
+
+
+def _maybe_float(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > 1e9:
+        raise ValueError(f"not a number: {str(value)[:40]!r}")
+    return float(value)
+
+
+def _mood(value: object) -> int:
+    return _int(value, MOOD_MIN, MOOD_MAX)
 
 
 def _maybe_mood(value: object) -> int | None:
     return None if value is None else _mood(value)
 
 
-def _import_words(user: User, rows: Iterable[dict[str, Any]]) -> dict[str, EmotionWord]:
+def _text(value: object, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise ValueError("text expected")
+    return str(value)[:limit]
+
+
+def _import_words(
+    user: User, rows: Iterable[dict[str, Any]], result: ImportResult
+) -> dict[str, EmotionWord]:
     words: dict[str, EmotionWord] = {
         w.word.lower(): w for w in EmotionWord.objects.filter(user__isnull=True)
     }
     words |= {w.word.lower(): w for w in EmotionWord.objects.filter(user=user)}
-    for row in rows:
-        text = str(row.get("word", "")).strip()[:40]
-        if not text:
-            continue
-        existing = words.get(text.lower())
-        if existing and (existing.user_id or not row.get("own")):
-            continue
+    for number, row in enumerate(rows, start=1):
         try:
-            word = EmotionWord.objects.create(
-                user=user,
-                word=text,
-                pleasantness=_mood(row.get("pleasantness")),
-                energy=_mood(row.get("energy")),
-                definition=str(row.get("definition") or "")[:200],
-            )
-        except (ValueError, IntegrityError):
+            text = _text(row.get("word"), 40).strip()
+            existing = words.get(text.lower())
+            if not text or (existing and (existing.user_id or not row.get("own"))):
+                continue
+            with transaction.atomic():
+                word = EmotionWord.objects.create(
+                    user=user,
+                    word=text,
+                    pleasantness=_mood(row.get("pleasantness")),
+                    energy=_mood(row.get("energy")),
+                    definition=_text(row.get("definition"), 200),
+                )
+        except ROW_ERRORS as error:
+            result.bad_rows.append(f"word {number}: {error}")
             continue
         words[text.lower()] = word
     return words
 
 
-def _import_tags(user: User, rows: Iterable[dict[str, Any]]) -> dict[str, Tag]:
+def _import_tags(
+    user: User, rows: Iterable[dict[str, Any]], result: ImportResult
+) -> dict[str, Tag]:
     tags = {tag.name.lower(): tag for tag in Tag.objects.filter(user=user)}
-    for row in rows:
-        name = str(row.get("name", "")).strip()[:40]
-        if not name:
-            continue
-        values = {
-            "is_musical": bool(row.get("is_musical")),
-            "position": max(0, min(int(row.get("position") or 0), 32767)),
-            "archived": bool(row.get("archived")),
-        }
-        tag = tags.get(name.lower())
-        if tag is None:
-            tags[name.lower()] = Tag.objects.create(user=user, name=name, **values)
-        else:
-            Tag.objects.filter(pk=tag.pk).update(**values)
+    for number, row in enumerate(rows, start=1):
+        try:
+            name = _text(row.get("name"), 40).strip()
+            if not name:
+                continue
+            values = {
+                "is_musical": bool(row.get("is_musical")),
+                "position": _int(row.get("position") or 0, 0, 32767),
+                "archived": bool(row.get("archived")),
+            }
+            with transaction.atomic():
+                tag = tags.get(name.lower())
+                if tag is None:
+                    tags[name.lower()] = Tag.objects.create(user=user, name=name, **values)
+                else:
+                    Tag.objects.filter(pk=tag.pk).update(**values)
+        except ROW_ERRORS as error:
+            result.bad_rows.append(f"tag {number}: {error}")
     return tags
 
 
 def _import_tracks(rows: Iterable[dict[str, Any]], result: ImportResult) -> dict[object, Track]:
     tracks: dict[object, Track] = {}
-    for row in rows:
-        artist, title = str(row.get("artist") or "").strip(), str(row.get("title") or "").strip()
-        if not artist or not title:
-            result.bad_rows.append(f"track {row.get('ref')!r}: no artist or title")
-            continue
+    for number, row in enumerate(rows, start=1):
         try:
+            artist = _text(row.get("artist"), 300).strip()
+            title = _text(row.get("title"), 300).strip()
+            if not artist or not title:
+                raise ValueError("no artist or title")
+            mbid = str(uuid.UUID(str(row["mbid"]))) if row.get("mbid") else None
+            extra = {
+                "bpm": _maybe_float(row.get("bpm")),
+                "musical_key": _text(row.get("musical_key"), 8),
+                "tags": _text(row.get("tags"), 500),
+            }
             with transaction.atomic():
                 track = get_or_create_track(
                     TrackInfo(
                         artist=artist,
                         title=title,
-                        album=str(row.get("album") or ""),
-                        duration_ms=row.get("duration_ms") or None,
-                        mbid=row.get("mbid") or None,
-                        spotify_uri=row.get("spotify_uri") or None,
-                        isrc=row.get("isrc") or None,
+                        album=_text(row.get("album"), 300),
+                        duration_ms=_maybe_int(row.get("duration_ms")),
+                        mbid=mbid,
+                        spotify_uri=_text(row.get("spotify_uri"), 64) or None,
+                        isrc=_text(row.get("isrc"), 12) or None,
                     )
                 )
-                extra = {
-                    name: row[name]
-                    for name in ("bpm", "musical_key", "tags")
-                    if row.get(name) and not getattr(track, name)
-                }
-                if extra:
-                    Track.objects.filter(pk=track.pk).update(**extra)
-        except (ValueError, TypeError, IntegrityError) as error:
-            result.bad_rows.append(f"track {row.get('ref')!r}: {error}")
+                missing = {k: v for k, v in extra.items() if v and not getattr(track, k)}
+                if missing:
+                    Track.objects.filter(pk=track.pk).update(**missing)
+            ref = row.get("ref")
+            if not isinstance(ref, int | str):
+                raise ValueError("a track without a usable ref")
+            tracks[ref] = track
+        except ROW_ERRORS as error:
+            result.bad_rows.append(f"track {number}: {error}")
             continue
-        tracks[row.get("ref")] = track
         result.tracks += 1
     return tracks
 
@@ -514,6 +576,12 @@ class _Pending:
     times: dict[str, dt.datetime]
 
 
+def _names(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError("a list of names expected")
+    return [str(item).lower() for item in value]
+
+
 def _read_checkin(
     user: User,
     row: dict[str, Any],
@@ -527,22 +595,22 @@ def _read_checkin(
         uuid=original,
         felt_at=_when(row.get("felt_at")),
         local_date=dt.date.fromisoformat(str(row.get("local_date"))),
-        time_zone=str(row.get("time_zone") or user.time_zone)[:64],
+        time_zone=_text(row.get("time_zone"), 64) or user.time_zone,
         pleasantness=_mood(row.get("pleasantness")),
         energy=_mood(row.get("energy")),
         energy_estimated=bool(row.get("energy_estimated")),
         source=str(row["source"])
         if row.get("source") in CheckIn.Source.values
         else CheckIn.Source.ARCHIVE,
-        import_key=str(row.get("import_key") or original)[:64],
+        import_key=_text(row.get("import_key") or str(original), 64),
     )
-    note = str(row.get("note") or "")
+    note = _text(row.get("note"), 1_000_000)
     links = [
         CheckInTrack(
             track=tracks[link.get("track")],
             pleasantness=_maybe_mood(link.get("pleasantness")),
             energy=_maybe_mood(link.get("energy")),
-            position=int(link.get("position") or 0),
+            position=_int(link.get("position") or 0, 0, 32767),
         )
         for link in row.get("tracks") or []
         if link.get("track") in tracks
@@ -550,10 +618,8 @@ def _read_checkin(
     return _Pending(
         checkin=checkin,
         note="" if note == UNREADABLE_NOTE else note,
-        words=list(
-            {words[str(w).lower()] for w in row.get("words") or [] if str(w).lower() in words}
-        ),
-        tags=list({tags[str(t).lower()] for t in row.get("tags") or [] if str(t).lower() in tags}),
+        words=list({words[w] for w in _names(row.get("words") or []) if w in words}),
+        tags=list({tags[t] for t in _names(row.get("tags") or []) if t in tags}),
         links=list({link.track.pk: link for link in links}.values()),
         times={
             name: value
@@ -624,13 +690,14 @@ def _import_checkins(
         try:
             with transaction.atomic():
                 _write_checkins(batch)
-        except (IntegrityError, ValueError) as error:
-            # Rare: find the row the database refused, keep the others.
+        except ROW_ERRORS:
+            # Rare: find the rows the database refused, keep the others.
             for pending in batch:
+                pending.checkin.pk = None  # the batch's insert was rolled back
                 try:
                     with transaction.atomic():
                         _write_checkins([pending])
-                except (IntegrityError, ValueError):
+                except ROW_ERRORS as error:
                     result.bad_rows.append(f"check-in {pending.checkin.uuid}: {error}")
                     result.checkins -= 1
         batch.clear()
@@ -642,7 +709,7 @@ def _import_checkins(
             continue
         try:
             batch.append(_read_checkin(user, row, words, tags, tracks))
-        except (KeyError, ValueError, TypeError, AttributeError) as error:
+        except ROW_ERRORS as error:
             result.bad_rows.append(f"check-in {number}: {error}")
             continue
         seen.add(key)
@@ -652,11 +719,25 @@ def _import_checkins(
     flush()
 
 
+def _bulk_insert(model: type[Model], rows: list[Model], what: str, result: ImportResult) -> None:
+    """Insert, skipping rows already there; if the batch fails, row by row."""
+    try:
+        with transaction.atomic():
+            model._default_manager.bulk_create(rows, ignore_conflicts=True)
+    except ROW_ERRORS:
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    model._default_manager.bulk_create([row], ignore_conflicts=True)
+            except ROW_ERRORS as error:
+                result.bad_rows.append(f"{what}: {error}")
+
+
 def _import_listens(
     user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], result: ImportResult
 ) -> None:
     before = Listen.objects.filter(user=user).count()
-    batch: list[Listen] = []
+    batch: list[Model] = []
     for number, row in enumerate(rows, start=1):
         try:
             batch.append(
@@ -664,36 +745,50 @@ def _import_listens(
                     user=user,
                     track=tracks[row.get("track")],
                     played_at=_when(row.get("played_at")),
-                    ms_played=row.get("ms_played"),
+                    ms_played=_maybe_int(row.get("ms_played")),
                     skipped=bool(row.get("skipped")),
-                    source=str(row.get("source") or "archive")[:20],
+                    source=_text(row.get("source"), 20) or "archive",
                 )
             )
-        except (KeyError, ValueError, TypeError) as error:
+        except ROW_ERRORS as error:
             result.bad_rows.append(f"listen {number}: {error}")
         if len(batch) >= 1000:
-            Listen.objects.bulk_create(batch, ignore_conflicts=True)
+            _bulk_insert(Listen, batch, "listen", result)
             batch = []
-    Listen.objects.bulk_create(batch, ignore_conflicts=True)
+    _bulk_insert(Listen, batch, "listen", result)
     result.listens = Listen.objects.filter(user=user).count() - before
 
 
 def _import_user_tracks(
     user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], result: ImportResult
 ) -> None:
-    batch = []
+    batch: list[Model] = []
     for number, row in enumerate(rows, start=1):
         try:
-            values = {name: row.get(name) for name in USER_TRACK_FIELDS}
-            for name in ("rated_at", "last_played_at"):
-                values[name] = _maybe_when(values[name])
-            for name in ("rating_pleasantness", "rating_energy"):
-                values[name] = _maybe_mood(values[name])
-            values["feel_source"] = values["feel_source"] or ""
-            batch.append(UserTrack(user=user, track=tracks[row.get("track")], **values))
-        except (KeyError, ValueError, TypeError) as error:
+            batch.append(
+                UserTrack(
+                    user=user,
+                    track=tracks[row.get("track")],
+                    rating_pleasantness=_maybe_mood(row.get("rating_pleasantness")),
+                    rating_energy=_maybe_mood(row.get("rating_energy")),
+                    rated_at=_maybe_when(row.get("rated_at")),
+                    checkin_pleasantness=_maybe_float(row.get("checkin_pleasantness")),
+                    checkin_energy=_maybe_float(row.get("checkin_energy")),
+                    checkin_count=_int(row.get("checkin_count") or 0),
+                    feel_pleasantness=_maybe_float(row.get("feel_pleasantness")),
+                    feel_energy=_maybe_float(row.get("feel_energy")),
+                    feel_source=str(row["feel_source"])
+                    if row.get("feel_source") in FeelSource.values
+                    else FeelSource.UNKNOWN,
+                    is_comfort=bool(row.get("is_comfort")),
+                    play_count=_int(row.get("play_count") or 0),
+                    ms_played_total=_int(row.get("ms_played_total") or 0, 0, 2**62),
+                    last_played_at=_maybe_when(row.get("last_played_at")),
+                )
+            )
+        except ROW_ERRORS as error:
             result.bad_rows.append(f"track rating {number}: {error}")
-    UserTrack.objects.bulk_create(batch, ignore_conflicts=True, batch_size=1000)
+    _bulk_insert(UserTrack, batch, "track rating", result)
 
 
 def _import_playlists(
@@ -702,32 +797,45 @@ def _import_playlists(
     for number, row in enumerate(rows, start=1):
         try:
             created_at = _maybe_when(row.get("created_at"))
-            name = str(row.get("name") or "Playlist")[:200]
+            updated_at = _maybe_when(row.get("updated_at"))
+            name = _text(row.get("name"), 200) or "Playlist"
             same = Playlist.objects.filter(user=user, name=name)
             if created_at and same.filter(created_at=created_at).exists():
                 continue
-            with transaction.atomic():
-                playlist = Playlist.objects.create(
-                    user=user,
-                    **{
-                        field_name: row.get(field_name)
-                        for field_name in PLAYLIST_FIELDS
-                        if field_name != "name" and row.get(field_name) is not None
-                    },
-                    name=name,
-                )
-                PlaylistItem.objects.bulk_create(
-                    PlaylistItem(
-                        playlist=playlist, track=tracks[item["track"]], position=item["position"]
+            values = {
+                "description": _text(row.get("description"), 500),
+                "preset": _text(row.get("preset"), 20),
+                "mode": row.get("mode")
+                if row.get("mode") in Playlist.Mode.values
+                else Playlist.Mode.ISO,
+                "source": _text(row.get("source"), 16) or "archive",
+                **{
+                    key: _maybe_float(row.get(key))
+                    for key in (
+                        "start_pleasantness",
+                        "start_energy",
+                        "target_pleasantness",
+                        "target_energy",
                     )
-                    for item in row.get("items") or []
-                    if item.get("track") in tracks
+                },
+            }
+            items = [
+                (tracks[item["track"]], _int(item.get("position") or 0))
+                for item in row.get("items") or []
+                if item.get("track") in tracks
+            ]
+            with transaction.atomic():
+                playlist = Playlist.objects.create(user=user, name=name, **values)
+                PlaylistItem.objects.bulk_create(
+                    PlaylistItem(playlist=playlist, track=track, position=position)
+                    for track, position in items
                 )
                 times = {"created_at": created_at} if created_at else {}
-                if updated := _maybe_when(row.get("updated_at")):
-                    times["updated_at"] = updated
-                Playlist.objects.filter(pk=playlist.pk).update(**times)
-        except (KeyError, ValueError, TypeError, IntegrityError) as error:
+                if updated_at:
+                    times["updated_at"] = updated_at
+                if times:
+                    Playlist.objects.filter(pk=playlist.pk).update(**times)
+        except ROW_ERRORS as error:
             result.bad_rows.append(f"playlist {number}: {error}")
             continue
         result.playlists += 1
@@ -745,19 +853,21 @@ def _import_reflections(user: User, rows: list[dict[str, Any]], result: ImportRe
             if week_start in existing:
                 continue
             status = row.get("status")
+            content = row.get("content")
+            created = _maybe_when(row.get("created_at"))
             with transaction.atomic():
                 reflection = WeeklyReflection.objects.create(
                     user=user,
                     week_start=week_start,
-                    content=row.get("content") if isinstance(row.get("content"), dict) else {},
+                    content=content if isinstance(content, dict) else {},
                     status=status
                     if status in _REFLECTION_DONE
                     else WeeklyReflection.Status.SKIPPED,
                     sent_at=_maybe_when(row.get("sent_at")),
                 )
-                if created := _maybe_when(row.get("created_at")):
+                if created:
                     WeeklyReflection.objects.filter(pk=reflection.pk).update(created_at=created)
-        except (ValueError, TypeError, IntegrityError) as error:
+        except ROW_ERRORS as error:
             result.bad_rows.append(f"reflection {number}: {error}")
             continue
         existing.add(week_start)
@@ -769,8 +879,8 @@ def import_archive(user: User, data: dict[str, Any]) -> ImportResult:
     twice adds nothing the second time."""
     result = ImportResult()
     with transaction.atomic():
-        words = _import_words(user, _rows(data, "emotion_words"))
-        tags = _import_tags(user, _rows(data, "tags"))
+        words = _import_words(user, _rows(data, "emotion_words"), result)
+        tags = _import_tags(user, _rows(data, "tags"), result)
         tracks = _import_tracks(_rows(data, "tracks"), result)
         _import_checkins(user, _rows(data, "checkins"), words, tags, tracks, result)
         _import_listens(user, _rows(data, "listens"), tracks, result)

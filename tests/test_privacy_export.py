@@ -10,10 +10,12 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.test import Client
 
 from accounts.models import User
+from journal.archive import import_archive, read_archive
 from journal.models import CheckIn, WeeklyReflection
 from journal.search import search_notes
 from music.models import Listen, Playlist, Track, UserTrack
@@ -250,3 +252,37 @@ def test_it_refuses_an_archive_over_the_size_limit(alice_client: Client, setting
     response = alice_client.post("/settings/import/", {"archive": upload})
     assert response.status_code == 400
     assert "larger than 1 MB" in response.content.decode()
+
+
+HOSTILE = ["\ud800\x00" + "9" * 300, {"x": [1]}, -(10**12)]
+
+
+def test_it_never_fails_on_a_damaged_entry(alice: User, alice_client: Client) -> None:
+    """Every field of every kind of entry, replaced by something hostile: the
+    entry may be skipped and reported, but the import never crashes."""
+    rich_history(alice)
+    archive = archive_of(alice_client)
+    CheckIn.objects.all().delete()
+    small = {
+        key: value[:1] if key != "tracks" and isinstance(value, list) else value
+        for key, value in archive.items()
+    }
+    cases = 0
+    for section in [name for name, value in archive.items() if isinstance(value, list)]:
+        for index, field in enumerate(archive[section][0]):
+            for value in (HOSTILE[index % 3], HOSTILE[(index + cases) % 3]):
+                damaged = json.loads(json.dumps(small))
+                damaged[section][0][field] = value
+                data = read_archive(json.dumps(damaged).encode())
+                savepoint = transaction.savepoint_create()
+                result = import_archive(alice, data)
+                assert result.checkins + len(result.bad_rows) >= 1
+                transaction.savepoint_rollback(savepoint)
+                cases += 1
+    assert cases > 100  # every field twice, each kind of damage many times
+    # And through the web, a hostile note arrives storable.
+    archive["checkins"][0]["note"] = "half an emoji \ud83d and a NUL \x00 here"
+    upload = SimpleUploadedFile("a.json", json.dumps(archive).encode())
+    response = alice_client.post("/settings/import/", {"archive": upload}, follow=True)
+    assert response.status_code == 200
+    assert "NUL  here" in CheckIn.objects.get(user=alice, pleasantness=-2).note

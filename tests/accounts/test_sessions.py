@@ -49,7 +49,8 @@ def test_it_makes_the_old_cookie_useless_after_logout(alice: User) -> None:
     client = Client()
     log_in(client)
     old = client.cookies[COOKIE].value
-    client.post("/accounts/logout/")
+    response = client.post("/accounts/logout/")
+    assert response.cookies[COOKIE].value == ""  # the browser is told to drop it
     assert not is_logged_in(client)
     assert not Session.objects.filter(session_key=old).exists()
     assert not is_logged_in(client_with_cookie(old))

@@ -36,9 +36,18 @@ def test_it_locks_the_sixth_attempt_even_with_the_right_password(alice: User) ->
     assert response.status_code == 429  # type: ignore[attr-defined]
     page = response.content.decode()  # type: ignore[attr-defined]
     assert "pause" in page
+    assert "try again in about 15 minutes" in page
     assert 'href="/accounts/password/reset/"' in page
     assert "failed" not in page.lower()
     assert client.get("/settings/").status_code == 302  # not logged in
+
+
+def test_it_tells_the_real_cool_off_time(alice: User, settings: object) -> None:
+    settings.AXES_COOLOFF_TIME = 0.5  # type: ignore[attr-defined]
+    client = Client()
+    fail_five_times(client)
+    page = attempt(client, PASSWORD).content.decode()  # type: ignore[attr-defined]
+    assert "try again in about 30 minutes" in page
 
 
 def test_it_lets_four_mistakes_pass(alice: User) -> None:
