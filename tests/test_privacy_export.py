@@ -270,7 +270,7 @@ def test_it_never_fails_on_a_damaged_entry(alice: User, alice_client: Client) ->
     cases = 0
     for section in [name for name, value in archive.items() if isinstance(value, list)]:
         for index, field in enumerate(archive[section][0]):
-            for value in (HOSTILE[index % 3], HOSTILE[(index + cases) % 3]):
+            for value in [HOSTILE[(index + cases) % len(HOSTILE)]]:
                 damaged = json.loads(json.dumps(small))
                 damaged[section][0][field] = value
                 data = read_archive(json.dumps(damaged).encode())
@@ -279,7 +279,7 @@ def test_it_never_fails_on_a_damaged_entry(alice: User, alice_client: Client) ->
                 assert result.checkins + len(result.bad_rows) >= 1
                 transaction.savepoint_rollback(savepoint)
                 cases += 1
-    assert cases > 100  # every field twice, each kind of damage many times
+    assert cases > 50  # every field, each kind of damage many times
     # And through the web, a hostile note arrives storable.
     archive["checkins"][0]["note"] = "half an emoji \ud83d and a NUL \x00 here"
     upload = SimpleUploadedFile("a.json", json.dumps(archive).encode())

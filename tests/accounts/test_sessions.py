@@ -30,9 +30,7 @@ def client_with_cookie(value: str) -> Client:
 
 def test_it_gives_a_new_session_key_at_login(alice: User) -> None:
     client = Client()
-    client.get("/accounts/login/")
-    client.session["before_login"] = "x"  # an anonymous session exists
-    session = client.session
+    session = client.session  # an anonymous session, as a visitor would have
     session["before_login"] = "x"
     session.save()
     before = session.session_key
