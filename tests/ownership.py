@@ -45,8 +45,24 @@ def _checkin(user: User, made: Made) -> CheckIn:
     return f.make_checkin(user, "owner's private note about the lighthouse")
 
 
+def _deleted_checkin(user: User, made: Made) -> CheckIn:
+    """A check-in in its undo window (for undo/restore URLs)."""
+    checkin = _checkin(user, made)
+    CheckIn.objects.filter(pk=checkin.pk).update(deleted_at=dt.datetime.now(dt.UTC))
+    checkin.refresh_from_db()
+    return checkin
+
+
 def _track(user: User, made: Made) -> object:
-    track = f.make_track()
+    """One of the user's tracks: attached to the URL's check-in or playlist if
+    there is one, with a rating and a listen."""
+    checkin, playlist = made.get("checkin"), made.get("playlist")
+    if isinstance(checkin, CheckIn):
+        track = checkin.track_links.get().track
+    elif isinstance(playlist, Playlist):
+        track = playlist.items.first().track  # type: ignore[union-attr]
+    else:
+        track = f.make_track()
     f.make_user_track(user, track)
     f.make_listen(user, track)
     return track
@@ -77,6 +93,7 @@ def _plain(value: object) -> Callable[[User, Made], object]:
 KINDS: dict[str, Param] = {
     "checkin": Param("checkin", _checkin),
     "checkin_uuid": Param("checkin", _checkin, attr="uuid"),
+    "deleted_checkin": Param("checkin", _deleted_checkin),
     "tag": Param("tag", lambda user, made: f.make_tag(user)),
     "word": Param("word", lambda user, made: f.make_word(user)),
     "track": Param("track", _track),
@@ -113,6 +130,7 @@ KWARG_PARAMS: dict[str, Param] = {
     "reflection_id": KINDS["reflection"],
     "reflection_pk": KINDS["reflection"],
     "week_start": KINDS["reflection_week"],
+    "week": KINDS["reflection_week"],
     "job_id": KINDS["importjob"],
     "job_pk": KINDS["importjob"],
     "import_id": KINDS["importjob"],
@@ -151,7 +169,8 @@ ROUTE_WORDS: dict[str, str] = {
 }
 GENERIC_KWARGS = {"pk", "id", "object_id"}
 
-# url name -> {kwarg: Param}, for URLs the rules above get wrong.
+# url name -> {kwarg: Param}, for URLs the rules above get wrong, e.g.
+#   "checkin_undo": {"pk": KINDS["deleted_checkin"]},
 URL_NAME_PARAMS: dict[str, dict[str, Param]] = {}
 
 # URLs outside the matrix, each with the reason.

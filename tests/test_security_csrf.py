@@ -27,6 +27,7 @@ def test_it_refuses_a_post_without_a_token(alice: User) -> None:
     client = logged_in_strict_client(alice)
     response = client.post("/settings/", SETTINGS_FORM)
     assert response.status_code == 403
+    assert "Please try that again" in response.content.decode()  # kind, not technical
     alice.refresh_from_db()
     assert alice.display_name == "Alice"
 
