@@ -37,6 +37,31 @@ VERSION = 1
 CHUNK = 500
 
 
+# Every model with rows tied to a user is either in the archive or listed as
+# deliberately left out (tests/test_privacy_export.py keeps this complete).
+ARCHIVED_MODELS = {
+    "accounts.user": "account",
+    "journal.emotionword": "emotion_words",
+    "journal.tag": "tags",
+    "journal.checkin": "checkins",
+    "journal.checkin_words": "checkins[].words",
+    "journal.checkin_tags": "checkins[].tags",
+    "journal.checkintrack": "checkins[].tracks",
+    "music.listen": "listens",
+    "music.usertrack": "user_tracks",
+    "music.playlist": "playlists",
+    "music.playlistitem": "playlists[].items",
+    "journal.weeklyreflection": "reflections",
+}
+NOT_ARCHIVED_MODELS = {
+    "journal.notetoken": "the search index, rebuilt from the notes on import",
+    "music.importjob": "a log of past uploads, not part of the history",
+    "admin.logentry": "staff actions in the admin",
+    "accounts.user_groups": "staff permissions",
+    "accounts.user_user_permissions": "staff permissions",
+}
+
+
 class ArchiveError(Exception):
     """The file is not an Attune archive this version can read."""
 
