@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -149,22 +150,58 @@ def _tracks(user: User) -> Iterator[dict[str, Any]]:
         }
 
 
-def _checkin_queryset(user: User) -> Any:
-    """Live check-ins (not those waiting out the undo window after a delete)."""
-    links = CheckInTrack.objects.select_related("track__artist").order_by("position", "pk")
-    return (
-        CheckIn.objects.owned_by(user)
-        .order_by("felt_at", "pk")
-        .prefetch_related(
-            Prefetch("words", queryset=EmotionWord.objects.only("word")),
-            Prefetch("tags", queryset=Tag.objects.only("name")),
-            Prefetch("track_links", queryset=links),
-        )
-    )
+@dataclass
+class _Moment:
+    """One check-in with its words, tags and songs, read for export."""
+
+    checkin: CheckIn
+    words: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    # (track id, pleasantness, energy, position, "Artist – Title")
+    tracks: list[tuple[int, int | None, int | None, int, str]] = field(default_factory=list)
+
+
+def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def _moments(user: User) -> Iterator[_Moment]:
+    """Live check-ins, oldest first, read a chunk at a time with their links.
+
+    The links are fetched per chunk as plain values rather than with
+    prefetch_related, whose model instances keep reference cycles alive and
+    make memory grow with the number of check-ins.
+    """
+    checkins = CheckIn.objects.owned_by(user).order_by("felt_at", "pk")
+    for chunk in _chunks(checkins.iterator(chunk_size=CHUNK), CHUNK):
+        moments = {checkin.pk: _Moment(checkin) for checkin in chunk}
+        word_rows = CheckIn.words.through.objects.filter(checkin_id__in=moments)
+        for checkin_id, word in word_rows.values_list("checkin_id", "emotionword__word"):
+            moments[checkin_id].words.append(word)
+        tag_rows = CheckIn.tags.through.objects.filter(checkin_id__in=moments)
+        for checkin_id, tag in tag_rows.values_list("checkin_id", "tag__name"):
+            moments[checkin_id].tags.append(tag)
+        links = CheckInTrack.objects.filter(checkin_id__in=moments).order_by("position", "pk")
+        for checkin_id, *link in links.values_list(
+            "checkin_id",
+            "track_id",
+            "pleasantness",
+            "energy",
+            "position",
+            "track__artist__name",
+            "track__title",
+        ):
+            track_id, pleasantness, energy, position, artist, title = link
+            moments[checkin_id].tracks.append(
+                (track_id, pleasantness, energy, position, f"{artist} – {title}")  # type: ignore[arg-type]
+            )
+        yield from moments.values()
 
 
 def _checkins(user: User) -> Iterator[dict[str, Any]]:
-    for checkin in _checkin_queryset(user).iterator(chunk_size=CHUNK):
+    for moment in _moments(user):
+        checkin = moment.checkin
         yield {
             "uuid": str(checkin.uuid),
             "felt_at": _iso(checkin.felt_at),
@@ -174,16 +211,11 @@ def _checkins(user: User) -> Iterator[dict[str, Any]]:
             "energy": checkin.energy,
             "energy_estimated": checkin.energy_estimated,
             "note": checkin.note,
-            "words": sorted(word.word for word in checkin.words.all()),
-            "tags": sorted(tag.name for tag in checkin.tags.all()),
+            "words": sorted(moment.words),
+            "tags": sorted(moment.tags),
             "tracks": [
-                {
-                    "track": link.track_id,
-                    "pleasantness": link.pleasantness,
-                    "energy": link.energy,
-                    "position": link.position,
-                }
-                for link in checkin.track_links.all()
+                {"track": track, "pleasantness": p, "energy": e, "position": position}
+                for track, p, e, position, _ in moment.tracks
             ],
             "source": checkin.source,
             "import_key": checkin.import_key,
@@ -244,19 +276,20 @@ PLAYLIST_FIELDS = [
 
 
 def _playlists(user: User) -> Iterator[dict[str, Any]]:
-    playlists = (
-        Playlist.objects.filter(user=user)
-        .order_by("created_at", "pk")
-        .prefetch_related(Prefetch("items", queryset=PlaylistItem.objects.order_by("position")))
-    )
-    for playlist in playlists.iterator(chunk_size=CHUNK):
-        item: dict[str, Any] = {name: getattr(playlist, name) for name in PLAYLIST_FIELDS}
-        item["created_at"] = _iso(playlist.created_at)
-        item["updated_at"] = _iso(playlist.updated_at)
-        item["items"] = [
-            {"track": entry.track_id, "position": entry.position} for entry in playlist.items.all()
-        ]
-        yield item
+    playlists = Playlist.objects.filter(user=user).order_by("created_at", "pk")
+    for chunk in _chunks(playlists.iterator(chunk_size=CHUNK), CHUNK):
+        items: dict[int, list[dict[str, int]]] = {playlist.pk: [] for playlist in chunk}
+        entries = PlaylistItem.objects.filter(playlist_id__in=items).order_by("position", "pk")
+        for playlist_id, track_id, position in entries.values_list(
+            "playlist_id", "track_id", "position"
+        ):
+            items[playlist_id].append({"track": track_id, "position": position})
+        for playlist in chunk:
+            row: dict[str, Any] = {name: getattr(playlist, name) for name in PLAYLIST_FIELDS}
+            row["created_at"] = _iso(playlist.created_at)
+            row["updated_at"] = _iso(playlist.updated_at)
+            row["items"] = items[playlist.pk]
+            yield row
 
 
 def _reflections(user: User) -> Iterator[dict[str, Any]]:
@@ -334,7 +367,8 @@ def export_csv(user: User) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for count, checkin in enumerate(_checkin_queryset(user).iterator(chunk_size=CHUNK), start=1):
+    for count, moment in enumerate(_moments(user), start=1):
+        checkin = moment.checkin
         local = checkin.felt_at.astimezone(checkin_zone(checkin))
         writer.writerow(
             [
@@ -344,14 +378,9 @@ def export_csv(user: User) -> Iterator[str]:
                 checkin.pleasantness,
                 checkin.energy,
                 quadrant_of(checkin.pleasantness, checkin.energy).value,
-                _cell("; ".join(sorted(w.word for w in checkin.words.all()))),
-                _cell("; ".join(sorted(t.name for t in checkin.tags.all()))),
-                _cell(
-                    "; ".join(
-                        f"{link.track.artist.name} – {link.track.title}"
-                        for link in checkin.track_links.all()
-                    )
-                ),
+                _cell("; ".join(sorted(moment.words))),
+                _cell("; ".join(sorted(moment.tags))),
+                _cell("; ".join(name for *_, name in moment.tracks)),
                 _cell(checkin.note),
                 str(checkin.uuid),
             ]

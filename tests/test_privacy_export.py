@@ -299,3 +299,46 @@ def test_it_decides_for_every_kind_of_personal_row_whether_it_is_exported() -> N
         "says why not: add them to the archive (and docs/export-format.md) or to "
         "NOT_ARCHIVED_MODELS with the reason."
     )
+
+
+def test_it_streams_years_of_notes_without_holding_them_in_memory(
+    alice: User, monkeypatch: Any
+) -> None:
+    """Peak memory while exporting stays flat when the history grows fourfold."""
+    import tracemalloc
+
+    from journal import archive
+
+    start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+
+    def add_days(first: int, last: int) -> None:
+        rows = []
+        for day in range(first, last):
+            when = start + dt.timedelta(hours=8 * day)
+            checkin = CheckIn(
+                user=alice,
+                felt_at=when,
+                local_date=when.date(),
+                time_zone="UTC",
+                pleasantness=day % 9 - 4,
+                energy=0,
+            )
+            checkin.set_note(f"day {day} " + "a long entry about everything " * 70)
+            rows.append(checkin)
+        CheckIn.objects.bulk_create(rows)
+
+    def export_peak() -> tuple[int, int]:
+        tracemalloc.start()
+        try:
+            total = sum(len(chunk) for chunk in archive.export_json(alice))
+            return total, tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    monkeypatch.setattr(archive, "CHUNK", 50)
+    add_days(0, 250)
+    small_total, small_peak = export_peak()
+    add_days(250, 1000)
+    total, peak = export_peak()
+    assert total > 4 * small_total * 0.95
+    assert peak < 1.5 * small_peak, f"peak grew from {small_peak} to {peak} bytes"
