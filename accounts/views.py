@@ -15,7 +15,7 @@ from accounts.forms import ArchiveImportForm, DeleteAccountForm, SettingsForm, S
 from accounts.http import AuthedHtmxRequest, HtmxRequest
 from accounts.models import User
 from accounts.onboarding import welcome
-from journal import archive
+from journal import archive, archive_import
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,9 +92,9 @@ def import_archive(request: AuthedHtmxRequest) -> HttpResponse:
     form = ArchiveImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            data = archive.read_archive(form.cleaned_data["archive"].read())
-            result = archive.import_archive(request.user, data)
-        except archive.ArchiveError as error:
+            data = archive_import.read_archive(form.cleaned_data["archive"].read())
+            result = archive_import.import_archive(request.user, data)
+        except archive_import.ArchiveError as error:
             form.add_error("archive", str(error))
         else:
             messages.success(request, result.summary())

@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from accounts.models import User
-from journal.archive import import_archive, read_archive
+from journal.archive_import import import_archive, read_archive
 from journal.models import CheckIn, WeeklyReflection
 from journal.search import search_notes
 from music.models import Listen, Playlist, Track, UserTrack
