@@ -17,7 +17,7 @@ from pathlib import Path
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -37,7 +37,7 @@ def session_keys_of(user: User) -> list[str]:
     live = Session.objects.filter(expire_date__gt=timezone.now())
     for session in live.iterator(chunk_size=1000):
         data = session.get_decoded()
-        if data.get(SESSION_KEY) == wanted and HASH_SESSION_KEY in data:
+        if data.get(SESSION_KEY) == wanted:
             keys.append(session.session_key)
     return keys
 
