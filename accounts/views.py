@@ -16,6 +16,7 @@ from accounts.http import AuthedHtmxRequest, HtmxRequest
 from accounts.models import User
 from accounts.onboarding import welcome
 from journal import archive, archive_import
+from music.models import ImportJob
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,6 +42,9 @@ def _settings_page(
     context = {
         "form": form or SettingsForm(instance=request.user),
         "import_form": import_form or ArchiveImportForm(),
+        "archive_jobs": ImportJob.objects.filter(
+            user=request.user, kind=archive_import.ARCHIVE_JOB_KIND
+        )[:3],
     }
     return render(request, "accounts/settings.html", context, status=status)
 
@@ -91,13 +95,23 @@ def export_csv(request: AuthedHtmxRequest) -> StreamingHttpResponse:
 def import_archive(request: AuthedHtmxRequest) -> HttpResponse:
     form = ArchiveImportForm(request.POST, request.FILES)
     if form.is_valid():
+        upload = form.cleaned_data["archive"]
+        raw = upload.read()
         try:
-            data = archive_import.read_archive(form.cleaned_data["archive"].read())
-            result = archive_import.import_archive(request.user, data)
+            data = archive_import.read_archive(raw)  # a wrong file is refused at once
+            if len(raw) > archive_import.SYNC_LIMIT_BYTES:
+                archive_import.queue_archive(request.user, raw, upload.name or "archive.json")
+                messages.success(
+                    request,
+                    "Your archive is being imported in the background. You can keep using "
+                    "Attune; the result will show here on this page.",
+                )
+            else:
+                result = archive_import.import_archive(request.user, data)
+                messages.success(request, result.summary())
         except archive_import.ArchiveError as error:
             form.add_error("archive", str(error))
         else:
-            messages.success(request, result.summary())
             return redirect("settings")
     return _settings_page(request, import_form=form, status=400)
 

@@ -11,24 +11,36 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Model
+from django.db.models import F, Model
+from django.utils.timezone import now
 
 from accounts.models import User
 from config.text import scrub
 from journal.archive import CHUNK, FORMAT, VERSION, ArchiveError
-from journal.crypto import UNREADABLE_NOTE
+from journal.crypto import UNREADABLE_NOTE, NoteKeyError, decrypt_text, encrypt_text
 from journal.models import CheckIn, CheckInTrack, EmotionWord, NoteToken, Tag, WeeklyReflection
 from journal.mood import MOOD_MAX, MOOD_MIN
 from journal.search import note_digests
 from music.catalogue import TrackInfo, get_or_create_track
-from music.models import FeelSource, Listen, Playlist, PlaylistItem, Track, UserTrack
+from music.models import (
+    FeelSource,
+    ImportJob,
+    Listen,
+    Playlist,
+    PlaylistItem,
+    Track,
+    UserTrack,
+)
 
 
 @dataclass
@@ -569,3 +581,82 @@ def import_archive(user: User, data: dict[str, Any]) -> ImportResult:
         _import_playlists(user, _rows(data, "playlists"), tracks, result)
         _import_reflections(user, _rows(data, "reflections"), result)
     return result
+
+
+# ------------------------------------------------- large archives, in a worker
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_JOB_KIND = "attune-archive"
+# Archives up to this size are imported while the person waits; larger ones
+# (many years of entries) by a Celery worker, so no web request runs long.
+SYNC_LIMIT_BYTES = 1_000_000
+MAX_ATTEMPTS = 3
+
+
+def _job_aad(job: ImportJob) -> bytes:
+    return f"attune-archive-upload:{job.pk}:{job.user_id}".encode()
+
+
+def queue_archive(user: User, raw: bytes, file_name: str) -> ImportJob:
+    """Keep the upload (encrypted: it holds notes in clear) for a worker to import."""
+    job = ImportJob.objects.create(
+        user=user, kind=ARCHIVE_JOB_KIND, file_name=file_name[:255], total_bytes=len(raw)
+    )
+    blob, key_id = encrypt_text(raw.decode("utf-8-sig"), _job_aad(job))
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"archive-{job.pk}-{uuid.uuid4().hex}.sealed"
+    path.write_bytes(blob)
+    ImportJob.objects.filter(pk=job.pk).update(stored_path=str(path), options={"key_id": key_id})
+    from accounts.tasks import import_archive_job
+
+    import_archive_job.delay_on_commit(job.pk)
+    return job
+
+
+def run_archive_job(job_id: int) -> None:
+    """Import a queued archive once. Safe to run twice: the claim is a
+    conditional UPDATE and the import itself is idempotent and atomic."""
+    claimed = ImportJob.objects.filter(
+        pk=job_id,
+        kind=ARCHIVE_JOB_KIND,
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
+        attempts__lt=MAX_ATTEMPTS,
+    ).update(status=ImportJob.Status.RUNNING, attempts=F("attempts") + 1, started_at=now())
+    if not claimed:
+        ImportJob.objects.filter(
+            pk=job_id, status=ImportJob.Status.RUNNING, attempts__gte=MAX_ATTEMPTS
+        ).update(
+            status=ImportJob.Status.FAILED,
+            finished_at=now(),
+            message="This archive could not be imported. Please try again, or ask for help.",
+        )
+        return
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    path = Path(job.stored_path)
+    try:
+        text = decrypt_text(path.read_bytes(), job.options.get("key_id", ""), _job_aad(job))
+        result = import_archive(job.user, read_archive(text.encode()))
+    except (ArchiveError, NoteKeyError, OSError) as error:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, finished_at=now(), message=str(error)[:500]
+        )
+    except Exception:
+        logger.exception("Importing archive job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            finished_at=now(),
+            message="Something went wrong while importing; nothing was changed. Please try again.",
+        )
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            finished_at=now(),
+            processed_bytes=job.total_bytes,
+            imported=result.checkins,
+            duplicates=result.duplicates,
+            bad_rows=result.bad_rows[:20],
+            message=result.summary()[:500],
+        )
+    path.unlink(missing_ok=True)
