@@ -45,3 +45,23 @@ class BodySizeLimitMiddleware:
             )
             return HttpResponse(html, status=413)
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Nothing shown to a logged-in person may be kept by a browser or proxy cache.
+
+    Every page behind login can hold journal content (notes, moods, songs), so
+    rather than trusting each view to remember `@never_cache`, any response to an
+    authenticated request is marked `no-store, private`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, private"
+            response.headers.setdefault("Expires", "0")
+        return response

@@ -38,7 +38,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmAndUnlockView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.PrivateNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -124,6 +125,8 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout page promises a time; retrying while paused must not push it back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
@@ -292,6 +295,8 @@ ATTUNE_NOTE_MAX_CHARS = envint("ATTUNE_NOTE_MAX_CHARS", 5000)
 # writing should not be cut to fit the check-in form); longer ones are shortened
 # and the import summary says which rows.
 ATTUNE_IMPORT_NOTE_MAX_CHARS = envint("ATTUNE_IMPORT_NOTE_MAX_CHARS", 100_000)
+# Largest Attune archive (JSON export) accepted for import on /settings/.
+ATTUNE_ARCHIVE_MAX_MB = envint("ATTUNE_ARCHIVE_MAX_MB", 50)
 
 LOGGING = {
     "version": 1,
