@@ -62,8 +62,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+# The migration data serialized when the test database was set up. Once sync
+# Playwright runs its event loop in this thread, asgiref gives Django a fresh
+# connection object (context-local, not thread-local) that lacks it, so it is
+# kept here and handed to that connection before each journey.
+SERIALIZED: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: None) -> Iterator[Any]:
+    from django.db import connection
+
+    SERIALIZED["default"] = getattr(connection, "_test_serialized_contents", "")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
@@ -147,9 +157,34 @@ class Watch:
 
 
 @pytest.fixture
-def e2e_db(transactional_db: None, django_db_serialized_rollback: None) -> None:
+def _serialized_contents(browser: Any) -> None:
+    from django.db import connection
+
+    if SERIALIZED.get("default"):
+        connection._test_serialized_contents = SERIALIZED["default"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def e2e_db(
+    _serialized_contents: None, transactional_db: None, django_db_serialized_rollback: None
+) -> None:
     """A real committed database the live server thread can see. Serialized
-    rollback keeps migration data (the emotion vocabulary) for the next test."""
+    rollback gives each journey the migration data (the emotion vocabulary)."""
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _restore_migration_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A transactional test ends by emptying every table. Put the migration data
+    back once the journeys are done, so tests that run after them in the same
+    database (and the next --reuse-db run, which serializes what it finds) still
+    see the vocabulary."""
+    yield
+    from django.db import connection
+
+    contents = SERIALIZED.get("default")
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)
 
 
 @dataclass

@@ -75,11 +75,7 @@ def test_it_saves_the_first_check_in_with_one_tap(browsing: Browsing, new_user: 
     grid_cell(page, "pleasant, high energy").click()
 
     # Saved at once, then words for that region are offered, without a reload.
-    near = nearest_words(3, 3)
-    chips = page.get_by_role(
-        "checkbox", name=re.compile("^(" + "|".join(map(re.escape, near)) + ")$")
-    )
-    expect(chips.first).to_be_visible()
+    expect(word_chips(page, nearest_words(3, 3)).first).to_be_visible()
     wait_for(lambda: checkins(new_user) == [(3, 3)], "the check-in to be saved")
     assert page.evaluate(STILL_HERE), "the page reloaded"
 
@@ -111,8 +107,7 @@ def test_it_checks_in_by_keyboard_only(browsing: Browsing, new_user: User) -> No
 def test_it_records_mood_words_note_tag_and_a_new_song_in_under_20_seconds(
     browsing: Browsing, new_user: User
 ) -> None:
-    """Issue 3, acceptance 4, and journey 2 (add a song while checking in, rate its
-    feel, see it in /music/)."""
+    """Issue 3, acceptance 4; test_music continues it into /music/ (journey 2)."""
     page, watch = logged_in_page(browsing, new_user)
     note = "Walked home in the rain, humming the whole way."
     watch.notes.append(note)
@@ -148,13 +143,14 @@ def test_it_records_mood_words_note_tag_and_a_new_song_in_under_20_seconds(
     assert (link.track.artist.name, link.track.title) == ("Nina Simone", "Feeling Good")
     assert (link.pleasantness, link.energy) == (3, 1)
 
-    require("/music/", new_user)
-    page.get_by_role("link", name="Music").click()
-    expect(page.get_by_text("Feeling Good").first).to_be_visible()
-    expect(page.get_by_text("Nina Simone").first).to_be_visible()
+
+def word_chips(page: Any, words: list[str]) -> Any:
+    names = re.compile("^(" + "|".join(map(re.escape, words)) + ")$")
+    return page.get_by_role("checkbox", name=names)
 
 
 def pick_words(page: Any, candidates: list[str], count: int) -> list[str]:
+    expect(word_chips(page, candidates).first).to_be_visible()
     picked = []
     for word in candidates:
         chip = page.get_by_role("checkbox", name=word, exact=True)
