@@ -39,9 +39,9 @@ def add_a_year_ago(user: User) -> None:
 
 
 def test_it_walks_through_history(browsing: Browsing) -> None:
+    require("/history/insights/")  # the history branch is here
     user = lived_in_user()
     add_a_year_ago(user)
-    require("/history/insights/", user)  # the history branch is here
     page = page_for(browsing, user)
     page.goto("/history/")
 

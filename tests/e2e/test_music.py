@@ -14,16 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.e2e.conftest import Browsing, add_session_cookie, require, screenshot
+from tests.e2e.conftest import require, screenshot
 
 NO_RELOAD_MARK = "() => { window.__stillHere = 'yes'; }"
-
-
-@pytest.fixture
-def user_page(browsing: Browsing, new_user: User) -> Any:
-    context, _ = browsing.new_context()
-    add_session_cookie(context, browsing.base_url, new_user)
-    return context.new_page()
 
 
 @pytest.fixture

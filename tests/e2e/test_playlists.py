@@ -13,8 +13,8 @@ from tests.e2e.journeys import lived_in_user, page_for
 
 
 def test_it_makes_comfort_and_solace_and_exports_it(browsing: Browsing, tmp_path: Path) -> None:
-    user = lived_in_user()
     require("/playlists/save/")
+    user = lived_in_user()
     page = page_for(browsing, user)
     page.goto("/playlists/")
     page.get_by_role("radio", name=re.compile("^Comfort and Solace")).check()

@@ -17,8 +17,8 @@ def test_it_reads_a_reflection_and_opens_its_playlist(browsing: Browsing, settin
     # The reflection links to the deployment's address (emails need absolute
     # links); here that is the live server.
     settings.SITE_URL = browsing.base_url
-    user = lived_in_user(days=28)
     require("/reflections/1/")  # the reflections branch is here
+    user = lived_in_user(days=28)
     from journal.reflections import ensure_content, week_start_of
 
     last_monday = week_start_of(user.local_today()) - dt.timedelta(days=7)
