@@ -205,6 +205,11 @@ class Browsing:
         self.contexts.append((context, watch))
         return context, watch
 
+    def never_store(self, *notes: str) -> None:
+        """Note texts this journey puts in the app, checked against Web Storage."""
+        for _context, watch in self.contexts:
+            watch.notes.extend(notes)
+
     def close(self) -> list[str]:
         problems = []
         for context, watch in self.contexts:

@@ -16,7 +16,14 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from journal.models import CheckIn, EmotionWord
-from tests.e2e.conftest import SENTINEL_NOTE, Browsing, Watch, add_session_cookie, require
+from tests.e2e.conftest import (
+    SENTINEL_NOTE,
+    Browsing,
+    Watch,
+    add_session_cookie,
+    require,
+    screenshot,
+)
 
 NO_RELOAD_MARK = "() => { window.__stillHere = 'yes'; }"
 STILL_HERE = "() => window.__stillHere === 'yes'"
@@ -76,6 +83,7 @@ def test_it_saves_the_first_check_in_with_one_tap(browsing: Browsing, new_user: 
 
     # Saved at once, then words for that region are offered, without a reload.
     expect(word_chips(page, nearest_words(3, 3)).first).to_be_visible()
+    screenshot(page, "checkin-editor")
     wait_for(lambda: checkins(new_user) == [(3, 3)], "the check-in to be saved")
     assert page.evaluate(STILL_HERE), "the page reloaded"
 
