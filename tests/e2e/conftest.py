@@ -62,36 +62,76 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-# The migration data serialized when the test database was set up. Once sync
-# Playwright runs its event loop in this thread, asgiref gives Django a fresh
-# connection object (context-local, not thread-local) that lacks it, so it is
-# kept here and handed to that connection before each journey.
+# What migrate leaves in the tables, serialized once per run (see e2e_db).
 SERIALIZED: dict[str, str] = {}
 
 
-@pytest.fixture(scope="session")
-def browser(django_db_setup: None) -> Iterator[Any]:
+class Chromium:
+    """One Chromium for a run of journeys, started when first needed. It is
+    stopped before any browser test that drives Playwright on its own (sync
+    Playwright cannot start while another instance runs in the same thread) and
+    when the e2e package is done; the next journey starts it again."""
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._env: str | None = None
+
+    def get(self) -> Any:
+        if self._browser is None:
+            if not Path(CHROMIUM).exists():
+                pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+            from playwright.sync_api import sync_playwright
+
+            # Sync Playwright runs an event loop in this thread; the ORM calls
+            # our fixtures make next to it are still plain synchronous code.
+            self._env = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        return self._browser
+
+    def stop(self) -> None:
+        if self._browser is None:
+            return
+        try:
+            self._browser.close()
+            self._playwright.stop()
+        finally:
+            self._browser = self._playwright = None
+            if self._env is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self._env
+
+
+CHROMIUM_POOL = Chromium()
+
+
+@pytest.fixture
+def browser(django_db_setup: None, django_db_blocker: Any) -> Any:
     from django.db import connection
 
-    SERIALIZED["default"] = getattr(connection, "_test_serialized_contents", "")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
+    if "default" not in SERIALIZED:
+        # A reused test database may have been left emptied (or half refilled)
+        # by earlier transactional tests; rebuild what migrate leaves in it and
+        # keep that as the copy every journey starts from.
+        with django_db_blocker.unblock():
+            refill_migration_data()
+            SERIALIZED["default"] = connection.creation.serialize_db_to_string()
+    return CHROMIUM_POOL.get()
 
-    # Sync Playwright runs an event loop in this thread; the ORM calls our
-    # fixtures make next to it are still plain synchronous code.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+@pytest.fixture(autouse=True)
+def _one_playwright_at_a_time(request: pytest.FixtureRequest) -> None:
+    if "browser" not in request.fixturenames:
+        CHROMIUM_POOL.stop()
+
+
+def pytest_sessionfinish() -> None:
+    CHROMIUM_POOL.stop()
 
 
 @dataclass
@@ -157,19 +197,18 @@ class Watch:
 
 
 @pytest.fixture
-def _serialized_contents(browser: Any) -> None:
+def e2e_db(transactional_db: None, browser: Any) -> None:
+    """A real committed database the live server thread can see, holding what
+    migrate leaves in it (the emotion vocabulary, content types) and nothing else.
+
+    Loaded here rather than by Django's serialized rollback: pytest-django's live
+    server helper sets up transactional_db before any fixture of ours runs, other
+    modules' transactional tests leave content types behind under new ids, and
+    Playwright's loop hands Django a different connection object."""
     from django.db import connection
 
-    if SERIALIZED.get("default"):
-        connection._test_serialized_contents = SERIALIZED["default"]  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def e2e_db(
-    _serialized_contents: None, transactional_db: None, django_db_serialized_rollback: None
-) -> None:
-    """A real committed database the live server thread can see. Serialized
-    rollback gives each journey the migration data (the emotion vocabulary)."""
+    empty_database()
+    connection.creation.deserialize_db_from_string(SERIALIZED["default"])
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -179,12 +218,40 @@ def _restore_migration_data(django_db_setup: None, django_db_blocker: Any) -> It
     database (and the next --reuse-db run, which serializes what it finds) still
     see the vocabulary."""
     yield
+    CHROMIUM_POOL.stop()
     from django.db import connection
 
     contents = SERIALIZED.get("default")
     if contents:
         with django_db_blocker.unblock():
+            empty_database()
             connection.creation.deserialize_db_from_string(contents)
+
+
+def empty_database() -> None:
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+
+
+def refill_migration_data() -> None:
+    """Empty the tables and re-run what a migrate leaves in them: the data
+    migrations, then content types and permissions."""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations import RunPython
+
+    empty_database()
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    for migration, _backwards in plan:
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                state = executor.loader.project_state((migration.app_label, migration.name))
+                with connection.schema_editor() as editor:
+                    operation.code(state.apps, editor)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
 
 
 @dataclass
