@@ -52,10 +52,9 @@ WATCH_SCRIPT = """
 })();
 """
 
-pytestmark = pytest.mark.e2e
-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e is a browser test: `make test-e2e` (pytest -m e2e)."""
     here = str(Path(__file__).parent)
     for item in items:
         if str(item.path).startswith(here):
