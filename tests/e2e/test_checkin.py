@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     Browsing,
     Watch,
     add_session_cookie,
+    axe_check,
     require,
     screenshot,
 )
@@ -84,6 +85,7 @@ def test_it_saves_the_first_check_in_with_one_tap(browsing: Browsing, new_user: 
     # Saved at once, then words for that region are offered, without a reload.
     expect(word_chips(page, nearest_words(3, 3)).first).to_be_visible()
     screenshot(page, "checkin-editor")
+    axe_check(page)
     wait_for(lambda: checkins(new_user) == [(3, 3)], "the check-in to be saved")
     assert page.evaluate(STILL_HERE), "the page reloaded"
 

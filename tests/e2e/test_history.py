@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from journal.models import CheckIn
-from tests.e2e.conftest import SENTINEL_NOTE, Browsing, require, screenshot
+from tests.e2e.conftest import SENTINEL_NOTE, Browsing, axe_check, require, screenshot
 from tests.e2e.journeys import lived_in_user, page_for
 
 A_YEAR_AGO_NOTE = "First concert in years, sang along to every song."
@@ -84,6 +84,7 @@ def test_it_walks_through_history(browsing: Browsing) -> None:
     page.get_by_role("button", name="Show check-ins").click()
     expect(page.locator("article")).to_have_count(1)
     expect(page.locator("article")).to_contain_text(SENTINEL_NOTE)
+    axe_check(page)
 
     # The URL keeps the view: reopening it shows the same.
     page.reload()

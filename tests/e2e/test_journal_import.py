@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from journal.models import CheckIn
-from tests.e2e.conftest import Browsing, require, screenshot
+from tests.e2e.conftest import Browsing, axe_check, require, screenshot
 
 DAYLIO_CSV = (
     "full_date,date,weekday,time,mood,activities,note_title,note\n"
@@ -51,6 +51,7 @@ def test_it_imports_a_daylio_export_into_history(
     history = page.get_by_role("link", name="See your history")
     expect(history).to_be_visible(timeout=30_000)
     screenshot(page, "journal-import-done")
+    axe_check(page)
     imported = CheckIn.objects.filter(user=new_user, local_date__year=2025)
     assert sorted(str(d) for d in imported.values_list("local_date", flat=True)) == [
         "2025-03-01",

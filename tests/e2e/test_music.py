@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.e2e.conftest import require, screenshot
+from tests.e2e.conftest import axe_check, require, screenshot
 
 NO_RELOAD_MARK = "() => { window.__stillHere = 'yes'; }"
 
@@ -63,6 +63,7 @@ def test_it_adds_a_song_while_checking_in_rates_it_and_finds_it_in_music(
     rated = UserTrack.objects.get(user=new_user, track__title="Feeling Good")
     assert (rated.rating_pleasantness, rated.rating_energy) == (4, 3)
     screenshot(page, "track")
+    axe_check(page)
 
 
 def spotify_export(tmp_path: Path) -> Path:
@@ -126,6 +127,7 @@ def test_it_imports_a_spotify_export_and_shows_the_progress_bar_finish(
     imported = Listen.objects.filter(user=new_user).count()
     assert imported >= 9  # 12 plays, 3 of them skips under 30 s; the incognito one never
     screenshot(page, "import-done")
+    axe_check(page)
 
     page.get_by_role("link", name="See your music").click()
     expect(page.get_by_role("link", name="Lovely Day")).to_be_visible()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Browsing, require, screenshot
+from tests.e2e.conftest import Browsing, axe_check, require, screenshot
 from tests.e2e.journeys import lived_in_user, page_for
 
 
@@ -29,9 +29,11 @@ def test_it_makes_comfort_and_solace_and_exports_it(browsing: Browsing, tmp_path
     titles = [t.strip() for t in preview.locator("ol li .song-title").all_text_contents()]
     assert len(titles) >= 2, titles
     screenshot(page, "playlist-preview")
+    axe_check(page)
 
     page.get_by_role("button", name="Save this playlist").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Comfort and Solace")
+    axe_check(page)
     from music.models import Playlist
 
     saved = Playlist.objects.get(user=user)

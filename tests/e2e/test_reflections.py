@@ -9,7 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from journal.models import WeeklyReflection
-from tests.e2e.conftest import Browsing, require, screenshot
+from tests.e2e.conftest import Browsing, axe_check, require, screenshot
 from tests.e2e.journeys import lived_in_user, page_for
 
 
@@ -34,6 +34,7 @@ def test_it_reads_a_reflection_and_opens_its_playlist(browsing: Browsing, settin
     ahead = page.get_by_role("region", name="Playlists for the week ahead")
     expect(ahead).to_be_visible()
     screenshot(page, "reflection")
+    axe_check(page)
 
     first = ahead.get_by_role("heading", level=3).first.inner_text()
     ahead.get_by_role("link", name=re.compile("^Open the playlist")).first.click()
