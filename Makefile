@@ -55,7 +55,7 @@ test-unit: $(VENV)/.dev
 test-e2e: $(VENV)/.dev
 	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
 
-test: lint typecheck check test-unit test-e2e
+test: lint typecheck check test-unit test-e2e bench-smoke
 
 bench: $(VENV)/.dev
 	$(PY) -m bench.run

@@ -1,0 +1,155 @@
+"""`make bench` / `make bench-smoke`: measure Attune against QUALITY.md 14-18.
+
+Every figure is printed beside its target and, where the target is a ratio, the
+baseline measured in the same run on the same machine. The smoke size runs
+every benchmark small (CI runs it so the benchmarks never rot); the full size
+is the one the targets are stated for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# One database per checkout, so two checkouts can benchmark side by side.
+BENCH_DB = os.environ.get(
+    "ATTUNE_BENCH_DB",
+    "attune_bench_" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:8],  # noqa: S324
+)
+
+
+@dataclass
+class Row:
+    name: str
+    value: float | None
+    unit: str
+    target: str
+    met: bool | None
+    note: str = ""
+
+
+@dataclass
+class Sizes:
+    history_days: int
+    reflection_users: int
+    spotify_plays: int
+    library_tracks: int
+    load_seconds: int
+    samples: int
+
+
+FULL = Sizes(
+    history_days=3 * 365,
+    reflection_users=100_000,
+    spotify_plays=100_000,
+    library_tracks=20_000,
+    load_seconds=10,
+    samples=50,
+)
+SMOKE = Sizes(
+    history_days=60,
+    reflection_users=300,
+    spotify_plays=3_000,
+    library_tracks=2_000,
+    load_seconds=2,
+    samples=8,
+)
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, *args: object, **kwargs: object) -> None:
+        self.rows.append(Row(*args, **kwargs))  # type: ignore[arg-type]
+        row = self.rows[-1]
+        print(f"  {row.name}: {fmt(row.value)} {row.unit} ({status(row.met)})", flush=True)
+
+    def table(self) -> str:
+        header = f"{'benchmark':<52} {'measured':>12} {'unit':<8} {'target':<34} status"
+        lines = [header, "-" * len(header)]
+        for row in self.rows:
+            lines.append(
+                f"{row.name:<52} {fmt(row.value):>12} {row.unit:<8} {row.target:<34} "
+                f"{status(row.met)}" + (f"  ({row.note})" if row.note else "")
+            )
+        return "\n".join(lines)
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def status(met: bool | None) -> str:
+    return {True: "met", False: "NOT MET", None: "info"}[met]
+
+
+def psql(sql: str, db: str = "postgres") -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-q", "-c", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+def fresh_database() -> None:
+    psql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="small sizes, for CI")
+    parser.add_argument("--only", nargs="*", help="run only these sections")
+    args = parser.parse_args()
+    sizes = SMOKE if args.smoke else FULL
+    os.chdir(ROOT)
+    print(f"Attune benchmarks ({'smoke' if args.smoke else 'full'} size) on {os.cpu_count()} cores")
+    fresh_database()
+    setup_django()
+    from bench import sections
+
+    report = Report()
+    started = time.monotonic()
+    for name, section in sections.SECTIONS.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"[{name}]", flush=True)
+        t0 = time.monotonic()
+        section(report, sizes, smoke=args.smoke)
+        print(f"  ({time.monotonic() - t0:.1f}s)", flush=True)
+    print()
+    print(report.table())
+    print(f"\nTotal {time.monotonic() - started:.0f}s")
+    if args.smoke:
+        # In CI the benchmarks must run, not reach full-size targets on a busy box.
+        failed = [
+            row for row in report.rows if row.met is False and row.name.startswith("correctness")
+        ]
+        return 1 if failed else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
