@@ -398,8 +398,12 @@ def format_violations(violations: list[dict[str, Any]], where: str) -> str:
     return "\n".join(lines)
 
 
-def screenshot(page: Any, name: str, *, theme: str = "light") -> Path:
+def screenshot(page: Any, name: str, *, theme: str | None = None) -> Path:
+    """A full-page PNG at var/screenshots/<name>-<width>-<theme>.png (git-ignored)."""
     width = page.viewport_size["width"] if page.viewport_size else 0
+    if theme is None:
+        dark = page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
+        theme = "dark" if dark else "light"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-{width}-{theme}.png"
     page.screenshot(path=str(path), full_page=True)
