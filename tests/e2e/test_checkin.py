@@ -193,3 +193,17 @@ def test_it_checks_in_with_javascript_off(browsing: Browsing, new_user: User) ->
     checkin = CheckIn.objects.exclude(pk__in=sentinel_ids(new_user)).get(user=new_user)
     assert list(checkin.words.values_list("word", flat=True)) == [word]
     assert checkin.note == note
+
+
+def test_it_keeps_the_editor_accessible_in_dark_mode_on_a_small_screen(
+    browsing: Browsing, new_user: User
+) -> None:
+    page, _ = logged_in_page(
+        browsing, new_user, color_scheme="dark", viewport={"width": 320, "height": 700}
+    )
+    page.goto("/")
+    grid_cell(page, "somewhat unpleasant, low energy").click()
+    expect(word_chips(page, nearest_words(-2, -3)).first).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    screenshot(page, "checkin-editor")
+    axe_check(page)
