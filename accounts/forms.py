@@ -17,6 +17,19 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in names]
 
 
+# Browsers (ICU) still report some zones by their old names; store today's name.
+LEGACY_ZONES = {
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Rangoon": "Asia/Yangon",
+    "Europe/Kiev": "Europe/Kyiv",
+    "Atlantic/Faeroe": "Atlantic/Faroe",
+    "America/Godthab": "America/Nuuk",
+    "Pacific/Enderbury": "Pacific/Kanton",
+}
+
+
 def clean_time_zone(value: str) -> str:
     if value not in dict(time_zone_choices()):
         raise forms.ValidationError("Please pick a time zone from the list.")
@@ -48,6 +61,7 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
 
     def clean_time_zone(self) -> str:
         value = (self.cleaned_data.get("time_zone") or "UTC").strip()
+        value = LEGACY_ZONES.get(value, value)
         # An unknown zone from the browser should not block signing up.
         return value if value in dict(time_zone_choices()) else "UTC"
 

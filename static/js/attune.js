@@ -23,6 +23,12 @@
         var cells = Array.prototype.slice.call(grid.querySelectorAll("button.cell, .cell input"));
         var index = cells.indexOf(document.activeElement);
         if (index < 0) return;
+        // Left and right stop at the row's edge instead of wrapping to the next row.
+        var column = index % 9;
+        if ((event.key === "ArrowLeft" && column === 0) || (event.key === "ArrowRight" && column === 8)) {
+          event.preventDefault();
+          return;
+        }
         var next = cells[index + moves[event.key]];
         if (next) { event.preventDefault(); next.focus(); if (next.type === "radio") next.checked = true; }
       });
