@@ -73,6 +73,8 @@ def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
 # Sections kept in their own modules register themselves on import.
 from bench import history as _history  # noqa: E402, F401
+
+
 def _deliver_share(ids: list[int]) -> tuple[int, int]:
     """One worker process's share of the reflection batches (forked)."""
     import resource
@@ -165,3 +167,88 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
         note=f"{per_user_small:.1f} vs {per_user_large:.1f}",
     )
     report.add("reflections: peak RSS of a worker process", peak_mb, "MB", "flat", None)
+
+
+# --- Load through gunicorn (QUALITY 14) -------------------------------------
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "seconds": %f, "errors": %d, "non2xx": %d, '
+    .. '"p50_ms": %f, "p99_ms": %f}\\n',
+    summary.requests, summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str, float]:
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua + WRK_REPORT)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(min(2, connections)),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def pgbench_upsert(db_url: str, *, connections: int, seconds: int) -> float:
+    """Transactions per second of a one-row upsert, the database's own ceiling."""
+    import re
+    import subprocess
+    import tempfile
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_upsert (id int PRIMARY KEY, n int NOT NULL, "
+            "at timestamptz NOT NULL)"
+        )
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(
+            "\\set id random(1, 100000)\n"
+            "INSERT INTO bench_upsert (id, n, at) VALUES (:id, 1, now()) "
+            "ON CONFLICT (id) DO UPDATE SET n = bench_upsert.n + 1, at = now();\n"
+        )
+    out = subprocess.run(
+        [
+            "pgbench",
+            "-n",
+            "-c",
+            str(connections),
+            "-j",
+            str(min(2, connections)),
+            "-T",
+            str(seconds),
+            "-f",
+            script.name,
+            db_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"tps = ([\d.]+)", out)
+    assert match, out
+    return float(match.group(1))

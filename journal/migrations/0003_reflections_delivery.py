@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0001_initial'),
+        ('journal', '0002_checkin_vocabulary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
