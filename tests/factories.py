@@ -19,7 +19,15 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord, NoteToken, Tag, WeeklyReflection
+from journal.models import (
+    CheckIn,
+    CheckInTrack,
+    DailyReminder,
+    EmotionWord,
+    NoteToken,
+    Tag,
+    WeeklyReflection,
+)
 from journal.search import index_note
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import ImportJob, Listen, Playlist, PlaylistItem, Track, UserTrack
@@ -141,9 +149,15 @@ def make_reflection(user: User, week_start: dt.date | None = None) -> WeeklyRefl
     )
 
 
-def make_import_job(user: User) -> ImportJob:
+def make_import_job(user: User, kind: str = "spotify") -> ImportJob:
     return ImportJob.objects.create(
-        user=user, kind="spotify", file_name="Streaming_History_Audio_2025.json", imported=3
+        user=user, kind=kind, file_name="Streaming_History_Audio_2025.json", imported=3
+    )
+
+
+def make_daily_reminder(user: User) -> DailyReminder:
+    return DailyReminder.objects.create(
+        user=user, local_date=dt.date(2026, 3, 1) + dt.timedelta(days=_n()), skipped=True
     )
 
 
@@ -193,6 +207,7 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "journal.checkintrack": make_checkin_track,
     "journal.notetoken": make_note_token,
     "journal.weeklyreflection": make_reflection,
+    "journal.dailyreminder": make_daily_reminder,
     "music.listen": make_listen,
     "music.usertrack": make_user_track,
     "music.playlist": make_playlist,

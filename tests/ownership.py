@@ -126,6 +126,7 @@ KWARG_PARAMS: dict[str, Param] = {
     "item_pk": KINDS["playlistitem"],
     "playlistitem_id": KINDS["playlistitem"],
     "link_id": KINDS["checkintrack"],
+    "link_pk": KINDS["checkintrack"],
     "checkintrack_id": KINDS["checkintrack"],
     "reflection_id": KINDS["reflection"],
     "reflection_pk": KINDS["reflection"],
@@ -171,7 +172,11 @@ GENERIC_KWARGS = {"pk", "id", "object_id"}
 
 # url name -> {kwarg: Param}, for URLs the rules above get wrong, e.g.
 #   "checkin_undo": {"pk": KINDS["deleted_checkin"]},
-URL_NAME_PARAMS: dict[str, dict[str, Param]] = {}
+URL_NAME_PARAMS: dict[str, dict[str, Param]] = {
+    "journal_import_job": {
+        "pk": Param("importjob", lambda user, made: f.make_import_job(user, kind="daylio"))
+    },
+}
 
 # URLs outside the matrix, each with the reason.
 EXEMPT: dict[str, str] = {

@@ -26,7 +26,7 @@ DAYLIO_ROWS = [
     # line 8: ambiguous local time in Berlin (clocks went back at 03:00)
     "2025-10-26,October 26,Sunday,02:30,meh,alone time,,Rain all day",
     # line 9: another custom mood, one activity
-    "2026-01-05,January 5,Monday,08:00,Anxious,Sang,,Before the interview",
+    "2026-01-05,January 5,Monday,08:00,Keyed up,Sang,,Before the interview",
     # line 10: a default mood in capitals
     "2025-12-24,December 24,Wednesday,19:45,AWFUL,,A hard evening,",
 ]

@@ -613,7 +613,7 @@ def count_queries(client: Client, method: str, url: str, data: dict | None = Non
 
 # The check-in page: session, user, today's check-ins, and one query each for
 # their words, tags and songs (with artists).
-PAGE_QUERIES = 6
+PAGE_QUERIES = 8  # includes the two of the "On this day" card
 # The tap with HTMX: session, user, savepoint + insert + release, the new
 # check-in with its words/tags/songs (4), the vocabulary, the tags, and
 # today's list with its words/tags/songs (4).

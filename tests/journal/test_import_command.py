@@ -34,7 +34,7 @@ def test_it_imports_a_daylio_export_with_custom_moods(alice: User, daylio_file: 
         "--mood-map",
         "super tired=-2,-3",
         "--mood-map",
-        "Anxious=-2,3",
+        "Keyed up=-2,3",
     )
     assert f"{daylio_file}: 6 check-ins imported, 1 row skipped." in out
     assert "line 7 (skipped): date not understood: 2026-02-30" in out
@@ -49,7 +49,7 @@ def test_it_imports_a_daylio_export_with_custom_moods(alice: User, daylio_file: 
         "--mood-map",
         "super tired=-2,-3",
         "--mood-map",
-        "Anxious=-2,3",
+        "Keyed up=-2,3",
     )
     assert "0 check-ins imported, 6 already there" in again
     assert CheckIn.objects.owned_by(alice).count() == 6
@@ -68,8 +68,8 @@ def test_it_names_the_moods_that_still_need_a_place(alice: User, daylio_file: Pa
             stdout=io.StringIO(),
             stderr=err,
         )
-    assert "place these moods on the grid first: 'Anxious'" in err.getvalue()
-    assert '--mood-map "Anxious=2,1"' in err.getvalue()
+    assert "place these moods on the grid first: 'Keyed up'" in err.getvalue()
+    assert '--mood-map "Keyed up=2,1"' in err.getvalue()
     assert not CheckIn.objects.exists()
 
 

@@ -70,7 +70,11 @@ def test_it_lists_the_mood_values_and_guesses_a_scale(alice: User) -> None:
 def test_it_guesses_named_moods_from_daylio_and_the_vocabulary(alice: User) -> None:
     from journal.models import EmotionWord
 
-    EmotionWord.objects.create(word="Hopeful", pleasantness=2, energy=1)
+    EmotionWord.objects.update_or_create(
+        user=None,
+        word__iexact="hopeful",
+        defaults={"word": "Hopeful", "pleasantness": 2, "energy": 1},
+    )
     guesses = suggest_placements(alice, ["Rad", "hopeful", "blorp"])
     assert guesses == {
         "Rad": Placement(4, 0, True),

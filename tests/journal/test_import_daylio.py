@@ -13,7 +13,7 @@ from journal.models import CheckIn, Tag
 from journal.search import search_notes
 from tests.journal.import_files import DAYLIO_ROWS, daylio_csv
 
-CUSTOM = {"super tired": Placement(-2, -3), "anxious": Placement(-2, 3)}
+CUSTOM = {"super tired": Placement(-2, -3), "keyed up": Placement(-2, 3)}
 
 
 def run(user: User, data: bytes, moods: dict[str, Placement] | None = None):  # type: ignore[no-untyped-def]
@@ -38,7 +38,7 @@ def test_it_recognises_a_daylio_export_with_bom_and_crlf() -> None:
 def test_it_finds_the_custom_mood_names_to_place(alice: User) -> None:
     binary = io.BytesIO(daylio_csv())
     names = dict(custom_moods(binary, read_layout(binary)))
-    assert names == {"super tired": 1, "Anxious": 1}
+    assert names == {"super tired": 1, "Keyed up": 1}
 
 
 def test_it_imports_each_row_as_a_check_in_on_its_local_date(alice: User) -> None:

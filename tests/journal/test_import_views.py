@@ -58,7 +58,7 @@ def test_it_walks_a_daylio_export_from_upload_to_summary(
 
     page = alice_client.get("/import/moods/")
     html = page.content.decode()
-    assert grid_labels(page) == ["super tired", "Anxious"]
+    assert grid_labels(page) == ["super tired", "Keyed up"]
     assert "“super tired”" in html
     # Two custom moods, then Daylio's five (already placed, in a closed <details>).
     assert html.count('type="radio"') == 7 * 81
@@ -206,7 +206,7 @@ def test_it_asks_for_every_mood_to_be_placed(alice_client: Client, media: Path) 
     response = alice_client.post("/import/moods/", {"mood_0": "-2,-3"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Please place “Anxious” on the grid." in html
+    assert "Please place “Keyed up” on the grid." in html
     assert 'name="mood_0" value="-2,-3" checked' in html  # what was chosen is kept
     assert not ImportJob.objects.exists()
 

@@ -58,7 +58,11 @@ def test_it_ignores_other_peoples_and_deleted_checkins(alice: User, bob: User) -
 
 
 def test_it_falls_back_to_tags_through_the_vocabulary(alice: User) -> None:
-    EmotionWord.objects.create(word="Serene", pleasantness=3, energy=-3)
+    EmotionWord.objects.update_or_create(
+        user=None,
+        word__iexact="serene",
+        defaults={"word": "Serene", "pleasantness": 3, "energy": -3},
+    )
     track = get_or_create_track(TrackInfo("Brian Eno", "An Ending (Ascent)"))
     Track.objects.filter(pk=track.pk).update(tags="serene, ambient, unknown-tag")
     recompute_feel(alice, [track.pk])
