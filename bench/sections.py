@@ -252,3 +252,135 @@ def pgbench_upsert(db_url: str, *, connections: int, seconds: int) -> float:
     match = re.search(r"tps = ([\d.]+)", out)
     assert match, out
     return float(match.group(1))
+
+
+def _session_for(user: object) -> tuple[str, str]:
+    """A logged-in session cookie and a CSRF secret for the load generator."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    store.save()
+    return str(store.session_key), get_random_string(32)
+
+
+@section("checkin")
+def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
+    import os
+    import subprocess
+    import sys
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+
+    from bench.generate import make_library, make_user
+    from bench.run import ROOT
+    from journal.models import EmotionWord, Tag
+    from tests.faults import free_port, wait_port
+
+    rng = random.Random(14)
+    tracks = make_library(200, rng, prefix="load")
+    user = make_user("load@bench.example")
+    words = list(EmotionWord.objects.filter(user__isnull=True).values_list("id", flat=True)[:2])
+    tags = list(Tag.objects.filter(user=user).values_list("id", flat=True)[:2])
+    from music.models import UserTrack
+
+    UserTrack.objects.bulk_create(
+        UserTrack(user=user, track_id=t, play_count=3) for t in tracks[:20]
+    )
+    session, csrf = _session_for(user)
+    body = urlencode(
+        [
+            ("mood", "2,1"),
+            *(("words", w) for w in words),
+            *(("tags", t) for t in tags),
+            ("note", "Walked by the river with a song in my ears"),
+            ("track_id", tracks[0]),
+        ]
+    )
+    headers = (
+        f'wrk.headers["Cookie"] = "sessionid={session}; csrftoken={csrf}"\n'
+        f'wrk.headers["X-CSRFToken"] = "{csrf}"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["Referer"] = "http://127.0.0.1/"\n'
+    )
+    post = f'wrk.method = "POST"\nwrk.body = "{body}"\n' + headers
+
+    db_url = settings.DATABASES["default"]
+    dsn = f"postgres://postgres@127.0.0.1:5432/{db_url['NAME']}"
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": dsn}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port)
+        base = f"http://127.0.0.1:{port}"
+        wrk(base + "/bench/hello", connections=2, seconds=1)  # warm the workers
+        results = {}
+        for connections in (1, 8):
+            hello = wrk(base + "/bench/hello", connections=connections, seconds=sizes.load_seconds)
+            checkin = wrk(base + "/", connections=connections, seconds=sizes.load_seconds, lua=post)
+            results[connections] = (hello, checkin)
+            ok = checkin["non2xx"] == 0 and checkin["errors"] == 0
+            report.add(
+                f"check-in POST, {connections} conn: throughput",
+                checkin["rps"],
+                "req/s",
+                f"hello view: {hello['rps']:,.0f} req/s",
+                None if ok else False,
+                "" if ok else f"{checkin['non2xx']} error responses",
+            )
+            report.add(
+                f"check-in POST, {connections} conn: p50 / p99",
+                checkin["p50_ms"],
+                "ms",
+                f"p99 {checkin['p99_ms']:.1f} ms" + (" (< 50 ms)" if connections == 8 else ""),
+                checkin["p99_ms"] < 50 if connections == 8 else None,
+            )
+        pg = pgbench_upsert(dsn, connections=8, seconds=sizes.load_seconds)
+        hello8, checkin8 = results[8]
+        ratio_hello = checkin8["rps"] / hello8["rps"]
+        ratio_pg = checkin8["rps"] / pg
+        report.add(
+            "check-in POST / hello view, 8 conn",
+            ratio_hello,
+            "x",
+            ">= 0.25 (QUALITY 14)",
+            ratio_hello >= 0.25,
+        )
+        report.add(
+            "check-in POST / pgbench upsert, 8 conn",
+            ratio_pg,
+            "x",
+            f">= 0.15 (pgbench {pg:,.0f} tps)",
+            ratio_pg >= 0.15,
+        )
+        from journal.models import CheckIn
+
+        saved = CheckIn.objects.filter(user=user).count()
+        report.add("correctness: check-ins saved by the load", saved, "rows", "> 0", saved > 0)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
