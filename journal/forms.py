@@ -91,6 +91,16 @@ class WhenMixin(forms.Form):
 
     user: User
 
+    def clean_with_when(self) -> dict[str, Any]:
+        """The form's clean(), plus `felt_at` (None for "now") when all is valid."""
+        cleaned = super().clean() or {}
+        if not self.errors:
+            try:
+                cleaned["felt_at"] = self.clean_when()
+            except forms.ValidationError as error:
+                self.add_error("when_date", error)
+        return cleaned
+
     def clean_when(self) -> dt.datetime | None:
         date = self.cleaned_data.get("when_date")
         time = self.cleaned_data.get("when_time")
@@ -142,12 +152,7 @@ class CheckInForm(WhenMixin):
         return parts
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not self.errors:
-            try:
-                cleaned["felt_at"] = self.clean_when()
-            except forms.ValidationError as error:
-                self.add_error("when_date", error)
+        cleaned = self.clean_with_when()
         cleaned.update(words=[], tags=[], note="", track=None)
         for name, form in self.part_forms():
             if not form.is_valid():
@@ -177,12 +182,8 @@ class EditCheckInForm(WhenMixin):
         self.fields["when_time"].error_messages["required"] = "Please enter the time."
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+        cleaned = self.clean_with_when()
         if not self.errors:
-            try:
-                cleaned["felt_at"] = self.clean_when()
-            except forms.ValidationError as error:
-                self.add_error("when_date", error)
             cleaned["mood"] = Mood(cleaned["pleasantness"], cleaned["energy"])
         return cleaned
 

@@ -56,8 +56,9 @@ import datetime
 import io
 import logging
 import os
+import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -203,6 +204,30 @@ class ImportReport:
         parts = [f"{self.imported_count} imported", f"{self.duplicate_count} already there"]
         parts += [f"{count} skipped ({reason})" for reason, count in self.skipped.items()]
         return ", ".join(parts)
+
+
+def text_files(
+    stream: BinaryIO, wanted: Callable[[str], bool], none_found: str
+) -> Iterator[tuple[io.TextIOWrapper, str]]:
+    """The text files an upload holds: the members of a zip that `wanted`
+    accepts (in name order), or the upload itself. Yields (text, member name)."""
+    if stream.read(2) != b"PK":
+        stream.seek(0)
+        yield text_stream(stream), ""
+        return
+    stream.seek(0)
+    try:
+        archive = zipfile.ZipFile(stream)
+    except zipfile.BadZipFile:
+        raise ImportFormatError("This zip file is damaged or incomplete.") from None
+    members = sorted(
+        (info for info in archive.infolist() if wanted(info.filename)), key=lambda m: m.filename
+    )
+    if not members:
+        raise ImportFormatError(none_found)
+    for info in members:
+        with archive.open(info) as member:
+            yield text_stream(member), info.filename
 
 
 def upload_dir() -> Path:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zipfile
 from collections.abc import Iterator
 from typing import IO, Any, BinaryIO
 
 from music.catalogue import TrackInfo
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register, text_stream
+from music.imports.jobs import Importer, ImportFormatError, ImportReport, register, text_files
 from music.imports.jsonstream import BrokenJSON, NotAnArray, iter_array
 from music.imports.listens import ListenWriter, Play, clean, valid_mbid
 from music.models import ImportJob
@@ -129,24 +128,12 @@ def _read(text: IO[str], writer: ListenWriter, report: ImportReport, where: str)
 
 def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
     with ListenWriter(job.user, SOURCE, report) as writer:
-        if stream.read(2) == b"PK":
-            stream.seek(0)
-            try:
-                archive = zipfile.ZipFile(stream)
-            except zipfile.BadZipFile:
-                raise ImportFormatError("This zip file is damaged or incomplete.") from None
-            members = [info for info in archive.infolist() if MEMBER.search(info.filename)]
-            if not members:
-                raise ImportFormatError(
-                    "This zip has no ListenBrainz listens in it (we look for "
-                    "listens/<year>/<month>.jsonl files)."
-                )
-            for info in sorted(members, key=lambda member: member.filename):
-                with archive.open(info) as member:
-                    _read(text_stream(member), writer, report, info.filename)
-        else:
-            stream.seek(0)
-            _read(text_stream(stream), writer, report, "")
+        none_found = (
+            "This zip has no ListenBrainz listens in it (we look for "
+            "listens/<year>/<month>.jsonl files)."
+        )
+        for text, name in text_files(stream, lambda name: bool(MEMBER.search(name)), none_found):
+            _read(text, writer, report, name)
 
 
 register(

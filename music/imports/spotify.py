@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from typing import IO, Any, BinaryIO
 
 from music.catalogue import TrackInfo
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register, text_stream
+from music.imports.jobs import Importer, ImportFormatError, ImportReport, register, text_files
 from music.imports.jsonstream import BrokenJSON, NotAnArray, iter_array
 from music.imports.listens import SKIP_UNDER_MS, ListenWriter, Play, clean
 from music.models import ImportJob
@@ -138,29 +137,17 @@ def _read_file(text: IO[str], writer: ListenWriter, report: ImportReport, where:
 
 def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
     with ListenWriter(job.user, SOURCE, report) as writer:
-        if stream.read(2) == b"PK":
-            stream.seek(0)
-            try:
-                archive = zipfile.ZipFile(stream)
-            except zipfile.BadZipFile:
-                raise ImportFormatError("This zip file is damaged or incomplete.") from None
-            members = [
-                info
-                for info in archive.infolist()
-                if MEMBER.search(info.filename) and "video" not in info.filename.lower()
-            ]
-            if not members:
-                raise ImportFormatError(
-                    "This zip has no Spotify listening history in it. We look for "
-                    "Streaming_History_Audio_*.json, endsong_*.json or "
-                    "StreamingHistory_music_*.json files."
-                )
-            for info in sorted(members, key=lambda member: member.filename):
-                with archive.open(info) as member:
-                    _read_file(text_stream(member), writer, report, info.filename)
-        else:
-            stream.seek(0)
-            _read_file(text_stream(stream), writer, report, "")
+        none_found = (
+            "This zip has no Spotify listening history in it. We look for "
+            "Streaming_History_Audio_*.json, endsong_*.json or "
+            "StreamingHistory_music_*.json files."
+        )
+
+        def wanted(name: str) -> bool:
+            return bool(MEMBER.search(name)) and "video" not in name.lower()
+
+        for text, name in text_files(stream, wanted, none_found):
+            _read_file(text, writer, report, name)
 
 
 register(
