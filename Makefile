@@ -50,7 +50,8 @@ check: $(VENV)/.dev
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django check
 
 test-unit: $(VENV)/.dev
-	$(VENV)/bin/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -m "not e2e and not workers" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m workers $(PYTEST_ARGS)
 
 test-e2e: $(VENV)/.dev
 	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)

@@ -384,3 +384,71 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@section("import")
+def spotify_import_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
+    """QUALITY 17: a Spotify extended history through `import_music`, in its own
+    process so its peak RSS is the importer's alone."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from django.conf import settings
+
+    from bench.generate import make_user, spotify_history
+    from bench.run import ROOT
+    from music.models import Listen
+
+    user = make_user("import@bench.example")
+    folder = tempfile.mkdtemp(prefix="attune-bench-")
+    path = os.path.join(folder, "Streaming_History_Audio_2023-2026_0.json")
+    spotify_history(path, sizes.spotify_plays, random.Random(17))
+    db = settings.DATABASES["default"]["NAME"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+    }
+    command = [sys.executable, "manage.py", "import_music", "--user", user.email, path]
+    # A small parent whose only child is the import, so RUSAGE_CHILDREN is its peak.
+    measure = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+
+    def run_once() -> tuple[float, int, float]:
+        before = Listen.objects.filter(user=user).count()
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", measure, *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        elapsed = time.perf_counter() - t0
+        return elapsed, Listen.objects.filter(user=user).count() - before, int(out) / 1024
+
+    seconds, added, rss_mb = run_once()
+    again_seconds, again_added, _ = run_once()
+    plays = sizes.spotify_plays
+    report.add(
+        f"Spotify import, {plays:,} plays: wall time",
+        seconds,
+        "s",
+        "< 15 s (QUALITY 17)",
+        seconds < 15,
+        f"{added:,} listens added",
+    )
+    report.add(f"Spotify import, {plays:,} plays: peak RSS", rss_mb, "MB", "< 200 MB", rss_mb < 200)
+    report.add(
+        "correctness: re-import adds",
+        again_added,
+        "rows",
+        "0",
+        again_added == 0,
+        f"re-import took {again_seconds:.1f} s",
+    )

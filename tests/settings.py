@@ -24,11 +24,7 @@ CELERY_BROKER_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
 # Tests that start a real worker give it a queue of its own, so parallel test
 # processes sharing the Redis db never take each other's tasks.
-# Each pytest-xdist process gets its own queue, so an in-process test worker in
-# one process never takes a task published by a test in the other.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get(
-    "ATTUNE_TEST_CELERY_QUEUE", "celery-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
-)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ATTUNE_TEST_CELERY_QUEUE", "celery")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False

@@ -28,7 +28,9 @@ from tests.conftest import make_user
 from tests.journal.reflection_helpers import checkin
 from tests.journal.smtp_sink import Sink, smtp_sink  # noqa: F401
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Real worker processes killed on purpose: they run on their own, after the
+# parallel suite, so the kill timing does not compete with other tests for CPU.
+pytestmark = [pytest.mark.slow, pytest.mark.workers, pytest.mark.django_db(transaction=True)]
 Status = WeeklyReflection.Status
 BASE_DIR = Path(settings.BASE_DIR)
 LEASE = 3  # seconds: a dead worker's claim expires quickly in these tests
@@ -138,12 +140,20 @@ def task_queue() -> Iterator[str]:
     from config.celery import app
 
     name = f"test-reflections-{uuid.uuid4().hex[:8]}"
+
+    def route_to(queue: str) -> None:
+        # Celery caches the default queue and router on first publish; drop
+        # them, or this process keeps publishing to the queue it used before.
+        app.conf.task_default_queue = queue
+        for cached in ("default_queue", "queues", "router"):
+            app.amqp.__dict__.pop(cached, None)
+
     previous = app.conf.task_default_queue
-    app.conf.task_default_queue = name
+    route_to(name)
     try:
         yield name
     finally:
-        app.conf.task_default_queue = previous
+        route_to(previous)
         client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
         client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
