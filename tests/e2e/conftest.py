@@ -430,7 +430,9 @@ def feature_ready(path: str, *, user: User | None = None, method: str = "get") -
 
 def require(path: str, user: User | None = None, *, method: str = "get") -> None:
     if not feature_ready(path, user=user, method=method):
-        pytest.skip(f"{method.upper()} {path} is not on this checkout yet")
+        pytest.fail(
+            f"The journey needs {method.upper()} {path}, which this checkout does not serve"
+        )
 
 
 __all__ = [

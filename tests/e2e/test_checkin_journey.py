@@ -45,7 +45,7 @@ def browser_context(monkeypatch: pytest.MonkeyPatch, *, bypass_csp: bool) -> Ite
         try:
             browser = playwright.chromium.launch(**options)
         except Exception as error:  # no browser on this machine
-            pytest.skip(f"Chromium is not available: {error}")
+            pytest.fail(f"Chromium could not start ({error}); .ci/run installs Debian's chromium")
         context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=bypass_csp)
         yield context
         browser.close()
