@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -64,30 +66,28 @@ def _download_name(user: User, extension: str) -> str:
     return f"attune-export-{user.local_today().isoformat()}.{extension}"
 
 
+def _download(
+    request: AuthedHtmxRequest, chunks: Iterator[str], content_type: str, extension: str
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    name = _download_name(request.user, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 @require_GET
 def export_json(request: AuthedHtmxRequest) -> StreamingHttpResponse:
     """Everything the person has, as an Attune archive (streamed)."""
-    response = StreamingHttpResponse(
-        archive.export_json(request.user), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(request.user, "json")}"'
-    )
-    return response
+    chunks = archive.export_json(request.user)
+    return _download(request, chunks, "application/json; charset=utf-8", "json")
 
 
 @login_required
 @require_GET
 def export_csv(request: AuthedHtmxRequest) -> StreamingHttpResponse:
     """The check-ins as a spreadsheet (streamed)."""
-    response = StreamingHttpResponse(
-        archive.export_csv(request.user), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(request.user, "csv")}"'
-    )
-    return response
+    return _download(request, archive.export_csv(request.user), "text/csv; charset=utf-8", "csv")
 
 
 @login_required

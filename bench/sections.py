@@ -273,16 +273,13 @@ def _session_for(user: object) -> tuple[str, str]:
 @section("checkin")
 def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     import os
-    import subprocess
-    import sys
     from urllib.parse import urlencode
 
     from django.conf import settings
 
     from bench.generate import make_library, make_user
-    from bench.run import ROOT
     from journal.models import EmotionWord, Tag
-    from tests.faults import free_port, wait_port
+    from tests.faults import gunicorn
 
     rng = random.Random(14)
     tracks = make_library(200, rng, prefix="load")
@@ -314,29 +311,8 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
     db_url = settings.DATABASES["default"]
     dsn = f"postgres://postgres@127.0.0.1:5432/{db_url['NAME']}"
-    port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": dsn}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_port(port)
-        base = f"http://127.0.0.1:{port}"
+    with gunicorn(env, "--workers", "4", "--log-level", "warning") as base:
         wrk(base + "/bench/hello", connections=2, seconds=1)  # warm the workers
         results = {}
         for connections in (1, 8):
@@ -381,9 +357,6 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
         saved = CheckIn.objects.filter(user=user).count()
         report.add("correctness: check-ins saved by the load", saved, "rows", "> 0", saved > 0)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @section("import")

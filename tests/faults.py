@@ -153,3 +153,33 @@ def use_broker(url: str) -> None:
     # publish connects to the new URL (what Celery itself does after a fork).
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *options: str) -> Iterator[str]:
+    """Serve config.wsgi with gunicorn on a free port; yields its base URL."""
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            *options,
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults import free_port, private_postgres, private_redis, wait_port
+from tests.faults import gunicorn, private_postgres, private_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,28 +47,7 @@ def test_it_recovers_after_postgresql_restarts(tmp_path: Path) -> None:
         subprocess.run(
             [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
-        port = free_port()
-        web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "2",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_port(port)
-            base = f"http://127.0.0.1:{port}"
+        with gunicorn(env, "--workers", "1", "--threads", "2") as base:
             assert get(base + "/healthz")[0] == 200
             assert get(base + "/accounts/login/")[0] == 200
 
@@ -88,6 +67,3 @@ def test_it_recovers_after_postgresql_restarts(tmp_path: Path) -> None:
             # Pages that use the database work again with no restart of the app.
             assert get(base + "/accounts/login/")[0] == 200
             assert get(base + "/accounts/signup/")[0] == 200
-        finally:
-            web.terminate()
-            web.wait(timeout=20)
