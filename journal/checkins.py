@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Avg, Count, Max
+from django.db.models import Avg, Count, F, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
@@ -69,7 +70,7 @@ def create_checkin(
         checkin.set_note(note)  # sealed before the insert: the row's uuid is already known
     checkin.save(force_insert=True)
     if note:
-        index_note(checkin, note)
+        index_note(checkin, note, fresh=True)
     return checkin
 
 
@@ -106,7 +107,7 @@ def record_checkin(
                 pleasantness=feel.pleasantness if feel else None,
                 energy=feel.energy if feel else None,
             )
-            refresh_user_track(user.pk, picked.pk)
+            count_new_checkin(user.pk, picked.pk, mood)
     return checkin
 
 
@@ -210,6 +211,23 @@ def refresh_user_track(user_id: int, track_id: int) -> UserTrack:
         update_fields=fields,
     )
     return user_track
+
+
+def count_new_checkin(user_id: int, track_id: int, mood: Mood) -> None:
+    """A new live check-in with this track: fold its mood into the user's
+    running count and means with one UPDATE, instead of re-aggregating every
+    check-in the track was ever attached to. The row-level UPDATE is atomic,
+    so concurrent check-ins with the same song each count once. A track the
+    user has no row for yet (a song typed for the first time) gets one."""
+    count = F("checkin_count")
+    updated = UserTrack.objects.filter(user_id=user_id, track_id=track_id).update(
+        checkin_count=count + 1,
+        checkin_pleasantness=(Coalesce("checkin_pleasantness", 0.0) * count + mood.pleasantness)
+        / (count + 1.0),
+        checkin_energy=(Coalesce("checkin_energy", 0.0) * count + mood.energy) / (count + 1.0),
+    )
+    if not updated:
+        refresh_user_track(user_id, track_id)
 
 
 def _refresh_tracks_of(checkin: CheckIn) -> None:

@@ -59,9 +59,11 @@ def note_digests(user_id: int, text: str) -> set[str]:
     return {digest(user_id, prefix) for word in words(text) for prefix in prefixes(word)}
 
 
-def index_note(checkin: CheckIn, text: str) -> None:
-    """(Re)build the search tokens of one check-in's note."""
-    NoteToken.objects.filter(checkin=checkin).delete()
+def index_note(checkin: CheckIn, text: str, *, fresh: bool = False) -> None:
+    """(Re)build the search tokens of one check-in's note; `fresh` says the
+    check-in was just created, so it has no tokens to remove."""
+    if not fresh:
+        NoteToken.objects.filter(checkin=checkin).delete()
     NoteToken.objects.bulk_create(
         NoteToken(user_id=checkin.user_id, checkin=checkin, digest=value)
         for value in note_digests(checkin.user_id, text)
