@@ -335,10 +335,32 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
                 f"p99 {checkin['p99_ms']:.1f} ms" + (" (< 50 ms)" if connections == 8 else ""),
                 checkin["p99_ms"] < 50 if connections == 8 else None,
             )
+        # The floor: what any logged-in write costs here (session, user, CSRF,
+        # one INSERT in a transaction). It bounds the ratios a check-in can reach.
+        floor_post = 'wrk.method = "POST"\nwrk.body = "x=1"\n' + headers
+        floor = wrk(
+            base + "/bench/one-row", connections=8, seconds=sizes.load_seconds, lua=floor_post
+        )
         pg = pgbench_upsert(dsn, connections=8, seconds=sizes.load_seconds)
         hello8, checkin8 = results[8]
         ratio_hello = checkin8["rps"] / hello8["rps"]
         ratio_pg = checkin8["rps"] / pg
+        floor_ok = floor["non2xx"] == 0 and floor["errors"] == 0
+        report.add(
+            "floor: logged-in one-row insert, 8 conn",
+            floor["rps"],
+            "req/s",
+            f"{floor['rps'] / hello8['rps']:.2f}x hello, {floor['rps'] / pg:.2f}x pgbench",
+            None if floor_ok else False,
+            "" if floor_ok else f"{floor['non2xx']} error responses",
+        )
+        report.add(
+            "check-in POST / floor, 8 conn",
+            checkin8["rps"] / floor["rps"],
+            "x",
+            "share of the floor a full check-in keeps",
+            None,
+        )
         report.add(
             "check-in POST / hello view, 8 conn",
             ratio_hello,

@@ -17,9 +17,8 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-from django.db.models import Avg, Count, F, Max
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
@@ -83,8 +82,8 @@ def record_checkin(
     mood: Mood,
     felt_at: dt.datetime | None = None,
     *,
-    words: Iterable[EmotionWord] = (),
-    tags: Iterable[Tag] = (),
+    words: Iterable[EmotionWord | int] = (),
+    tags: Iterable[Tag | int] = (),
     note: str = "",
     track: TrackChoice | None = None,
 ) -> CheckIn:
@@ -131,11 +130,11 @@ def set_note(checkin: CheckIn, text: str) -> None:
     index_note(checkin, text)
 
 
-def set_words(checkin: CheckIn, words: Iterable[EmotionWord]) -> None:
+def set_words(checkin: CheckIn, words: Iterable[EmotionWord | int]) -> None:
     checkin.words.set(list(words))
 
 
-def set_tags(checkin: CheckIn, tags: Iterable[Tag]) -> None:
+def set_tags(checkin: CheckIn, tags: Iterable[Tag | int]) -> None:
     checkin.tags.set(list(tags))
 
 
@@ -219,13 +218,20 @@ def count_new_checkin(user_id: int, track_id: int, mood: Mood) -> None:
     check-in the track was ever attached to. The row-level UPDATE is atomic,
     so concurrent check-ins with the same song each count once. A track the
     user has no row for yet (a song typed for the first time) gets one."""
-    count = F("checkin_count")
-    updated = UserTrack.objects.filter(user_id=user_id, track_id=track_id).update(
-        checkin_count=count + 1,
-        checkin_pleasantness=(Coalesce("checkin_pleasantness", 0.0) * count + mood.pleasantness)
-        / (count + 1.0),
-        checkin_energy=(Coalesce("checkin_energy", 0.0) * count + mood.energy) / (count + 1.0),
-    )
+    # Plain SQL: the ORM's expression compiler cost more than the update itself.
+    # Every right-hand side reads the row as it was, so the means use the old count.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {UserTrack._meta.db_table} SET "  # noqa: S608
+            "checkin_count = checkin_count + 1, "
+            "checkin_pleasantness = (COALESCE(checkin_pleasantness, 0) * checkin_count + %s)"
+            " / (checkin_count + 1.0), "
+            "checkin_energy = (COALESCE(checkin_energy, 0) * checkin_count + %s)"
+            " / (checkin_count + 1.0) "
+            "WHERE user_id = %s AND track_id = %s",
+            [mood.pleasantness, mood.energy, user_id, track_id],
+        )
+        updated = cursor.rowcount
     if not updated:
         refresh_user_track(user_id, track_id)
 

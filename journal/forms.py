@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from config.text import CleanCharField
@@ -191,14 +191,52 @@ class EditCheckInForm(WhenMixin):
 UNKNOWN_CHOICE = "We don't know one of those choices any more. Please pick again."
 
 
+class OwnedIdsField(forms.Field):
+    """Several ids, each of which must be in `queryset` (the user's own words,
+    tags...). Cleans to the ids, checked with one query of ids only: the
+    check-in POST runs this on every save, and Django's ModelMultipleChoiceField
+    builds a query per value and loads whole rows."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(
+        self, queryset: QuerySet[Any], *, unknown: str, invalid: str, **kwargs: Any
+    ) -> None:
+        super().__init__(required=False, **kwargs)
+        self.queryset = queryset
+        self.error_messages.update(unknown=unknown, invalid=invalid)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OwnedIdsField:
+        result = super().__deepcopy__(memo)
+        result.queryset = self.queryset  # querysets are never changed in place
+        return result
+
+    def to_python(self, value: Any) -> list[int]:
+        if value in self.empty_values:
+            return []
+        if not isinstance(value, (list, tuple)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        ids: list[int] = []
+        for item in value:
+            text = str(item).strip()
+            if not text.isascii() or not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            if int(text) not in ids:
+                ids.append(int(text))
+        return ids
+
+    def validate(self, value: list[int]) -> None:
+        if value:
+            known = set(self.queryset.filter(pk__in=value).values_list("pk", flat=True))
+            if known != set(value):
+                raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+
+
 class WordsForm(forms.Form):
-    words = forms.ModelMultipleChoiceField(
-        queryset=EmotionWord.objects.none(),
-        required=False,
-        error_messages={
-            "invalid_choice": "We don't know one of those words. You can add it as your own word.",
-            "invalid_pk_value": "We don't know one of those words. Please pick again.",
-        },
+    words = OwnedIdsField(
+        EmotionWord.objects.none(),
+        unknown="We don't know one of those words. You can add it as your own word.",
+        invalid="We don't know one of those words. Please pick again.",
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
@@ -207,11 +245,7 @@ class WordsForm(forms.Form):
 
 
 class TagsForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.none(),
-        required=False,
-        error_messages={"invalid_choice": UNKNOWN_CHOICE, "invalid_pk_value": UNKNOWN_CHOICE},
-    )
+    tags = OwnedIdsField(Tag.objects.none(), unknown=UNKNOWN_CHOICE, invalid=UNKNOWN_CHOICE)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -292,7 +326,9 @@ class TrackForm(forms.Form):
         track_id = cleaned.get("track_id")
         text = (cleaned.get("track") or "").strip()
         if track_id is not None:
-            picked = Track.objects.filter(Q(user_tracks__user=self.user), pk=track_id).first()
+            picked = next(
+                iter(Track.objects.filter(pk=track_id, user_tracks__user=self.user)[:1]), None
+            )
             if picked is None:
                 self.add_error(
                     "track", "We couldn't find that song in your music. Please pick again."

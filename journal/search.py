@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from journal.models import CheckIn, NoteToken
@@ -64,10 +65,16 @@ def index_note(checkin: CheckIn, text: str, *, fresh: bool = False) -> None:
     check-in was just created, so it has no tokens to remove."""
     if not fresh:
         NoteToken.objects.filter(checkin=checkin).delete()
-    NoteToken.objects.bulk_create(
-        NoteToken(user_id=checkin.user_id, checkin=checkin, digest=value)
-        for value in note_digests(checkin.user_id, text)
-    )
+    rows = [(checkin.user_id, checkin.pk, value) for value in note_digests(checkin.user_id, text)]
+    if rows:
+        # Plain rows, not model instances: a note has dozens of tokens and this
+        # runs inside every check-in save (psycopg sends them in one pipeline).
+        table = NoteToken._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (user_id, checkin_id, digest) VALUES (%s, %s, %s)",  # noqa: S608
+                rows,
+            )
 
 
 def query_digests(user_id: int, query: str) -> list[str]:

@@ -760,3 +760,19 @@ def test_it_answers_huge_ids_calmly(alice: User, alice_client: Client) -> None:
     assert alice_client.post(f"/checkins/{big}/").status_code == 404
     assert alice_client.get(f"/checkins/{big}/words/").status_code == 404
     assert CheckIn.objects.filter(user=alice).count() == 1
+
+
+def test_a_new_checkin_folds_into_the_songs_running_means_exactly(alice: User) -> None:
+    """record_checkin updates the song's count and means in place; the result
+    must equal a full recount, whatever order the moods came in."""
+    track = get_or_create_track(TrackInfo(artist="Nina Simone", title="Feeling Good"))
+    checkins.record_checkin(alice, Mood(1, 1), track=(None, ("Nina Simone", "Feeling Good"), None))
+    for mood in (Mood(-3, 2), Mood(4, -4), Mood(0, 0), Mood(-1, 3)):
+        checkins.record_checkin(alice, mood, track=(track, None, None))
+    folded = UserTrack.objects.get(user=alice, track=track)
+    recounted = checkins.refresh_user_track(alice.pk, track.pk)
+    assert folded.checkin_count == recounted.checkin_count == 5
+    assert folded.checkin_pleasantness == pytest.approx(recounted.checkin_pleasantness)
+    assert folded.checkin_energy == pytest.approx(recounted.checkin_energy)
+    assert folded.checkin_pleasantness == pytest.approx(1 / 5)
+    assert folded.checkin_energy == pytest.approx(2 / 5)
