@@ -24,7 +24,7 @@ def one_row(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     with transaction.atomic():
         CheckIn.objects.create(
-            user=request.user,
+            user_id=request.user.pk,
             pleasantness=2,
             energy=1,
             felt_at=now,
