@@ -11,6 +11,7 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthedHtmxRequest
 from journal.models import CheckIn
 
 
@@ -20,11 +21,11 @@ def hello(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def one_row(request: HttpRequest) -> HttpResponse:
+def one_row(request: AuthedHtmxRequest) -> HttpResponse:
     now = timezone.now()
     with transaction.atomic():
         CheckIn.objects.create(
-            user_id=request.user.pk,
+            user=request.user,
             pleasantness=2,
             energy=1,
             felt_at=now,
