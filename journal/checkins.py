@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Max
+from django.db.models import Avg, Count, Max, Model
 from django.utils import timezone
 
+from config.rows import insert_rows
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
 from journal.mood import Mood
 from journal.search import index_note
@@ -73,6 +74,12 @@ def create_checkin(
     return checkin
 
 
+def _ids(objects: Iterable[Model | int]) -> list[int]:
+    """Distinct ids, in order, from model instances or ids."""
+    ids = (item if isinstance(item, int) else item.pk for item in objects)
+    return list(dict.fromkeys(ids))
+
+
 TrackChoice = tuple[Track | None, tuple[str, str] | None, Mood | None]
 
 
@@ -91,10 +98,15 @@ def record_checkin(
     song is either a track from the user's library or ('Artist', 'Title').
     Written for few queries: the check-in is new, so nothing needs replacing."""
     checkin = create_checkin(user, mood, felt_at, note)
-    if words := list(words):
-        checkin.words.add(*words)
-    if tags := list(tags):
-        checkin.tags.add(*tags)
+    # The check-in is new, so its links are plain inserts (no conflicts to skip).
+    insert_rows(
+        CheckIn.words.through,
+        ("checkin_id", "emotionword_id"),
+        [(checkin.pk, pk) for pk in _ids(words)],
+    )
+    insert_rows(
+        CheckIn.tags.through, ("checkin_id", "tag_id"), [(checkin.pk, pk) for pk in _ids(tags)]
+    )
     if track is not None:
         picked, typed, feel = track
         if picked is None and typed is not None:

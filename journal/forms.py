@@ -227,7 +227,7 @@ class OwnedIdsField(forms.Field):
 
     def validate(self, value: list[int]) -> None:
         if value:
-            known = set(self.queryset.filter(pk__in=value).values_list("pk", flat=True))
+            known = set(self.queryset.filter(pk__in=value).order_by().values_list("pk", flat=True))
             if known != set(value):
                 raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
 
@@ -326,9 +326,8 @@ class TrackForm(forms.Form):
         track_id = cleaned.get("track_id")
         text = (cleaned.get("track") or "").strip()
         if track_id is not None:
-            picked = next(
-                iter(Track.objects.filter(pk=track_id, user_tracks__user=self.user)[:1]), None
-            )
+            mine = Track.objects.filter(pk=track_id, user_tracks__user=self.user).order_by()
+            picked = next(iter(mine[:1]), None)
             if picked is None:
                 self.add_error(
                     "track", "We couldn't find that song in your music. Please pick again."

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 
+from config.rows import insert_rows
 from journal.models import CheckIn, NoteToken
 
 if TYPE_CHECKING:
@@ -65,16 +65,12 @@ def index_note(checkin: CheckIn, text: str, *, fresh: bool = False) -> None:
     check-in was just created, so it has no tokens to remove."""
     if not fresh:
         NoteToken.objects.filter(checkin=checkin).delete()
-    rows = [(checkin.user_id, checkin.pk, value) for value in note_digests(checkin.user_id, text)]
-    if rows:
-        # Plain rows, not model instances: a note has dozens of tokens and this
-        # runs inside every check-in save (psycopg sends them in one pipeline).
-        table = NoteToken._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} (user_id, checkin_id, digest) VALUES (%s, %s, %s)",  # noqa: S608
-                rows,
-            )
+    digests = note_digests(checkin.user_id, text)
+    insert_rows(
+        NoteToken,
+        ("user_id", "checkin_id", "digest"),
+        [(checkin.user_id, checkin.pk, value) for value in digests],
+    )
 
 
 def query_digests(user_id: int, query: str) -> list[str]:
