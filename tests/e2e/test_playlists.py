@@ -59,3 +59,39 @@ def test_it_makes_comfort_and_solace_and_exports_it(browsing: Browsing, tmp_path
 
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_reordering_by_keyboard_keeps_focus_on_the_song(browsing: Browsing) -> None:
+    """Moving or removing a song swaps the whole list; keyboard focus must stay
+    with the song that moved (or the next one), not jump to the page's start."""
+    from music.models import PlaylistItem
+    from tests import factories
+    from tests.conftest import make_user
+
+    user = make_user("keys@example.com")
+    playlist = factories.make_playlist(user)
+    PlaylistItem.objects.create(playlist=playlist, track=factories.make_track(), position=2)
+    first, second, third = playlist.items.order_by("position")
+    page = page_for(browsing, user)
+    page.goto(f"/playlists/{playlist.pk}/")
+
+    def order() -> list[int]:
+        return list(playlist.items.order_by("position").values_list("pk", flat=True))
+
+    page.locator(f"#down-{first.pk}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#journey li").nth(1)).to_have_id(f"song-{first.pk}")
+    expect(page.locator(f"#down-{first.pk}")).to_be_focused()
+    assert order() == [second.pk, first.pk, third.pk]
+
+    page.locator(f"#up-{first.pk}").focus()
+    page.keyboard.press("Enter")  # back to the top: "up" is now disabled
+    expect(page.locator("#journey li").first).to_have_id(f"song-{first.pk}")
+    expect(page.locator(f"#up-{first.pk}")).to_be_disabled()
+    expect(page.locator(f"#down-{first.pk}")).to_be_focused()
+
+    page.locator(f"#remove-{first.pk}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#song-{first.pk}")).to_have_count(0)
+    expect(page.locator(f"#down-{second.pk}")).to_be_focused()
+    axe_check(page)
