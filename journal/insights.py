@@ -694,10 +694,10 @@ def earlier_same_days(date: dt.date, years: int = ON_THIS_DAY_YEARS) -> list[dt.
 def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
     """Check-ins and listening on this month/day in earlier years, newest first.
 
-    Fixed queries: check-ins (+3 prefetches) and one grouped listen query.
-    Empty when there is nothing to show.
+    Two queries whatever is found: the check-ins (with their words, tags and
+    songs) and one grouped listen query. Empty when there is nothing to show.
     """
-    from journal.timeline import note_excerpt, with_details
+    from journal.timeline import details, note_excerpt, with_details
 
     dates = earlier_same_days(date)
     if not dates:
@@ -712,6 +712,7 @@ def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
             YearAgo(checkin.local_date, date.year - checkin.local_date.year),
         )
         checkin.excerpt = note_excerpt(checkin, 100)  # type: ignore[attr-defined]
+        checkin.details = details(checkin)  # type: ignore[attr-defined]
         entry.checkins.append(checkin)
     zone = user.zone
     window = Q()
