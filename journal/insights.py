@@ -141,29 +141,46 @@ def _rows(
 
 
 def _mood_buckets(rows: list[MoodRow], bucket: Callable[[dt.date], dt.date]) -> list[DayMood]:
-    grouped: dict[dt.date, list[MoodRow]] = defaultdict(list)
+    # One pass, running totals per bucket: [n, sum, min, max] of pleasantness,
+    # then the same of recorded energy (an import's guessed energy is left
+    # out of every energy figure).
+    totals: dict[dt.date, list[int]] = {}
     for row in rows:
-        grouped[bucket(row.local_date)].append(row)
-    moods = []
-    for day in sorted(grouped):
-        group = grouped[day]
-        pleasant = [row.pleasantness for row in group]
-        # Energy that an import had to guess is left out of every energy figure.
-        energy = [row.energy for row in group if not row.energy_estimated]
-        moods.append(
-            DayMood(
-                date=day,
-                pleasantness=sum(pleasant) / len(pleasant),
-                energy=sum(energy) / len(energy) if energy else 0.0,
-                min_pleasantness=min(pleasant),
-                max_pleasantness=max(pleasant),
-                min_energy=min(energy, default=0),
-                max_energy=max(energy, default=0),
-                count=len(group),
-                energy_count=len(energy),
-            )
+        key = bucket(row.local_date)
+        p, e = row.pleasantness, row.energy
+        t = totals.get(key)
+        if t is None:
+            t = totals[key] = [0, 0, p, p, 0, 0, e, e]
+        t[0] += 1
+        t[1] += p
+        if p < t[2]:
+            t[2] = p
+        elif p > t[3]:
+            t[3] = p
+        if row.energy_estimated:
+            continue
+        if not t[4]:
+            t[6] = t[7] = e
+        t[4] += 1
+        t[5] += e
+        if e < t[6]:
+            t[6] = e
+        elif e > t[7]:
+            t[7] = e
+    return [
+        DayMood(
+            date=key,
+            pleasantness=t[1] / t[0],
+            energy=t[5] / t[4] if t[4] else 0.0,
+            min_pleasantness=t[2],
+            max_pleasantness=t[3],
+            min_energy=t[6] if t[4] else 0,
+            max_energy=t[7] if t[4] else 0,
+            count=t[0],
+            energy_count=t[4],
         )
-    return moods
+        for key, t in sorted(totals.items())
+    ]
 
 
 def _same_day(day: dt.date) -> dt.date:
