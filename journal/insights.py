@@ -18,16 +18,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
 from statistics import fmean
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractIsoWeekDay, TruncDate, TruncMonth, TruncWeek
+from django.db.models import Count, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 
 from journal.models import CheckIn, CheckInTrack
 from journal.mood import Quadrant, quadrant_of
 from music.models import Listen
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from accounts.models import User
 
 # Below this many days on either side, a tag comparison is not shown.
@@ -97,41 +99,102 @@ class DayMood:
         return quadrant_of(round(self.pleasantness, 1), round(self.energy, 1))
 
 
-def _mood_buckets(checkins: QuerySet[CheckIn], bucket: object) -> list[DayMood]:
-    rows = (
-        checkins.annotate(bucket=bucket)  # type: ignore[arg-type]
-        .values("bucket")
-        .annotate(
-            p=Avg("pleasantness"),
-            e=Avg("energy", filter=RECORDED_ENERGY),
-            pmin=Min("pleasantness"),
-            pmax=Max("pleasantness"),
-            emin=Min("energy", filter=RECORDED_ENERGY),
-            emax=Max("energy", filter=RECORDED_ENERGY),
-            n=Count("id"),
-            en=Count("id", filter=RECORDED_ENERGY),
-        )
-        .order_by("bucket")
-    )
+class MoodRow(NamedTuple):
+    """The few columns of a check-in that every mood figure reads."""
+
+    id: int
+    felt_at: dt.datetime
+    local_date: dt.date
+    time_zone: str
+    pleasantness: int
+    energy: int
+    energy_estimated: bool
+
+
+def mood_rows(user: User, start: dt.date | None, end: dt.date | None) -> list[MoodRow]:
+    """The user's check-ins from `start` to `end`, oldest first (one query).
+
+    Load these once and pass them as `rows=` to the figures below: a year is
+    about a thousand short rows, cheaper to group in Python several ways than
+    to send the database one grouped query per figure.
+    """
     return [
-        DayMood(
-            date=row["bucket"] if isinstance(row["bucket"], dt.date) else row["bucket"].date(),
-            pleasantness=float(row["p"]),
-            energy=float(row["e"] or 0),
-            min_pleasantness=row["pmin"],
-            max_pleasantness=row["pmax"],
-            min_energy=row["emin"] or 0,
-            max_energy=row["emax"] or 0,
-            count=row["n"],
-            energy_count=row["en"],
-        )
-        for row in rows
+        MoodRow(*row)
+        for row in live_checkins(user, start, end)
+        .order_by("felt_at", "id")
+        .values_list(*MoodRow._fields)
     ]
 
 
-def daily_moods(user: User, start: dt.date | None, end: dt.date | None) -> list[DayMood]:
-    """One row per local day that has check-ins (one query)."""
-    return _mood_buckets(live_checkins(user, start, end), F("local_date"))
+def _within(rows: list[MoodRow], start: dt.date | None, end: dt.date | None) -> list[MoodRow]:
+    return [
+        row
+        for row in rows
+        if (start is None or row.local_date >= start) and (end is None or row.local_date <= end)
+    ]
+
+
+def _rows(
+    user: User, start: dt.date | None, end: dt.date | None, rows: list[MoodRow] | None
+) -> list[MoodRow]:
+    return mood_rows(user, start, end) if rows is None else _within(rows, start, end)
+
+
+def _mood_buckets(rows: list[MoodRow], bucket: Callable[[dt.date], dt.date]) -> list[DayMood]:
+    # One pass, running totals per bucket: [n, sum, min, max] of pleasantness,
+    # then the same of recorded energy (an import's guessed energy is left
+    # out of every energy figure).
+    totals: dict[dt.date, list[int]] = {}
+    for row in rows:
+        key = bucket(row.local_date)
+        p, e = row.pleasantness, row.energy
+        t = totals.get(key)
+        if t is None:
+            t = totals[key] = [0, 0, p, p, 0, 0, e, e]
+        t[0] += 1
+        t[1] += p
+        if p < t[2]:
+            t[2] = p
+        elif p > t[3]:
+            t[3] = p
+        if row.energy_estimated:
+            continue
+        if not t[4]:
+            t[6] = t[7] = e
+        t[4] += 1
+        t[5] += e
+        if e < t[6]:
+            t[6] = e
+        elif e > t[7]:
+            t[7] = e
+    return [
+        DayMood(
+            date=key,
+            pleasantness=t[1] / t[0],
+            energy=t[5] / t[4] if t[4] else 0.0,
+            min_pleasantness=t[2],
+            max_pleasantness=t[3],
+            min_energy=t[6] if t[4] else 0,
+            max_energy=t[7] if t[4] else 0,
+            count=t[0],
+            energy_count=t[4],
+        )
+        for key, t in sorted(totals.items())
+    ]
+
+
+def _same_day(day: dt.date) -> dt.date:
+    return day
+
+
+def daily_moods(
+    user: User,
+    start: dt.date | None,
+    end: dt.date | None,
+    rows: list[MoodRow] | None = None,
+) -> list[DayMood]:
+    """One entry per local day that has check-ins (one query, none with `rows`)."""
+    return _mood_buckets(_rows(user, start, end, rows), _same_day)
 
 
 # --- Calendar (year in pixels) -----------------------------------------------
@@ -239,24 +302,36 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def mood_over_time(user: User, period: Period, end: dt.date) -> MoodSeries:
-    """Mean and range of pleasantness and energy per day (last 30 days), week
-    (last 26 weeks) or month (last 12 months) up to `end` (one query)."""
+def series_start(period: Period, end: dt.date) -> dt.date:
+    """The first day `mood_over_time` covers for `period` up to `end`."""
     if period is Period.DAY:
-        start = end - dt.timedelta(days=29)
+        return end - dt.timedelta(days=29)
+    if period is Period.WEEK:
+        return end - dt.timedelta(days=end.weekday()) - dt.timedelta(weeks=25)
+    return _add_months(_month_start(end), -11)
+
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def mood_over_time(
+    user: User, period: Period, end: dt.date, rows: list[MoodRow] | None = None
+) -> MoodSeries:
+    """Mean and range of pleasantness and energy per day (last 30 days), week
+    (last 26 weeks) or month (last 12 months) up to `end` (one query, none
+    with `rows` reaching back to `series_start`)."""
+    start = series_start(period, end)
+    found = _rows(user, start, end, rows)
+    if period is Period.DAY:
         buckets = [start + dt.timedelta(days=i) for i in range(30)]
-        moods = {m.date: m for m in daily_moods(user, start, end)}
+        moods = {m.date: m for m in _mood_buckets(found, _same_day)}
     elif period is Period.WEEK:
-        last_monday = end - dt.timedelta(days=end.weekday())
-        start = last_monday - dt.timedelta(weeks=25)
         buckets = [start + dt.timedelta(weeks=i) for i in range(26)]
-        found = _mood_buckets(live_checkins(user, start, end), TruncWeek("local_date"))
-        moods = {m.date: m for m in found}
+        moods = {m.date: m for m in _mood_buckets(found, _week_start)}
     else:
-        start = _add_months(_month_start(end), -11)
         buckets = [_add_months(start, i) for i in range(12)]
-        found = _mood_buckets(live_checkins(user, start, end), TruncMonth("local_date"))
-        moods = {m.date: m for m in found}
+        moods = {m.date: m for m in _mood_buckets(found, _month_start)}
     return MoodSeries(period, start, end, buckets, moods)
 
 
@@ -274,28 +349,29 @@ class PatternBucket:
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def weekday_pattern(user: User, start: dt.date | None, end: dt.date | None) -> list[PatternBucket]:
-    """Mean mood per local weekday, Monday first (one query)."""
-    rows = {
-        row["weekday"]: row
-        for row in live_checkins(user, start, end)
-        .annotate(weekday=ExtractIsoWeekDay("local_date"))
-        .values("weekday")
-        .annotate(p=Avg("pleasantness"), e=Avg("energy", filter=RECORDED_ENERGY), n=Count("id"))
-        .order_by()
-    }
-    buckets = []
-    for index, name in enumerate(WEEKDAY_NAMES, start=1):
-        row = rows.get(index)
-        buckets.append(
-            PatternBucket(
-                name,
-                float(row["p"]) if row else None,
-                float(row["e"]) if row and row["e"] is not None else None,
-                row["n"] if row else 0,
-            )
-        )
-    return buckets
+def weekday_pattern(
+    user: User,
+    start: dt.date | None,
+    end: dt.date | None,
+    rows: list[MoodRow] | None = None,
+) -> list[PatternBucket]:
+    """Mean mood per local weekday, Monday first (one query, none with `rows`)."""
+    grouped: dict[int, list[MoodRow]] = defaultdict(list)
+    for row in _rows(user, start, end, rows):
+        grouped[row.local_date.weekday()].append(row)
+    return [
+        _pattern_bucket(name, grouped.get(index, [])) for index, name in enumerate(WEEKDAY_NAMES)
+    ]
+
+
+def _pattern_bucket(label: str, rows: list[MoodRow]) -> PatternBucket:
+    energies = [row.energy for row in rows if not row.energy_estimated]
+    return PatternBucket(
+        label,
+        fmean(row.pleasantness for row in rows) if rows else None,
+        fmean(energies) if energies else None,
+        len(rows),
+    )
 
 
 TIMES_OF_DAY = [
@@ -312,31 +388,22 @@ def local_hour(felt_at: dt.datetime, time_zone: str) -> int:
 
 
 def time_of_day_pattern(
-    user: User, start: dt.date | None, end: dt.date | None
+    user: User,
+    start: dt.date | None,
+    end: dt.date | None,
+    rows: list[MoodRow] | None = None,
 ) -> list[PatternBucket]:
-    """Mean mood per part of the day, by the local clock of each check-in.
-
-    One query over four columns; the hour is computed in Python because each
+    """Mean mood per part of the day, by the local clock of each check-in
+    (one query, none with `rows`). The hour is computed in Python because each
     check-in carries its own zone (and the embedded SQLite has no zone data).
     """
-    sums: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
-    for felt_at, zone, p, e, guessed in live_checkins(user, start, end).values_list(
-        "felt_at", "time_zone", "pleasantness", "energy", "energy_estimated"
-    ):
-        sums[local_hour(felt_at, zone) // 6].append((p, None if guessed else e))
-    buckets = []
-    for index, (label, _) in enumerate(TIMES_OF_DAY):
-        values = sums.get(index, [])
-        energies = [e for _, e in values if e is not None]
-        buckets.append(
-            PatternBucket(
-                label,
-                fmean(p for p, _ in values) if values else None,
-                fmean(energies) if energies else None,
-                len(values),
-            )
-        )
-    return buckets
+    grouped: dict[int, list[MoodRow]] = defaultdict(list)
+    for row in _rows(user, start, end, rows):
+        grouped[local_hour(row.felt_at, row.time_zone) // 6].append(row)
+    return [
+        _pattern_bucket(label, grouped.get(index, []))
+        for index, (label, _) in enumerate(TIMES_OF_DAY)
+    ]
 
 
 # --- Words ------------------------------------------------------------------
@@ -495,17 +562,27 @@ def _links(user: User, start: dt.date | None, end: dt.date | None) -> QuerySet[C
     return links
 
 
-def music_by_quadrant(
-    user: User, start: dt.date | None, end: dt.date | None, limit: int = 5
-) -> MusicByQuadrant:
-    """Songs and artists attached to check-ins, grouped by the quadrant of the
-    check-in they were attached to (one query)."""
-    tracks: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
-    artists: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
-    total = 0
-    rows = (
-        _links(user, start, end)
-        .values(
+class SongLink(NamedTuple):
+    """A song attached to a check-in, with that check-in's mood."""
+
+    checkin_id: int
+    track_id: int
+    title: str
+    artist_id: int
+    artist: str
+    pleasantness: int
+    energy: int
+
+
+def song_links(user: User, start: dt.date | None, end: dt.date | None) -> list[SongLink]:
+    """Every song attached to a check-in from `start` to `end` (one query);
+    pass as `links=` to the music figures so they share it."""
+    return [
+        SongLink(*row)
+        for row in _links(user, start, end)
+        .order_by()
+        .values_list(
+            "checkin_id",
             "track_id",
             "track__title",
             "track__artist_id",
@@ -513,23 +590,31 @@ def music_by_quadrant(
             "checkin__pleasantness",
             "checkin__energy",
         )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        quadrant = quadrant_of(row["checkin__pleasantness"], row["checkin__energy"])
-        n = row["n"]
-        total += n
-        old = tracks[quadrant].get(row["track_id"])
-        tracks[quadrant][row["track_id"]] = NamedCount(
-            row["track_id"],
-            row["track__title"],
-            n + (old.count if old else 0),
-            row["track__artist__name"],
+    ]
+
+
+def music_by_quadrant(
+    user: User,
+    start: dt.date | None,
+    end: dt.date | None,
+    limit: int = 5,
+    links: list[SongLink] | None = None,
+) -> MusicByQuadrant:
+    """Songs and artists attached to check-ins, grouped by the quadrant of the
+    check-in they were attached to (one query, none with `links`)."""
+    tracks: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
+    artists: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
+    if links is None:
+        links = song_links(user, start, end)
+    for link in links:
+        quadrant = quadrant_of(link.pleasantness, link.energy)
+        old = tracks[quadrant].get(link.track_id)
+        tracks[quadrant][link.track_id] = NamedCount(
+            link.track_id, link.title, 1 + (old.count if old else 0), link.artist
         )
-        old = artists[quadrant].get(row["track__artist_id"])
-        artists[quadrant][row["track__artist_id"]] = NamedCount(
-            row["track__artist_id"], row["track__artist__name"], n + (old.count if old else 0)
+        old = artists[quadrant].get(link.artist_id)
+        artists[quadrant][link.artist_id] = NamedCount(
+            link.artist_id, link.artist, 1 + (old.count if old else 0)
         )
 
     def top(counts: dict[int, NamedCount]) -> list[NamedCount]:
@@ -538,7 +623,7 @@ def music_by_quadrant(
     return MusicByQuadrant(
         {q: top(tracks[q]) for q in QUADRANT_ORDER if tracks.get(q)},
         {q: top(artists[q]) for q in QUADRANT_ORDER if artists.get(q)},
-        total,
+        len(links),
     )
 
 
@@ -561,30 +646,26 @@ def songs_that_lift(
     end: dt.date | None,
     min_samples: int = MIN_LIFT_SAMPLES,
     limit: int = 8,
+    rows: list[MoodRow] | None = None,
+    links: list[SongLink] | None = None,
 ) -> list[Lift]:
     """Songs attached to check-ins whose next check-in (within a day) was more
     pleasant, more often than not, with at least `min_samples` such check-ins
-    (two queries)."""
-    sequence = list(
-        live_checkins(user, start, end)
-        .order_by("felt_at", "id")
-        .values_list("id", "felt_at", "pleasantness")
-    )
+    (two queries, fewer with `rows` and `links`)."""
+    sequence = _rows(user, start, end, rows)
     following: dict[int, bool] = {}
-    for (pk, felt_at, p), (_, next_at, next_p) in pairwise(sequence):
-        if next_at - felt_at <= LIFT_WINDOW:
-            following[pk] = next_p > p
+    for before, after in pairwise(sequence):
+        if after.felt_at - before.felt_at <= LIFT_WINDOW:
+            following[before.id] = after.pleasantness > before.pleasantness
     counts: dict[int, list[int]] = {}
     names: dict[int, tuple[str, str]] = {}
-    for checkin_id, track_id, title, artist in _links(user, start, end).values_list(
-        "checkin_id", "track_id", "track__title", "track__artist__name"
-    ):
-        if checkin_id not in following:
+    for link in song_links(user, start, end) if links is None else links:
+        if link.checkin_id not in following:
             continue
-        entry = counts.setdefault(track_id, [0, 0])
+        entry = counts.setdefault(link.track_id, [0, 0])
         entry[0] += 1
-        entry[1] += following[checkin_id]
-        names[track_id] = (title, artist)
+        entry[1] += following[link.checkin_id]
+        names[link.track_id] = (link.title, link.artist)
     lifts = [
         Lift(track_id, names[track_id][0], names[track_id][1], followed, better)
         for track_id, (followed, better) in counts.items()
@@ -694,10 +775,10 @@ def earlier_same_days(date: dt.date, years: int = ON_THIS_DAY_YEARS) -> list[dt.
 def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
     """Check-ins and listening on this month/day in earlier years, newest first.
 
-    Fixed queries: check-ins (+3 prefetches) and one grouped listen query.
-    Empty when there is nothing to show.
+    Two queries whatever is found: the check-ins (with their words, tags and
+    songs) and one grouped listen query. Empty when there is nothing to show.
     """
-    from journal.timeline import note_excerpt, with_details
+    from journal.timeline import details, note_excerpt, with_details
 
     dates = earlier_same_days(date)
     if not dates:
@@ -712,6 +793,7 @@ def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
             YearAgo(checkin.local_date, date.year - checkin.local_date.year),
         )
         checkin.excerpt = note_excerpt(checkin, 100)  # type: ignore[attr-defined]
+        checkin.details = details(checkin)  # type: ignore[attr-defined]
         entry.checkins.append(checkin)
     zone = user.zone
     window = Q()

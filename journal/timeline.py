@@ -7,12 +7,14 @@ the first does and a check-in added meanwhile never shifts or repeats rows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONObject
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
@@ -241,18 +243,62 @@ class Filters:
         return checkins
 
 
+def _json_rows(related: QuerySet[Any], order_by: tuple[str, ...], **fields: str) -> Subquery:
+    """A check-in's related rows as the inside of a JSON array, in one
+    correlated subquery: JSON escapes every name, so "," is a safe separator."""
+    return Subquery(
+        related.filter(checkin_id=OuterRef("pk"))
+        .values("checkin_id")
+        .annotate(
+            rows=StringAgg(Cast(JSONObject(**fields), TextField()), Value(","), order_by=order_by)
+        )
+        .values("rows")
+    )
+
+
 def with_details(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
-    """Words, tags and tracks in three queries, however many check-ins there are."""
-    return checkins.prefetch_related(
-        Prefetch("words", queryset=EmotionWord.objects.order_by("word")),
-        Prefetch("tags", queryset=Tag.objects.order_by("position", "name")),
-        Prefetch(
-            "track_links",
-            queryset=CheckInTrack.objects.select_related("track__artist").order_by(
-                "position", "id"
-            ),
+    """Words, tags and songs in the same query as the check-ins, so a page or
+    a card costs one query whether it finds nothing or many (read them back
+    with `details()`)."""
+    return checkins.annotate(
+        words_json=_json_rows(
+            CheckIn.words.through.objects.all(),
+            ("emotionword__word",),
+            id="emotionword_id",
+            name="emotionword__word",
+        ),
+        tags_json=_json_rows(
+            CheckIn.tags.through.objects.all(),
+            ("tag__position", "tag__name"),
+            id="tag_id",
+            name="tag__name",
+        ),
+        tracks_json=_json_rows(
+            CheckInTrack.objects.all(),
+            ("position", "id"),
+            id="track_id",
+            title="track__title",
+            artist_id="track__artist_id",
+            artist="track__artist__name",
         ),
     )
+
+
+@dataclass(frozen=True)
+class Details:
+    words: list[dict[str, Any]]  # id, name
+    tags: list[dict[str, Any]]  # id, name
+    tracks: list[dict[str, Any]]  # id, title, artist_id, artist
+
+
+def details(checkin: CheckIn) -> Details:
+    """The words, tags and songs `with_details` put on a check-in."""
+
+    def rows(name: str) -> list[dict[str, Any]]:
+        text = getattr(checkin, name)
+        return json.loads(f"[{text}]") if text else []
+
+    return Details(rows("words_json"), rows("tags_json"), rows("tracks_json"))
 
 
 def encode_cursor(checkin: CheckIn) -> str:
@@ -325,19 +371,20 @@ def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
     if checkin.time_zone != home_zone:
         # Made while away: the clock time there, and where "there" was.
         when += f" ({checkin.time_zone.replace('_', ' ')} time)"
+    found = details(checkin)
     return Entry(
         checkin=checkin,
         quadrant=quadrant,
         shape=QUADRANT_SHAPES[quadrant],
         local_time=when,
-        words=[Link(w.word, f"{links['word']}{w.pk}") for w in checkin.words.all()],
-        tags=[Link(t.name, f"{links['tag']}{t.pk}") for t in checkin.tags.all()],
+        words=[Link(w["name"], f"{links['word']}{w['id']}") for w in found.words],
+        tags=[Link(t["name"], f"{links['tag']}{t['id']}") for t in found.tags],
         songs=[
             (
-                Link(link.track.title, f"{links['track']}{link.track_id}"),
-                Link(link.track.artist.name, f"{links['artist']}{link.track.artist_id}"),
+                Link(song["title"], f"{links['track']}{song['id']}"),
+                Link(song["artist"], f"{links['artist']}{song['artist_id']}"),
             )
-            for link in checkin.track_links.all()
+            for song in found.tracks
         ],
         excerpt=note_excerpt(checkin),
     )

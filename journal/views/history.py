@@ -78,8 +78,12 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
         period = insights.Period.DAY
     end = user.local_today()
     start = end - dt.timedelta(days=INSIGHT_DAYS - 1)
-    days = insights.daily_moods(user, start, end)
-    series = insights.mood_over_time(user, period, end)
+    # Every mood figure reads the same rows, and every music figure the same
+    # song links: two queries for all of them.
+    rows = insights.mood_rows(user, min(start, insights.series_start(period, end)), end)
+    links = insights.song_links(user, start, end)
+    days = insights.daily_moods(user, start, end, rows=rows)
+    series = insights.mood_over_time(user, period, end, rows=rows)
     tags = insights.tag_impact(user, start, end, days=days)
     context = {
         "period": period,
@@ -94,20 +98,20 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
         "weekday": charts.pattern_chart(
             "chart-weekday",
             "Your mood by day of the week",
-            insights.weekday_pattern(user, start, end),
+            insights.weekday_pattern(user, start, end, rows=rows),
             "day of the week",
         ),
         "time_of_day": charts.pattern_chart(
             "chart-time",
             "Your mood by time of day",
-            insights.time_of_day_pattern(user, start, end),
+            insights.time_of_day_pattern(user, start, end, rows=rows),
             "part of the day",
         ),
         "words": charts.words_chart(insights.word_frequencies(user, start, end)),
         "tags": tags,
         "tags_chart": charts.tag_impact_chart(tags),
-        "music": insights.music_by_quadrant(user, start, end),
-        "lifts": insights.songs_that_lift(user, start, end),
+        "music": insights.music_by_quadrant(user, start, end, links=links),
+        "lifts": insights.songs_that_lift(user, start, end, rows=rows, links=links),
         "min_lift": insights.MIN_LIFT_SAMPLES,
         "listening": charts.listening_chart(
             insights.listening_vs_mood(user, start, end, days=days)

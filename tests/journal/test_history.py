@@ -283,12 +283,12 @@ def _page_queries(client: Client, django_assert_num_queries: object, url: str, n
     assert response.status_code == 200
 
 
-# Full page: session, user, timeline (1 + words, tags, tracks prefetches),
-# word and tag choices, calendar (days + years), on this day (check-ins, 3
-# prefetches, listens), last time in each quadrant = 16.
-# The HTMX page of the timeline: session, user, timeline, 3 prefetches = 6.
-FULL_PAGE_QUERIES = 16
-TIMELINE_QUERIES = 6
+# Full page: session, user, timeline (words, tags and songs in the same
+# query), word and tag choices, calendar (days + years), on this day
+# (check-ins with their details, listens), last time in each quadrant = 10.
+# The HTMX page of the timeline: session, user, timeline = 3.
+FULL_PAGE_QUERIES = 10
+TIMELINE_QUERIES = 3
 
 
 @time_machine.travel(NOW, tick=False)
@@ -313,6 +313,19 @@ def test_it_runs_a_fixed_number_of_queries_however_many_checkins(
     # Filtered by word, tag and quadrant: still fixed (two more for the choices' checks).
     url = f"/history/?word={words[0].pk}&tag={tags[0].pk}&quadrant=blue"
     _page_queries(alice_client, django_assert_num_queries, url, FULL_PAGE_QUERIES + 2)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_on_this_day_costs_the_same_queries_with_or_without_a_memory(
+    alice: User, alice_client: Client, django_assert_num_queries: object
+) -> None:
+    checkin(alice, "2026-04-14 08:00", 1, 1, tracks=[track("Artist", "Song")], note="Recent")
+    _page_queries(alice_client, django_assert_num_queries, "/history/", FULL_PAGE_QUERIES)
+    assert "On this day" not in alice_client.get("/history/").content.decode()
+    checkin(alice, "2025-04-15 08:00", 2, 2, tracks=[track("Artist", "Old song")], note="Memory")
+    _page_queries(alice_client, django_assert_num_queries, "/history/", FULL_PAGE_QUERIES)
+    html = alice_client.get("/history/").content.decode()
+    assert "On this day" in html and "Old song by Artist" in html and "Memory" in html
 
 
 @time_machine.travel(NOW, tick=False)

@@ -328,10 +328,10 @@ def test_it_never_shows_another_users_insights(
     assert "secret-tag" not in html and "No check-ins in the last 30 days yet." in html
 
 
-# Session and user, then: daily moods (shared by tags and listening), the
-# series, weekday, time of day, words, tag days, music by quadrant, lifts (2)
+# Session and user, then: the check-ins' moods (shared by every mood figure),
+# the songs attached to them (shared by both music figures), words, tag days
 # and listening minutes.
-INSIGHTS_QUERIES = 12
+INSIGHTS_QUERIES = 7
 
 
 @time_machine.travel(NOW, tick=False)
@@ -363,6 +363,27 @@ def test_it_runs_a_fixed_number_of_queries_per_chart(
     for queries, figure in figures:
         with django_assert_num_queries(queries):  # type: ignore[operator]
             figure()
+    # Given the shared rows and links, the figures ask the database nothing more.
+    rows = insights.mood_rows(alice, insights.series_start(Period.MONTH, end), end)
+    links = insights.song_links(alice, start, end)
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        shared = [
+            *(insights.mood_over_time(alice, period, end, rows=rows) for period in Period),
+            insights.daily_moods(alice, start, end, rows=rows),
+            insights.weekday_pattern(alice, start, end, rows=rows),
+            insights.time_of_day_pattern(alice, start, end, rows=rows),
+            insights.music_by_quadrant(alice, start, end, links=links),
+            insights.songs_that_lift(alice, start, end, rows=rows, links=links),
+        ]
+    # ... and say the same as when each asks on its own.
+    assert shared == [
+        *(insights.mood_over_time(alice, period, end) for period in Period),
+        insights.daily_moods(alice, start, end),
+        insights.weekday_pattern(alice, start, end),
+        insights.time_of_day_pattern(alice, start, end),
+        insights.music_by_quadrant(alice, start, end),
+        insights.songs_that_lift(alice, start, end),
+    ]
     with django_assert_num_queries(INSIGHTS_QUERIES):  # type: ignore[operator]
         response = alice_client.get("/history/insights/?period=week")
     assert response.status_code == 200
