@@ -28,6 +28,7 @@ def test_it_greets_a_new_user_with_an_empty_history(alice_client: Client) -> Non
     html = response.content.decode()
     assert response.status_code == 200
     assert "No check-ins yet" in html
+    assert 'href="/import/">bring it with you</a>' in html
     assert "No check-ins in 2026" in html
     assert "On this day" not in html
 
