@@ -90,6 +90,34 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
         written = [path.read_text() for path in mail_dir.glob("*.log")]
         assert written and "Reset your Attune password" in written[0]
         assert (tmp_path / "secret_key").exists() and (tmp_path / "note_keys").exists()
+
+        # A whole check-in on SQLite: the hot path's plain-SQL inserts and update
+        # (config/rows.py, journal/checkins.py) must work on both databases.
+        checkin = (
+            "from accounts.models import User; from journal import checkins; "
+            "from journal.models import EmotionWord, Tag; from journal.mood import Mood; "
+            "from journal.search import search_notes; from music.models import UserTrack; "
+            "u = User.objects.get(email='new@example.com'); "
+            "w = list(EmotionWord.objects.filter(user=None)[:2]); "
+            "t = Tag.objects.create(user=u, name='river'); "
+            "args = dict(words=w, tags=[t], note='Walked by the river', "
+            "track=(None, ('Nina Simone', 'Feeling Good'), None)); "
+            "c = checkins.record_checkin(u, Mood(2, 1), **args); "
+            "checkins.record_checkin(u, Mood(-2, 3), track=args['track']); "
+            "ut = UserTrack.objects.get(user=u); "
+            "print('saved', c.words.count(), c.tags.count(), "
+            "list(search_notes(u, 'riv')) == [c], ut.checkin_count, ut.checkin_pleasantness)"
+        )
+        out = subprocess.run(
+            [*manage, "shell", "-c", checkin],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=60,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert "saved 2 1 True 2 0.0" in out, out
     finally:
         for proc in (web, worker):
             proc.terminate()
