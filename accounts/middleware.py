@@ -5,9 +5,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.utils.http import parse_header_parameters
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import parse_header_parameters
 
 
 class UserTimezoneMiddleware:

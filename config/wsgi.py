@@ -12,9 +12,7 @@ django_application = get_wsgi_application()
 from accounts.middleware import NOT_UTF8, utf8_or_unspecified  # noqa: E402  (needs settings)
 
 
-def application(
-    environ: dict[str, Any], start_response: Callable[..., Any]
-) -> Iterable[bytes]:
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """Django, behind the charset check of accounts.middleware.Utf8RequestMiddleware.
 
     The check runs here as well because Django reads the query string while it

@@ -29,6 +29,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,11 +46,11 @@ from django.core.signals import got_request_exception
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
-from django.test import Client
-from django.urls import Resolver404, resolve, reverse
+from django.test import Client, override_settings
+from django.urls import clear_url_caches, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
@@ -85,9 +86,14 @@ PARAMS: dict[str, dict[str, Param]] = {
     },
 }
 
+# Forms where losing data would hurt most: the fuzzer must have seen them refuse
+# input (and checked that the refusal changed nothing), not only accept it.
+KEY_FORMS = {"checkin_detail", "checkin_note", "settings", "delete_account", "signup", "tags"}
+
 # Examples per URL and method: small, so the whole module stays within a minute.
 POST_EXAMPLES = 40
 GET_EXAMPLES = 15
+PHASES = tuple(Phase)  # the self-test leaves out shrinking, which is slow
 UPLOAD_LIMIT = 256 * 1024  # a small MAX_UPLOAD_BYTES, so an oversized body is cheap to send
 
 SPECIAL = [
@@ -133,7 +139,7 @@ SPECIAL = [
     "true",
     "=cmd|' /C calc'!A0",
     "+SUM(1,1)",
-    "@HYPERLINK(\"x\")",
+    '@HYPERLINK("x")',
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
     "'; DROP TABLE journal_checkin; --",
@@ -302,7 +308,7 @@ def view_inputs(path: str) -> Inputs:
         form_classes += [getattr(module, name, None) for name in FORM_NAME.findall(source)]
     for form_class in form_classes:
         if isinstance(form_class, type) and issubclass(form_class, forms.BaseForm):
-            for name, form_field in form_class.base_fields.items():
+            for name, form_field in form_class.base_fields.items():  # type: ignore[attr-defined]
                 inputs.names.add(name)
                 if isinstance(form_field, forms.FileField):
                     inputs.files.add(name)
@@ -390,7 +396,7 @@ class Request:
     multipart: bool
     htmx: bool
 
-    def send(self, client: Client, url: str) -> HttpResponse:
+    def send(self, client: Client, url: str) -> Any:  # the test client's response
         headers = {"HX-Request": "true"} if self.htmx else {}
         if self.method == "GET":
             query = urlencoded(self.data, self.charset)
@@ -517,6 +523,7 @@ def fuzz(
         max_examples=examples,
         deadline=None,
         database=None,
+        phases=PHASES,
         suppress_health_check=list(HealthCheck),
     )
     @given(request=requests(method, inputs, ids))
@@ -549,18 +556,19 @@ def test_no_input_gives_a_server_error(route: Route, alice: User) -> None:
     inputs = view_inputs(url)
     inputs.add(page_inputs(client, url))
     ids = owned_ids(alice)
-    nothing_checked = 0
+    refusals = 0
 
     def unchanged_if_refused(request: Request, response: HttpResponse) -> None:
+        nonlocal refusals
         if refused(response):
+            refusals += 1
             assert f.snapshot(alice) == before, (
                 f"{url} refused {request} with {response.status_code} but changed data"
             )
         assert User.objects.filter(pk=alice.pk).exists(), f"{request} to {url} lost the account"
 
     def no_check(request: Request, response: HttpResponse) -> None:
-        nonlocal nothing_checked
-        nothing_checked += 1
+        pass  # a GET is only held to "never a 5xx"
 
     before = f.snapshot(alice)
     with rolled_back(client):
@@ -577,6 +585,10 @@ def test_no_input_gives_a_server_error(route: Route, alice: User) -> None:
     if get_status != 405:
         fuzz("GET", GET_EXAMPLES, client, url, inputs, ids, no_check)
     assert posted.status_code != 405 or get_status != 405, f"{url} takes neither GET nor POST"
+    if route.name in KEY_FORMS:
+        assert refusals, (
+            f"{url}: no example was refused, so 'refusing changes nothing' went untested"
+        )
 
 
 def test_every_exclusion_still_names_a_url() -> None:
@@ -606,18 +618,22 @@ def test_the_form_scanner_finds_fields_hx_targets_and_links() -> None:
     assert "username" in view_inputs(reverse("login")).names  # authentication_form
 
 
-def test_a_server_error_is_reported_with_its_traceback(alice: User) -> None:
-    client = _client(alice)
-    with server_errors() as errors:
-        try:
-            resolve("/no-such-page/")
-        except Resolver404:
-            pass
-        response = client.generic(
-            "POST",
-            reverse("settings"),
-            b"a=1",
-            content_type="application/x-www-form-urlencoded; charset=base64",
-        )
-    # Whatever the app does with a charset that is not one, it must not be a 500.
-    assert response.status_code < 500, "\n".join(errors)
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("selftest_fragile", "ValueError: the fuzzer found the fragile view"),
+        ("selftest_careless", "but changed data"),
+    ],
+)
+def test_the_fuzzer_catches_a_500_and_a_refusal_that_changes_data(
+    alice: User, name: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "PHASES", (Phase.generate,))
+    clear_url_caches()
+    try:
+        with override_settings(ROOT_URLCONF="tests.fuzz_urls"):
+            (route,) = [route for route in iter_routes() if route.name == name]
+            with pytest.raises(AssertionError, match=message):
+                test_no_input_gives_a_server_error(route, alice)
+    finally:
+        clear_url_caches()

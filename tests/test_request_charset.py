@@ -51,7 +51,9 @@ def test_it_refuses_a_form_in_unicode_escape(alice: User, url: str, fields: dict
 
 
 def test_it_refuses_a_query_in_unicode_escape(alice_client: Client) -> None:
-    response = alice_client.get("/music/?q=%5Cud800", CONTENT_TYPE="text/plain; charset=unicode_escape")
+    response = alice_client.get(
+        "/music/?q=%5Cud800", CONTENT_TYPE="text/plain; charset=unicode_escape"
+    )
     assert response.status_code == 400
 
 
@@ -73,7 +75,7 @@ def test_the_wsgi_app_refuses_a_charset_before_django_reads_the_query(
 ) -> None:
     """Django decodes the query string while it builds the request, before any
     middleware, so `charset=base64` with a query string was a 500."""
-    environ = RequestFactory()._base_environ(
+    environ = RequestFactory()._base_environ(  # type: ignore[attr-defined]
         PATH_INFO="/accounts/login/",
         QUERY_STRING="next=/",
         REQUEST_METHOD="GET",
@@ -87,7 +89,7 @@ def test_the_wsgi_app_refuses_a_charset_before_django_reads_the_query(
 
 
 def test_the_wsgi_app_serves_an_ordinary_request(db: None) -> None:
-    environ = RequestFactory()._base_environ(
+    environ = RequestFactory()._base_environ(  # type: ignore[attr-defined]
         PATH_INFO="/accounts/login/", QUERY_STRING="next=/", REQUEST_METHOD="GET"
     )
     environ["wsgi.input"] = BytesIO()
@@ -95,4 +97,3 @@ def test_the_wsgi_app_serves_an_ordinary_request(db: None) -> None:
     body = b"".join(application(environ, lambda status, headers: started.append(status)))
     assert started == ["200 OK"]
     assert b"password" in body.lower()
-
