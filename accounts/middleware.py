@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import parse_header_parameters
 
 
 class UserTimezoneMiddleware:
@@ -44,6 +46,38 @@ class BodySizeLimitMiddleware:
                 "413.html", {"limit_mb": limit_mb, "request": request}, request=request
             )
             return HttpResponse(html, status=413)
+        return self.get_response(request)
+
+
+NOT_UTF8 = "Attune reads what you send only as UTF-8. Please send it again as UTF-8.\n"
+
+
+def utf8_or_unspecified(content_type: str) -> bool:
+    """Browsers send forms as UTF-8. A request that claims another charset could
+    decode to lone surrogates (`unicode_escape`) that no database, password
+    hasher or page can encode, or crash Django itself (`base64` is a codec but
+    not a text encoding), so it is refused rather than read."""
+    try:
+        charset = parse_header_parameters(content_type)[1].get("charset")
+    except ValueError:
+        return True  # Django answers a malformed Content-Type with a 400 itself
+    if charset is None:
+        return True
+    try:
+        return codecs.lookup(charset).name == "utf-8"
+    except LookupError:
+        return True  # Django ignores a charset it doesn't know and reads UTF-8
+
+
+class Utf8RequestMiddleware:
+    """Refuse a request whose Content-Type names a charset other than UTF-8."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not utf8_or_unspecified(request.META.get("CONTENT_TYPE", "")):
+            return HttpResponseBadRequest(NOT_UTF8, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

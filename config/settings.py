@@ -160,6 +160,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_UPLOAD_BYTES = envint("ATTUNE_MAX_UPLOAD_MB", 200) * 1024 * 1024
 MIDDLEWARE.insert(1, "accounts.middleware.BodySizeLimitMiddleware")
+MIDDLEWARE.insert(2, "accounts.middleware.Utf8RequestMiddleware")
 
 # Security headers. The CSP uses nonces for the few script tags we have; htmx is
 # configured (meta htmx-config) so it never injects an inline style.
