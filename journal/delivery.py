@@ -60,7 +60,7 @@ UPDATE {table} SET status = %s, lease_until = %s, attempts = attempts + 1,
        content = CASE WHEN content = %s THEN %s ELSE content END
  WHERE id = %s AND attempts < %s
    AND (status = %s OR (status = %s AND lease_until < %s))
-RETURNING attempts, CASE WHEN content = %s THEN NULL ELSE content END
+RETURNING attempts, content = %s
 """
 
 
@@ -109,9 +109,10 @@ def claim(
     if loaded is None:
         return WeeklyReflection.objects.select_related("user").get(pk=pk)
     loaded.status, loaded.lease_until, loaded.attempts = Status.SENDING, lease_until, won[0]
-    if won[1] is not None:  # someone else's content: keep it (and their playlists)
-        field = WeeklyReflection._meta.get_field("content")
-        loaded.content = field.from_db_value(won[1], None, connection)  # type: ignore[attr-defined]
+    if not won[1] and (content is not None or not loaded.content):
+        # Someone else stored content since we loaded the row: keep theirs
+        # (and the playlists it links).
+        loaded.refresh_from_db(fields=["content"])
     elif content is not None:
         loaded.content = content
     return loaded
