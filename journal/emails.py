@@ -8,6 +8,7 @@ made of HTML/CSS bars.
 from __future__ import annotations
 
 import datetime as dt
+import email.headerregistry
 import email.policy
 from functools import cache
 from typing import Any
@@ -34,6 +35,29 @@ UNSUBSCRIBE_SALTS = {
 NOTE_EXCERPT_CHARS = 160
 
 
+class HeaderClasses(email.headerregistry.HeaderRegistry):
+    """The standard header registry, but it makes each header's class once.
+    The stock one builds a new class with type() for every header of every
+    message, which was a third of the cost of turning a reflection into bytes
+    in the weekly batch; the headers themselves come out the same."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[email.headerregistry.BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[email.headerregistry.BaseHeader]:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = super().__getitem__(name)
+        return made
+
+
+@cache
+def unfolded(policy: email.policy.Policy) -> email.policy.Policy:
+    # Every policy Django passes is an EmailPolicy, which takes a header_factory.
+    return policy.clone(max_line_length=998, header_factory=HeaderClasses())  # type: ignore[call-arg]
+
+
 class UnfoldedEmail(EmailMultiAlternatives):
     """An email whose header lines are not folded at 78 columns. Python folds
     a long unbreakable value (the one-click List-Unsubscribe URL) into RFC 2047
@@ -41,7 +65,7 @@ class UnfoldedEmail(EmailMultiAlternatives):
     lines up to 998 characters."""
 
     def message(self, *, policy: email.policy.Policy = email.policy.default) -> Any:  # type: ignore[override]
-        return super().message(policy=policy.clone(max_line_length=998))
+        return super().message(policy=unfolded(policy))
 
 
 def unsubscribe_token(user: User, purpose: str) -> str:

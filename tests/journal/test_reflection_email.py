@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import socket
 import time
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from journal.delivery import _deliver_one, claim, deliver_reflections
-from journal.emails import reflection_message_id
+from journal.emails import reflection_message_id, unfolded
 from journal.models import WeeklyReflection
 from tests.journal.reflection_helpers import WEEK, checkin, days
 from tests.journal.smtp_sink import Sink, smtp_sink  # noqa: F401
@@ -244,3 +246,25 @@ def test_the_operator_sees_failed_reflections_in_the_admin(alice: User) -> None:
     assert "alice@example.com" in html
     assert "Gave up after 5 attempts. The mail server answered 451." in html
     assert client.get(f"/admin/journal/weeklyreflection/{reflection.pk}/change/").status_code == 200
+
+
+def test_it_builds_the_same_bytes_as_the_stock_header_registry(alice: User) -> None:
+    """The cached header classes (journal.emails.HeaderClasses) change only
+    the cost of building a message, never a byte of it."""
+    reflection = make_week(alice)
+    deliver_reflections([reflection.pk])
+    message = mail.outbox[0]
+    message.extra_headers["Date"] = "Mon, 23 Nov 2026 08:00:00 +0000"
+    boundary = "===============0000000000000000000=="
+
+    def wire(policy: Any) -> bytes:
+        msg = message.message(policy=policy)
+        msg.set_boundary(boundary)
+        return msg.as_bytes()
+
+    for base in (email.policy.default, email.policy.SMTP):
+        stock = EmailMultiAlternatives.message(message, policy=base.clone(max_line_length=998))
+        stock.set_boundary(boundary)
+        assert wire(base) == stock.as_bytes()
+    registry = unfolded(email.policy.SMTP).header_factory  # type: ignore[attr-defined]
+    assert registry["Subject"] is registry["Subject"]
