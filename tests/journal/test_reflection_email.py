@@ -252,7 +252,7 @@ def test_the_operator_sees_failed_reflections_in_the_admin(alice: User) -> None:
 
 
 def test_it_builds_the_same_bytes_as_the_stock_header_registry(alice: User) -> None:
-    """The cached header classes (journal.emails.HeaderClasses) change only
+    """The caching header registry (journal.emails.HeaderRegistry) changes only
     the cost of building a message, never a byte of it."""
     reflection = make_week(alice)
     deliver_reflections([reflection.pk])
