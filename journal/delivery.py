@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from journal.emails import render_reflection_email, render_reminder_email
 from journal.models import CheckIn, DailyReminder, WeeklyReflection
-from journal.reflections import compute_week_stats, ensure_content
+from journal.reflections import compute_week_stats, content_without_writes, ensure_content
 
 logger = logging.getLogger(__name__)
 Status = WeeklyReflection.Status
@@ -56,32 +56,50 @@ def claimable(now: dt.datetime) -> Q:
 
 
 CLAIM_SQL = """
-UPDATE {table} SET status = %s, lease_until = %s, attempts = attempts + 1
+UPDATE {table} SET status = %s, lease_until = %s, attempts = attempts + 1,
+       content = CASE WHEN content = %s THEN %s ELSE content END
  WHERE id = %s AND attempts < %s
    AND (status = %s OR (status = %s AND lease_until < %s))
-RETURNING attempts
+RETURNING attempts, content = %s
 """
 
 
-def claim(pk: int, loaded: WeeklyReflection | None = None) -> WeeklyReflection | None:
+def _table() -> str:
+    return connection.ops.quote_name(WeeklyReflection._meta.db_table)
+
+
+def _json(value: dict[str, Any]) -> Any:
+    return WeeklyReflection._meta.get_field("content").get_db_prep_value(value, connection)
+
+
+def claim(
+    pk: int, loaded: WeeklyReflection | None = None, content: dict[str, Any] | None = None
+) -> WeeklyReflection | None:
     """Take the reflection for this worker, or None if someone else has it, it is
     finished, or it has no attempts left (then it is marked failed).
 
     One conditional UPDATE ... RETURNING (PostgreSQL, and SQLite >= 3.35): the
-    attempt number it returns fences every later write of this attempt."""
+    attempt number it returns fences every later write of this attempt. The
+    same statement stores `content` (built before the claim because building
+    it saves nothing) unless the reflection already has some; then that one is
+    returned and kept, so its playlists are never built twice."""
     now = timezone.now()
     lease_until = now + dt.timedelta(seconds=lease_seconds())
+    ours = _json(content or {})
     with connection.cursor() as cursor:
         cursor.execute(
-            CLAIM_SQL.format(table=connection.ops.quote_name(WeeklyReflection._meta.db_table)),
+            CLAIM_SQL.format(table=_table()),
             [
                 Status.SENDING,
                 connection.ops.adapt_datetimefield_value(lease_until),
+                _json({}),
+                ours,
                 pk,
                 max_attempts(),
                 Status.PENDING,
                 Status.SENDING,
                 connection.ops.adapt_datetimefield_value(now),
+                ours,
             ],
         )
         won = cursor.fetchone()
@@ -91,6 +109,12 @@ def claim(pk: int, loaded: WeeklyReflection | None = None) -> WeeklyReflection |
     if loaded is None:
         return WeeklyReflection.objects.select_related("user").get(pk=pk)
     loaded.status, loaded.lease_until, loaded.attempts = Status.SENDING, lease_until, won[0]
+    if not won[1] and (content is not None or not loaded.content):
+        # Someone else stored content since we loaded the row: keep theirs
+        # (and the playlists it links).
+        loaded.refresh_from_db(fields=["content"])
+    elif content is not None:
+        loaded.content = content
     return loaded
 
 
@@ -112,13 +136,27 @@ def _mine(reflection: WeeklyReflection, *statuses: str) -> Any:
     )
 
 
+MARK_SENT_SQL = """
+UPDATE {table} SET status = %s, sent_at = %s, lease_until = NULL, last_error = ''
+ WHERE id = %s AND status = %s AND attempts = %s
+"""
+
+
 def mark_sent(reflection: WeeklyReflection) -> bool:
-    """One autocommit UPDATE: committed when it returns."""
-    return bool(
-        _mine(reflection, Status.SENDING).update(
-            status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+    """One autocommit UPDATE, fenced on our attempt: committed when it returns.
+    (Plain SQL: it runs once per email, at the commit point.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MARK_SENT_SQL.format(table=_table()),
+            [
+                Status.SENT,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                reflection.pk,
+                Status.SENDING,
+                reflection.attempts,
+            ],
         )
-    )
+        return cursor.rowcount == 1
 
 
 def release(reflection: WeeklyReflection, error: str) -> str:
@@ -190,6 +228,11 @@ def deliver_reflections(ids: Sequence[int]) -> DeliveryResult:
     )
     # Set-based statistics for every reflection still without content.
     stats = compute_week_stats([(r.user, r.week_start) for r in rows if not r.content])
+    prebuilt = {
+        r.pk: content_without_writes(r.user, week)
+        for r in rows
+        if not r.content and (week := stats.get((r.user_id, r.week_start))) is not None
+    }
     latest_lease: dt.datetime | None = None
     if not rows:
         return result
@@ -205,7 +248,7 @@ def deliver_reflections(ids: Sequence[int]) -> DeliveryResult:
         return result
     with connection:
         for row in rows:
-            reflection = claim(row.pk, row)
+            reflection = claim(row.pk, row, prebuilt.get(row.pk))
             if reflection is None:
                 current = (
                     WeeklyReflection.objects.filter(pk=row.pk)

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, F, Sum, Window
+from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import Round, RowNumber
 
 from accounts.models import User
@@ -365,22 +365,20 @@ EXERCISE_BUILDERS = {
 def compute_week_stats(
     pairs: Iterable[tuple[User, dt.date]],
 ) -> dict[tuple[int, dt.date], WeekStats]:
-    """Statistics for many (user, week_start) pairs, grouped so each group of
-    users sharing a week and a time zone costs a fixed number of GROUP BY queries."""
-    groups: dict[tuple[dt.date, str], list[User]] = defaultdict(list)
+    """Statistics for many (user, week_start) pairs: a fixed number of GROUP BY
+    queries per distinct week, however many users and time zones share it."""
+    by_week: dict[dt.date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for user, week_start in pairs:
-        groups[(week_start, user.zone.key)].append(user)
+        by_week[week_start][user.zone.key].append(user.pk)
     out: dict[tuple[int, dt.date], WeekStats] = {}
-    by_week: dict[dt.date, list[int]] = defaultdict(list)
-    for (week_start, _zone), users in groups.items():
-        by_week[week_start].extend(u.pk for u in users)
-    # Check-in statistics use the stored local date, so they group by week only.
-    for week_start, ids in by_week.items():
+    for week_start, zones in by_week.items():
+        ids = [pk for zone_ids in zones.values() for pk in zone_ids]
         for user_id in ids:
             out[(user_id, week_start)] = WeekStats(user_id=user_id, week_start=week_start)
+        # Check-in statistics use the stored local date; listens are bounded by
+        # each zone's own UTC week (one OR-ed condition per zone, one query).
         _add_checkin_stats(out, week_start, ids)
-    for (week_start, zone_name), users in groups.items():
-        _add_music_stats(out, week_start, zoneinfo.ZoneInfo(zone_name), [u.pk for u in users])
+        _add_music_stats(out, week_start, zones)
     return out
 
 
@@ -461,24 +459,23 @@ def _top(counter: Counter[str], n: int) -> list[tuple[str, int]]:
 def _add_music_stats(
     out: dict[tuple[int, dt.date], WeekStats],
     week_start: dt.date,
-    zone: zoneinfo.ZoneInfo,
-    ids: list[int],
+    zones: dict[str, list[int]],
 ) -> None:
-    start, end = week_bounds_utc(week_start, zone)
+    ids = [pk for zone_ids in zones.values() for pk in zone_ids]
+    in_week = Q()
+    for zone_name, zone_ids in zones.items():
+        start, end = week_bounds_utc(week_start, zoneinfo.ZoneInfo(zone_name))
+        in_week |= Q(user_id__in=zone_ids, played_at__gte=start, played_at__lt=end)
     plays: dict[int, Counter[int]] = defaultdict(Counter)
-    for row in (
-        Listen.objects.filter(user_id__in=ids, played_at__gte=start, played_at__lt=end)
-        .values("user_id")
+    ms_played: Counter[int] = Counter()
+    for lrow in (
+        Listen.objects.filter(in_week)
+        .values("user_id", "track_id")
         .annotate(n=Count("id"), ms=Sum("ms_played"))
     ):
-        stats = out[(row["user_id"], week_start)]
-        stats.listens = row["n"]
-        stats.listen_minutes = round((row["ms"] or 0) / 60000)
-    for lrow in (
-        Listen.objects.filter(user_id__in=ids, played_at__gte=start, played_at__lt=end)
-        .values("user_id", "track_id")
-        .annotate(n=Count("id"))
-    ):
+        stats = out[(lrow["user_id"], week_start)]
+        stats.listens += lrow["n"]
+        ms_played[lrow["user_id"]] += lrow["ms"] or 0
         plays[lrow["user_id"]][lrow["track_id"]] += lrow["n"]
     for crow in (
         CheckInTrack.objects.filter(
@@ -533,6 +530,7 @@ def _add_music_stats(
         all_time[brow["user_id"]][int(brow["bucket"]) * 5] += brow["plays"]
     for user_id in ids:
         stats = out[(user_id, week_start)]
+        stats.listen_minutes = round(ms_played[user_id] / 60000)
         counter = plays.get(user_id, Counter())
         stats.top_tracks = [
             _ref(tracks[tid], n)
@@ -653,6 +651,16 @@ def _generate_playlist(
         "tracks": len(plan.tracks),
         "shortfall": plan.shortfall or "",
     }
+
+
+def content_without_writes(user: User, stats: WeekStats) -> dict[str, Any] | None:
+    """The content, when building it saves nothing (no songs of known feel, so
+    no playlists): the delivery then stores it with the claim, in the same
+    statement, instead of in a write of its own. None when playlists would be
+    saved; those are built by `ensure_content` once the claim is won."""
+    if stats.known_feel:
+        return None
+    return build_content(stats, suggestion_entries(user, stats))
 
 
 def ensure_content(reflection: WeeklyReflection, stats: WeekStats | None = None) -> dict[str, Any]:

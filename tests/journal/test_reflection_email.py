@@ -4,21 +4,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import socket
 import time
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import connection
 from django.db.models import F
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
 from journal.delivery import _deliver_one, claim, deliver_reflections
-from journal.emails import reflection_message_id
+from journal.emails import reflection_message_id, unfolded
 from journal.models import WeeklyReflection
+from tests.conftest import make_user
 from tests.journal.reflection_helpers import WEEK, checkin, days
 from tests.journal.smtp_sink import Sink, smtp_sink  # noqa: F401
 
@@ -244,3 +249,68 @@ def test_the_operator_sees_failed_reflections_in_the_admin(alice: User) -> None:
     assert "alice@example.com" in html
     assert "Gave up after 5 attempts. The mail server answered 451." in html
     assert client.get(f"/admin/journal/weeklyreflection/{reflection.pk}/change/").status_code == 200
+
+
+def test_it_builds_the_same_bytes_as_the_stock_header_registry(alice: User) -> None:
+    """The caching header registry (journal.emails.HeaderRegistry) changes only
+    the cost of building a message, never a byte of it."""
+    reflection = make_week(alice)
+    deliver_reflections([reflection.pk])
+    message = mail.outbox[0]
+    message.extra_headers["Date"] = "Mon, 23 Nov 2026 08:00:00 +0000"
+    boundary = "===============0000000000000000000=="
+
+    def wire(policy: Any) -> bytes:
+        msg = message.message(policy=policy)
+        msg.set_boundary(boundary)
+        return msg.as_bytes()
+
+    for base in (email.policy.default, email.policy.SMTP):
+        stock = EmailMultiAlternatives.message(message, policy=base.clone(max_line_length=998))
+        stock.set_boundary(boundary)
+        assert wire(base) == stock.as_bytes()
+    registry = unfolded(email.policy.SMTP).header_factory  # type: ignore[attr-defined]
+    assert registry["Subject"] is registry["Subject"]
+
+
+def test_a_bigger_batch_costs_only_a_claim_and_a_mark_sent_per_more_user() -> None:
+    """Statistics are set-based, and the content rides on the claim: each
+    extra user in a batch adds two statements, however big the batch."""
+
+    def batch(prefix: str, n: int) -> list[int]:
+        ids = []
+        for i in range(n):
+            user = make_user(f"{prefix}{i}@example.com", time_zone=["UTC", "Asia/Tokyo"][i % 2])
+            checkin(user, days()[0], 1, 1, words=["calm"], tags=["work"])
+            ids.append(WeeklyReflection.objects.create(user=user, week_start=WEEK).pk)
+        return ids
+
+    few, many = batch("few", 2), batch("many", 6)
+    with CaptureQueriesContext(connection) as small:
+        assert len(deliver_reflections(few).sent) == 2
+    with CaptureQueriesContext(connection) as large:
+        assert len(deliver_reflections(many).sent) == 6
+    assert len(large) - len(small) == 2 * (6 - 2)
+    stored = WeeklyReflection.objects.filter(pk__in=few + many)
+    assert all(r.content["count"] == 1 and r.status == Status.SENT for r in stored)
+
+
+def test_a_claim_keeps_content_another_attempt_stored_since_the_batch_was_loaded(
+    alice: User,
+) -> None:
+    loaded = make_week(alice)  # loaded without content, as a batch loads it
+    theirs = {"count": 2, "stored": "by an earlier attempt"}
+    WeeklyReflection.objects.filter(pk=loaded.pk).update(content=theirs)
+    claimed = claim(loaded.pk, loaded, {"count": 2, "stored": "by us"})
+    assert claimed is not None and claimed.content == theirs
+    loaded.refresh_from_db()
+    assert (loaded.content, loaded.status, loaded.attempts) == (theirs, Status.SENDING, 1)
+
+
+def test_a_claim_stores_the_content_built_before_it(alice: User) -> None:
+    loaded = make_week(alice)
+    ours = {"count": 2, "stored": "by us"}
+    claimed = claim(loaded.pk, loaded, ours)
+    assert claimed is not None and claimed.content == ours
+    loaded.refresh_from_db()
+    assert loaded.content == ours

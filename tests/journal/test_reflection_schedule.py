@@ -144,6 +144,28 @@ def test_a_dst_week_covers_seven_local_days() -> None:
     assert stats.days == 2
 
 
+def test_one_chunk_bounds_each_users_listens_by_their_own_zone(
+    django_assert_max_num_queries: object,
+) -> None:
+    """Users in many zones share one set of queries, yet each user's week of
+    listens starts and ends at their own local midnight."""
+    week = dt.date(2026, 11, 16)
+    song = track("Midnight")
+    zones = ["Pacific/Kiritimati", "Asia/Kathmandu", "Europe/Berlin", "America/New_York"]
+    users = [person(zone, joined=week) for zone in zones]
+    for user, zone in zip(users, zones, strict=True):
+        listen(user, song, local(zone, 2026, 11, 15, 23, 50))  # Sunday before: out
+        listen(user, song, local(zone, 2026, 11, 16, 0, 10))  # Monday: in
+        listen(user, song, local(zone, 2026, 11, 22, 23, 50))  # Sunday: in
+        listen(user, song, local(zone, 2026, 11, 23, 0, 10))  # next Monday: out
+    one_zone = compute_week_stats([(users[0], week)])
+    with django_assert_max_num_queries(11):  # type: ignore[operator]
+        stats = compute_week_stats([(user, week) for user in users])
+    assert [stats[(u.pk, week)].listens for u in users] == [2, 2, 2, 2]
+    assert [stats[(u.pk, week)].listen_minutes for u in users] == [7, 7, 7, 7]
+    assert one_zone[(users[0].pk, week)].listens == 2
+
+
 def test_a_user_who_moves_west_mid_week_still_gets_exactly_one() -> None:
     user = person("Asia/Kathmandu")
     assert run_at(local("Asia/Kathmandu", 2026, 11, 23, 8, 0)) == 1
