@@ -80,7 +80,9 @@ def _ids(objects: Iterable[Model | int]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-TrackChoice = tuple[Track | None, tuple[str, str] | None, Mood | None]
+# A song for a check-in: (a track id from the user's library, or None;
+# ('Artist', 'Title') typed by the user, or None; how the song felt, or None).
+TrackChoice = tuple[int | None, tuple[str, str] | None, Mood | None]
 
 
 @transaction.atomic
@@ -110,15 +112,21 @@ def record_checkin(
     if track is not None:
         picked, typed, feel = track
         if picked is None and typed is not None:
-            picked = get_or_create_track(TrackInfo(artist=typed[0], title=typed[1]))
+            picked = get_or_create_track(TrackInfo(artist=typed[0], title=typed[1])).pk
         if picked is not None:
-            CheckInTrack.objects.create(
-                checkin=checkin,
-                track=picked,
-                pleasantness=feel.pleasantness if feel else None,
-                energy=feel.energy if feel else None,
+            insert_rows(
+                CheckInTrack,
+                ("checkin_id", "track_id", "pleasantness", "energy", "position"),
+                [
+                    (
+                        checkin.pk,
+                        picked,
+                        *((feel.pleasantness, feel.energy) if feel else (None, None)),
+                        0,
+                    )
+                ],
             )
-            count_new_checkin(user.pk, picked.pk, mood)
+            count_new_checkin(user.pk, picked, mood)
     return checkin
 
 
@@ -152,13 +160,15 @@ def set_tags(checkin: CheckIn, tags: Iterable[Tag | int]) -> None:
 
 @transaction.atomic
 def attach_track(
-    checkin: CheckIn, track: Track, feel: Mood | None = None
+    checkin: CheckIn, track: Track | int, feel: Mood | None = None
 ) -> tuple[CheckInTrack, bool]:
-    """Attach a song (once per check-in); returns (link, created). Attaching a
-    song that is already there updates its feel when one is given."""
+    """Attach a song (a track or its id) once per check-in; returns (link,
+    created). Attaching a song that is already there updates its feel when one
+    is given."""
+    track_id = track if isinstance(track, int) else track.pk
     link, created = CheckInTrack.objects.get_or_create(
         checkin=checkin,
-        track=track,
+        track_id=track_id,
         defaults={
             "pleasantness": feel.pleasantness if feel else None,
             "energy": feel.energy if feel else None,
@@ -167,7 +177,7 @@ def attach_track(
     )
     if not created and feel is not None:
         set_track_feel(link, feel)
-    refresh_user_track(checkin.user_id, track.pk)
+    refresh_user_track(checkin.user_id, track_id)
     return link, created
 
 

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from config.text import CleanCharField
 from journal.checkins import FUTURE_SLACK, local_moment
-from journal.models import EmotionWord, Tag
+from journal.models import EmotionWord, Tag, words_of
 from journal.mood import ENERGY_WORDS, MOOD_MAX, MOOD_MIN, MOOD_RANGE, PLEASANTNESS_WORDS, Mood
 from music.catalogue import split_artist_title
-from music.models import Track
+from music.models import UserTrack
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -71,6 +71,13 @@ class ScaleField(forms.TypedChoiceField):
             error_messages={"invalid_choice": "Please choose a value from −4 to +4."},
             **kwargs,
         )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ScaleField:
+        # Every form instance deep-copies its fields; the scale's choices never
+        # change, so the copies share them (the check-in POST builds several).
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices  # type: ignore[attr-defined]
+        return result  # type: ignore[return-value]
 
 
 class WhenMixin(forms.Form):
@@ -192,24 +199,19 @@ UNKNOWN_CHOICE = "We don't know one of those choices any more. Please pick again
 
 
 class OwnedIdsField(forms.Field):
-    """Several ids, each of which must be in `queryset` (the user's own words,
-    tags...). Cleans to the ids, checked with one query of ids only: the
-    check-in POST runs this on every save, and Django's ModelMultipleChoiceField
-    builds a query per value and loads whole rows."""
+    """Several ids of `model` rows that `owned` (a filter the form sets for its
+    user) admits: the user's own words, tags... Cleans to the ids, checked with
+    one query of ids only. The check-in POST runs this on every save, where
+    Django's ModelMultipleChoiceField would build a query per value and load
+    whole rows."""
 
     widget = forms.SelectMultiple
 
-    def __init__(
-        self, queryset: QuerySet[Any], *, unknown: str, invalid: str, **kwargs: Any
-    ) -> None:
+    def __init__(self, model: type[Model], *, unknown: str, invalid: str, **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)
-        self.queryset = queryset
+        self.model = model
+        self.owned = Q(pk__in=[])  # nothing, until the form says whose rows count
         self.error_messages.update(unknown=unknown, invalid=invalid)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> OwnedIdsField:
-        result = super().__deepcopy__(memo)
-        result.queryset = self.queryset  # querysets are never changed in place
-        return result
 
     def to_python(self, value: Any) -> list[int]:
         if value in self.empty_values:
@@ -227,29 +229,29 @@ class OwnedIdsField(forms.Field):
 
     def validate(self, value: list[int]) -> None:
         if value:
-            known = set(self.queryset.filter(pk__in=value).order_by().values_list("pk", flat=True))
-            if known != set(value):
+            rows = self.model._default_manager.filter(self.owned, pk__in=value).order_by()
+            if set(rows.values_list("pk", flat=True)) != set(value):
                 raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
 
 
 class WordsForm(forms.Form):
     words = OwnedIdsField(
-        EmotionWord.objects.none(),
+        EmotionWord,
         unknown="We don't know one of those words. You can add it as your own word.",
         invalid="We don't know one of those words. Please pick again.",
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["words"].queryset = EmotionWord.objects.for_user(user)  # type: ignore[attr-defined]
+        self.fields["words"].owned = words_of(user)  # type: ignore[attr-defined]
 
 
 class TagsForm(forms.Form):
-    tags = OwnedIdsField(Tag.objects.none(), unknown=UNKNOWN_CHOICE, invalid=UNKNOWN_CHOICE)
+    tags = OwnedIdsField(Tag, unknown=UNKNOWN_CHOICE, invalid=UNKNOWN_CHOICE)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tags"].queryset = Tag.objects.filter(user=user)  # type: ignore[attr-defined]
+        self.fields["tags"].owned = Q(user=user)  # type: ignore[attr-defined]
 
 
 class NoteField(CleanCharField):
@@ -326,13 +328,13 @@ class TrackForm(forms.Form):
         track_id = cleaned.get("track_id")
         text = (cleaned.get("track") or "").strip()
         if track_id is not None:
-            mine = Track.objects.filter(pk=track_id, user_tracks__user=self.user).order_by()
-            picked = next(iter(mine[:1]), None)
-            if picked is None:
+            mine = UserTrack.objects.filter(user=self.user, track_id=track_id)
+            if not mine.exists():
                 self.add_error(
                     "track", "We couldn't find that song in your music. Please pick again."
                 )
-            cleaned["picked"] = picked
+            else:
+                cleaned["picked"] = track_id
         elif not text:
             self.add_error("track", "Please type a song as “Artist – Title”.")
         else:

@@ -21,10 +21,15 @@ def mood_range_check(prefix: str, field: str, *, nullable: bool = False) -> mode
     return models.CheckConstraint(condition=condition, name=f"{prefix}_{field}_range")
 
 
+def words_of(user: settings.AUTH_USER_MODEL) -> Q:  # type: ignore[name-defined]
+    """The shipped vocabulary plus the user's own words, as a filter."""
+    return Q(user__isnull=True) | Q(user=user)
+
+
 class EmotionWordQuerySet(models.QuerySet["EmotionWord"]):
     def for_user(self, user: settings.AUTH_USER_MODEL) -> EmotionWordQuerySet:  # type: ignore[name-defined]
         """The shipped vocabulary plus the user's own words."""
-        return self.filter(Q(user__isnull=True) | Q(user=user))
+        return self.filter(words_of(user))
 
 
 class EmotionWord(models.Model):

@@ -768,7 +768,7 @@ def test_a_new_checkin_folds_into_the_songs_running_means_exactly(alice: User) -
     track = get_or_create_track(TrackInfo(artist="Nina Simone", title="Feeling Good"))
     checkins.record_checkin(alice, Mood(1, 1), track=(None, ("Nina Simone", "Feeling Good"), None))
     for mood in (Mood(-3, 2), Mood(4, -4), Mood(0, 0), Mood(-1, 3)):
-        checkins.record_checkin(alice, mood, track=(track, None, None))
+        checkins.record_checkin(alice, mood, track=(track.pk, None, None))
     folded = UserTrack.objects.get(user=alice, track=track)
     recounted = checkins.refresh_user_track(alice.pk, track.pk)
     assert folded.checkin_count == recounted.checkin_count == 5
