@@ -32,6 +32,15 @@ def clamp(value: float) -> int:
     return max(-4, min(4, round(value)))
 
 
+def analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum keeps them on a live
+    database. Right after a bulk COPY they are empty, and the planner picks
+    nested loops and scans over millions of rows it never would (a later
+    section, the Spotify import, ran 9x slower behind the 100k-user week)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _copy(table: str, columns: list[str], rows: Iterator[tuple[object, ...]]) -> int:
     count = 0
     with connection.cursor() as cursor:

@@ -23,7 +23,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from bench.generate import fill_history, make_library, make_user
+    from bench.generate import analyze, fill_history, make_library, make_user
     from journal import charts, insights
     from journal.models import CheckIn
 
@@ -33,10 +33,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     fill_history(small, days=4, track_ids=tracks, rng=rng)
     big = make_user("history@bench.example")
     fill_history(big, days=sizes.history_days, track_ids=tracks, rng=rng)
-    # A live database's statistics are kept by autovacuum; right after a bulk
-    # COPY they are empty and the planner picks nested loops it never would.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
     big_count = CheckIn.objects.filter(user=big).count()
     small_count = CheckIn.objects.filter(user=small).count()
 

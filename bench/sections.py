@@ -105,7 +105,7 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bench.generate import make_library, week_users
+    from bench.generate import analyze, make_library, week_users
     from config.celery import app
     from journal.delivery import deliver_reflections
     from journal.dispatch import dispatch
@@ -118,6 +118,7 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     week = week_start_of(today) - dt.timedelta(days=7)
     n = sizes.reflection_users
     week_users(n, week, rng, tracks)
+    analyze()
     # Wednesday after the week: every zone's Monday 08:00 has passed.
     now = dt.datetime.combine(week + dt.timedelta(days=9), dt.time(12), tzinfo=dt.UTC)
 
