@@ -20,12 +20,12 @@ from itertools import pairwise
 from statistics import fmean
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Count, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from journal.models import CheckIn, CheckInTrack
 from journal.mood import Quadrant, quadrant_of
-from music.models import Listen
+from music.models import Listen, Track
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -707,11 +707,15 @@ def listening_minutes(
     zone = zone or user.zone
     since = dt.datetime.combine(start, dt.time(), tzinfo=zone)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    track_length = Track.objects.filter(pk=OuterRef("track_id")).order_by().values("duration_ms")
     rows = (
         Listen.objects.filter(user=user, played_at__gte=since, played_at__lt=until)
         .annotate(day=TruncDate("played_at", tzinfo=zone))
         .values("day")
-        .annotate(ms=Sum(Coalesce("ms_played", "track__duration_ms", Value(0))))
+        # The track's length only where a play has no duration: a correlated
+        # lookup by primary key that COALESCE evaluates for those rows alone,
+        # instead of joining every play to the whole catalogue.
+        .annotate(ms=Sum(Coalesce("ms_played", Subquery(track_length), Value(0))))
         .order_by("day")
     )
     return {row["day"]: (row["ms"] or 0) / 60000 for row in rows}
