@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,6 +16,22 @@ def make_user(email: str, **extra: object) -> User:
     user = User.objects.create_user(email, PASSWORD, **extra)
     welcome(user)
     return user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database is kept between runs (--reuse-db). The browser tests
+    flush it (which restarts the sequences) and put the migration data back
+    with its old ids (tests/e2e/conftest.py), so the next run's first insert
+    would collide with an existing id. Move every sequence past its table's
+    highest id once a session."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
 
 
 @pytest.fixture

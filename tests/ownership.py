@@ -237,6 +237,19 @@ def _value(param: Param, obj: object, converter: str) -> object:
     return str(value) if converter in {"StringConverter", "SlugConverter"} else value
 
 
+def url_kwargs(route: Route, params: dict[str, Param], user: User) -> dict[str, object]:
+    """The route's kwargs, each naming an object made for `user` (objects made
+    for earlier kwargs are passed on, so a song can belong to the check-in)."""
+    made: Made = {}
+    kwargs = {}
+    for kwarg, param in params.items():
+        obj = param.make(user, made)
+        if isinstance(obj, Model):
+            made[param.kind] = obj
+        kwargs[kwarg] = _value(param, obj, route.converters.get(kwarg, ""))
+    return kwargs
+
+
 def check_route(route: Route, alice: User, bob_client: Client, alice_client: Client) -> list[str]:
     """Problems with one route (empty when it is sealed)."""
     if route.name is None:
@@ -247,13 +260,7 @@ def check_route(route: Route, alice: User, bob_client: Client, alice_client: Cli
         return [str(error)]
     if not any(param.owned for param in params.values()):
         return []
-    made: Made = {}
-    kwargs = {}
-    for kwarg, param in params.items():
-        obj = param.make(alice, made)
-        if isinstance(obj, Model):
-            made[param.kind] = obj
-        kwargs[kwarg] = _value(param, obj, route.converters.get(kwarg, ""))
+    kwargs = url_kwargs(route, params, alice)
     try:
         url = reverse(route.name, kwargs=kwargs)
     except NoReverseMatch:

@@ -44,7 +44,6 @@ from django import forms
 from django.contrib.auth.tokens import default_token_generator
 from django.core.signals import got_request_exception
 from django.db import transaction
-from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import clear_url_caches, resolve, reverse
@@ -56,7 +55,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from journal.emails import unsubscribe_token
 from tests import factories as f
-from tests.ownership import Param, _value, params_for
+from tests.ownership import Param, params_for, url_kwargs
 from tests.urlwalk import Route, iter_routes
 
 # URLs not fuzzed, each with the reason. The test fails when one of these no
@@ -204,14 +203,7 @@ ROUTES = [route for route in iter_routes() if not _excluded(route)]
 def build_url(route: Route, user: User) -> str:
     assert route.name, f"URL {route.route!r} has no name; name it so it can be reversed."
     params = PARAMS.get(route.name) or params_for(route)
-    made: dict[str, object] = {}
-    kwargs = {}
-    for kwarg, param in params.items():
-        obj = param.make(user, made)
-        if isinstance(obj, Model):
-            made[param.kind] = obj
-        kwargs[kwarg] = _value(param, obj, route.converters.get(kwarg, ""))
-    return reverse(route.name, kwargs=kwargs)
+    return reverse(route.name, kwargs=url_kwargs(route, params, user))
 
 
 # ------------------------------------------------- what a URL takes as input
