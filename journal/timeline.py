@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -243,15 +244,15 @@ class Filters:
         return checkins
 
 
-def _json_rows(related: QuerySet[Any], order_by: tuple[str, ...], **fields: str) -> Subquery:
+def _json_rows(related: QuerySet[Any], **fields: str) -> Subquery:
     """A check-in's related rows as the inside of a JSON array, in one
-    correlated subquery: JSON escapes every name, so "," is a safe separator."""
+    correlated subquery: JSON escapes every name, so "," is a safe separator.
+    Unordered: SQLite before 3.44 cannot order inside an aggregate, so
+    `details()` sorts the few rows of each check-in in Python."""
     return Subquery(
         related.filter(checkin_id=OuterRef("pk"))
         .values("checkin_id")
-        .annotate(
-            rows=StringAgg(Cast(JSONObject(**fields), TextField()), Value(","), order_by=order_by)
-        )
+        .annotate(rows=StringAgg(Cast(JSONObject(**fields), TextField()), Value(",")))
         .values("rows")
     )
 
@@ -262,24 +263,22 @@ def with_details(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
     with `details()`)."""
     return checkins.annotate(
         words_json=_json_rows(
-            CheckIn.words.through.objects.all(),
-            ("emotionword__word",),
-            id="emotionword_id",
-            name="emotionword__word",
+            CheckIn.words.through.objects.all(), id="emotionword_id", name="emotionword__word"
         ),
         tags_json=_json_rows(
             CheckIn.tags.through.objects.all(),
-            ("tag__position", "tag__name"),
             id="tag_id",
             name="tag__name",
+            position="tag__position",
         ),
         tracks_json=_json_rows(
             CheckInTrack.objects.all(),
-            ("position", "id"),
             id="track_id",
             title="track__title",
             artist_id="track__artist_id",
             artist="track__artist__name",
+            position="position",
+            link="id",
         ),
     )
 
@@ -287,8 +286,16 @@ def with_details(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
 @dataclass(frozen=True)
 class Details:
     words: list[dict[str, Any]]  # id, name
-    tags: list[dict[str, Any]]  # id, name
-    tracks: list[dict[str, Any]]  # id, title, artist_id, artist
+    tags: list[dict[str, Any]]  # id, name, position
+    tracks: list[dict[str, Any]]  # id, title, artist_id, artist, position, link
+
+
+# How each list is shown: words alphabetically, tags and songs in their order.
+DETAIL_ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "words_json": lambda row: (row["name"].casefold(), row["name"]),
+    "tags_json": lambda row: (row["position"], row["name"].casefold()),
+    "tracks_json": lambda row: (row["position"], row["link"]),
+}
 
 
 def details(checkin: CheckIn) -> Details:
@@ -296,7 +303,8 @@ def details(checkin: CheckIn) -> Details:
 
     def rows(name: str) -> list[dict[str, Any]]:
         text = getattr(checkin, name)
-        return json.loads(f"[{text}]") if text else []
+        found: list[dict[str, Any]] = json.loads(f"[{text}]") if text else []
+        return sorted(found, key=DETAIL_ORDER[name])
 
     return Details(rows("words_json"), rows("tags_json"), rows("tracks_json"))
 

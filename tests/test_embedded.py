@@ -118,6 +118,28 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
             text=True,
         ).stdout
         assert "saved 2 1 True 2 0.0" in out, out
+
+        # Every main page, logged in, on SQLite (the suite otherwise runs on
+        # PostgreSQL; SQLite 3.40 here cannot order inside an aggregate, which
+        # once made the check-in and history pages 500 in `make run`).
+        pages = ["/", "/history/", "/history/insights/", "/music/", "/playlists/"]
+        pages += ["/reflections/", "/settings/", "/import/", "/music/import/"]
+        visit = (
+            "from django.test import Client; from accounts.models import User; "
+            "c = Client(HTTP_HOST='127.0.0.1'); "
+            "c.force_login(User.objects.get(email='new@example.com')); "
+            f"print(*[(p, c.get(p).status_code) for p in {pages!r}])"
+        )
+        out = subprocess.run(
+            [*manage, "shell", "-c", visit],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=60,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert out.strip().splitlines()[-1] == " ".join(str((page, 200)) for page in pages), out
     finally:
         for proc in (web, worker):
             proc.terminate()
