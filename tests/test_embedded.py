@@ -37,6 +37,19 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
     env = embedded_env(tmp_path)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
+
+    def shell(script: str) -> str:
+        """Run Python in `manage.py shell` against the embedded setup; its output."""
+        return subprocess.run(
+            [*manage, "shell", "-c", script],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=60,
+            capture_output=True,
+            text=True,
+        ).stdout
+
     port = free_port()
     web = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -82,7 +95,7 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
             "u = User.objects.create_user('new@example.com', 'a calm river 42'); "
             "send_password_reset.delay(u.pk, 'example.org', True)"
         )
-        subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+        shell(script)
         mail_dir = tmp_path / "mail"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not list(mail_dir.glob("*.log")):
@@ -108,15 +121,7 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
             "print('saved', c.words.count(), c.tags.count(), "
             "list(search_notes(u, 'riv')) == [c], ut.checkin_count, ut.checkin_pleasantness)"
         )
-        out = subprocess.run(
-            [*manage, "shell", "-c", checkin],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=60,
-            capture_output=True,
-            text=True,
-        ).stdout
+        out = shell(checkin)
         assert "saved 2 1 True 2 0.0" in out, out
 
         # Every main page, logged in, on SQLite (the suite otherwise runs on
@@ -130,15 +135,7 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
             "c.force_login(User.objects.get(email='new@example.com')); "
             f"print(*[(p, c.get(p).status_code) for p in {pages!r}])"
         )
-        out = subprocess.run(
-            [*manage, "shell", "-c", visit],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=60,
-            capture_output=True,
-            text=True,
-        ).stdout
+        out = shell(visit)
         assert out.strip().splitlines()[-1] == " ".join(str((page, 200)) for page in pages), out
     finally:
         for proc in (web, worker):
