@@ -468,16 +468,20 @@ def calendar_months(calendar: CalendarYear, history_url: str) -> SafeString:
                     "no check-in</span></li>"
                 )
                 continue
-            quadrant = mood.quadrant
+            quadrant = mood.shown_quadrant
             checkins = f"{mood.count} check-in{'s' if mood.count != 1 else ''}"
+            # An imported day whose energy was only guessed says so, in words
+            # and with a dashed edge.
+            estimate = ", energy estimated" if mood.energy_is_estimate else ""
+            css = " estimated" if estimate else ""
             iso = day.isoformat()
             # Dates, the URL and the quadrant's fixed words need no escaping.
             parts.append(
-                f'<li class="day q-{quadrant.value}"><a href="{history_url}?from={iso}&amp;'
+                f'<li class="day q-{quadrant.value}{css}"><a href="{history_url}?from={iso}&amp;'
                 f'to={iso}&amp;year={day.year}#timeline-heading" title="{spoken_day}: '
-                f'{quadrant.label}, {checkins}" aria-label="{spoken_day}: mostly {quadrant.label} '
-                f'({quadrant.description}), {checkins}"><span aria-hidden="true">'
-                f"{QUADRANT_SHAPES[quadrant]}</span></a></li>"
+                f'{quadrant.label}{estimate}, {checkins}" aria-label="{spoken_day}: mostly '
+                f'{quadrant.label} ({quadrant.description}){estimate}, {checkins}">'
+                f'<span aria-hidden="true">{QUADRANT_SHAPES[quadrant]}</span></a></li>'
             )
         parts.append("</ol></div>")
     return mark_safe("".join(parts))  # noqa: S308 - dates, a reversed URL and constants only

@@ -89,6 +89,10 @@ class DayMood:
     # (a pleasantness-only app) is left out of every energy figure; with none
     # recorded, energy reads 0 and the day shows "in between".
     energy_count: int = -1
+    # The mean of the guessed energies, for a bucket whose every energy was
+    # guessed by an import (None otherwise). Only the calendar's colour uses
+    # it, marked as an estimate, so an imported year is not all "in between".
+    estimated_energy: float | None = None
 
     def __post_init__(self) -> None:
         if self.energy_count < 0:
@@ -97,6 +101,19 @@ class DayMood:
     @property
     def quadrant(self) -> Quadrant:
         return quadrant_of(round(self.pleasantness, 1), round(self.energy, 1))
+
+    @property
+    def energy_is_estimate(self) -> bool:
+        return self.energy_count == 0 and self.estimated_energy is not None
+
+    @property
+    def shown_quadrant(self) -> Quadrant:
+        """The calendar's colour: the quadrant, using the import's estimated
+        energy when no energy was recorded that day."""
+        if self.energy_is_estimate:
+            assert self.estimated_energy is not None
+            return quadrant_of(round(self.pleasantness, 1), round(self.estimated_energy, 1))
+        return self.quadrant
 
 
 class MoodRow(NamedTuple):
@@ -143,14 +160,14 @@ def _rows(
 def _mood_buckets(rows: list[MoodRow], bucket: Callable[[dt.date], dt.date]) -> list[DayMood]:
     # One pass, running totals per bucket: [n, sum, min, max] of pleasantness,
     # then the same of recorded energy (an import's guessed energy is left
-    # out of every energy figure).
+    # out of every energy figure), then the sum of guessed energy.
     totals: dict[dt.date, list[int]] = {}
     for row in rows:
         key = bucket(row.local_date)
         p, e = row.pleasantness, row.energy
         t = totals.get(key)
         if t is None:
-            t = totals[key] = [0, 0, p, p, 0, 0, e, e]
+            t = totals[key] = [0, 0, p, p, 0, 0, e, e, 0]
         t[0] += 1
         t[1] += p
         if p < t[2]:
@@ -158,6 +175,7 @@ def _mood_buckets(rows: list[MoodRow], bucket: Callable[[dt.date], dt.date]) -> 
         elif p > t[3]:
             t[3] = p
         if row.energy_estimated:
+            t[8] += e
             continue
         if not t[4]:
             t[6] = t[7] = e
@@ -178,6 +196,7 @@ def _mood_buckets(rows: list[MoodRow], bucket: Callable[[dt.date], dt.date]) -> 
             max_energy=t[7] if t[4] else 0,
             count=t[0],
             energy_count=t[4],
+            estimated_energy=None if t[4] else t[8] / t[0],
         )
         for key, t in sorted(totals.items())
     ]
@@ -218,6 +237,7 @@ class CalendarYear:
     days_with_checkins: int
     quadrant_days: dict[Quadrant, int]
     years: list[int]  # years that have check-ins, for the selector
+    estimated_days: int = 0  # days coloured with an import's estimated energy
 
     @property
     def previous_year(self) -> int | None:
@@ -248,8 +268,9 @@ def calendar_year(user: User, year: int) -> CalendarYear:
         months.append(CalendarMonth(first, first.weekday(), days))
     counts: dict[Quadrant, int] = dict.fromkeys(QUADRANT_ORDER, 0)
     for day in by_day.values():
-        counts[day.quadrant] += 1
-    return CalendarYear(year, months, len(by_day), counts, years)
+        counts[day.shown_quadrant] += 1
+    estimated = sum(day.energy_is_estimate for day in by_day.values())
+    return CalendarYear(year, months, len(by_day), counts, years, estimated)
 
 
 def last_felt(user: User) -> list[tuple[Quadrant, dt.datetime | None]]:

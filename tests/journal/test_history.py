@@ -245,12 +245,39 @@ def test_it_colours_each_calendar_day_by_its_mean_mood_with_a_shape_and_link(
     assert 'aria-label="Monday 30 March' not in html
     assert "4 March: no check-in" in html
     assert "you checked in on 2 days" in html
+    assert "dashed edge" not in html and " estimated" not in html
     # The day's link opens that day's check-ins.
     link = day.group(2).replace("&amp;", "&")
     assert entries(alice_client.get(link).content.decode()) == [
         "Tuesday 3 March 2026, 20:00",
         "Tuesday 3 March 2026, 08:00",
     ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_imported_day_without_recorded_energy_is_coloured_by_the_estimate_and_says_so(
+    alice: User, alice_client: Client
+) -> None:
+    from journal.models import CheckIn
+
+    # 5 March: imported from a pleasantness-only journal (energy guessed +2).
+    guessed = [checkin(alice, "2026-03-05 08:00", 3, 2), checkin(alice, "2026-03-05 20:00", 2, 2)]
+    CheckIn.objects.filter(pk__in=[c.pk for c in guessed]).update(energy_estimated=True)
+    # 6 March: one recorded energy among guesses: only the recorded one counts.
+    recorded = checkin(alice, "2026-03-06 09:00", 2, -3)
+    extra = checkin(alice, "2026-03-06 10:00", 2, 4)
+    CheckIn.objects.filter(pk=extra.pk).update(energy_estimated=True)
+    assert recorded.energy_estimated is False
+    html = alice_client.get("/history/").content.decode()
+
+    assert '<li class="day q-yellow estimated">' in html
+    assert (
+        'aria-label="Thursday 5 March: mostly Bright (pleasant, high energy), energy estimated, '
+        '2 check-ins"' in html
+    )
+    assert 'aria-label="Friday 6 March: mostly Calm (pleasant, low energy), 2 check-ins"' in html
+    assert "Days with a dashed edge come from an imported journal" in html
+    assert "Bright 1" in html and "Calm 1" in html
 
 
 @time_machine.travel(NOW, tick=False)
