@@ -97,7 +97,8 @@ def record_checkin(
     track: TrackChoice | None = None,
 ) -> CheckIn:
     """A whole check-in at once: the mood and whichever parts were given. A
-    song is either a track from the user's library or ('Artist', 'Title').
+    song is either the id of a track in the user's library or ('Artist',
+    'Title') typed by them (see TrackChoice).
     Written for few queries: the check-in is new, so nothing needs replacing."""
     checkin = create_checkin(user, mood, felt_at, note)
     # The check-in is new, so its links are plain inserts (no conflicts to skip).
@@ -114,17 +115,11 @@ def record_checkin(
         if picked is None and typed is not None:
             picked = get_or_create_track(TrackInfo(artist=typed[0], title=typed[1])).pk
         if picked is not None:
+            p, e = (feel.pleasantness, feel.energy) if feel else (None, None)
             insert_rows(
                 CheckInTrack,
                 ("checkin_id", "track_id", "pleasantness", "energy", "position"),
-                [
-                    (
-                        checkin.pk,
-                        picked,
-                        *((feel.pleasantness, feel.energy) if feel else (None, None)),
-                        0,
-                    )
-                ],
+                [(checkin.pk, picked, p, e, 0)],
             )
             count_new_checkin(user.pk, picked, mood)
     return checkin
