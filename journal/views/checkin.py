@@ -5,6 +5,7 @@ plain browser with a full page or a redirect (POST/redirect/GET)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -245,46 +246,45 @@ def checkin_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     return page(request, "journal/checkin.html", context)
 
 
+def save_part(
+    request: AuthedHtmxRequest,
+    pk: int,
+    part: str,
+    form: Form,
+    save: Callable[[CheckIn, Any], None],
+) -> HttpResponse:
+    """The shape of every part's endpoint: the owner's check-in, POST only,
+    the part's form checked, saved, then answered (a status or the errors)."""
+    checkin = load_checkin(request.user, pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    if not form.is_valid():
+        return show_errors(request, checkin, part, **{f"{part}_form": form})
+    save(checkin, form.cleaned_data[part])
+    return after_save(request, checkin, part)
+
+
 @login_required
 @require_http_methods(["GET", "POST", "DELETE"])
 @never_cache
 def checkin_words(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
-    checkin = load_checkin(request.user, pk)
-    if (other := post_only(request, checkin)) is not None:
-        return other
     form = WordsForm(request.user, request.POST)
-    if not form.is_valid():
-        return show_errors(request, checkin, "words", words_form=form)
-    checkins.set_words(checkin, form.cleaned_data["words"])
-    return after_save(request, checkin, "words")
+    return save_part(request, pk, "words", form, checkins.set_words)
 
 
 @login_required
 @require_http_methods(["GET", "POST", "DELETE"])
 @never_cache
 def checkin_tags(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
-    checkin = load_checkin(request.user, pk)
-    if (other := post_only(request, checkin)) is not None:
-        return other
     form = TagsForm(request.user, request.POST)
-    if not form.is_valid():
-        return show_errors(request, checkin, "tags", tags_form=form)
-    checkins.set_tags(checkin, form.cleaned_data["tags"])
-    return after_save(request, checkin, "tags")
+    return save_part(request, pk, "tags", form, checkins.set_tags)
 
 
 @login_required
 @require_http_methods(["GET", "POST", "DELETE"])
 @never_cache
 def checkin_note(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
-    checkin = load_checkin(request.user, pk)
-    if (other := post_only(request, checkin)) is not None:
-        return other
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return show_errors(request, checkin, "note", note_form=form)
-    checkins.set_note(checkin, form.cleaned_data["note"])
-    return after_save(request, checkin, "note")
+    return save_part(request, pk, "note", NoteForm(request.POST), checkins.set_note)
 
 
 @login_required
