@@ -13,11 +13,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: help run test check lint typecheck test-unit test-e2e bench bench-smoke clean python
+.PHONY: help run test check lint typecheck test-unit test-e2e fuzz bench bench-smoke clean python
 
 help:
 	@echo "make run    - run Attune at http://127.0.0.1:8000 (SQLite, file broker, worker and beat)"
 	@echo "make test   - lint, type-check and run the whole test suite"
+	@echo "make fuzz   - run every fuzz test with new random examples"
 	@echo "make bench  - run the benchmarks (make bench-smoke for a small, quick run)"
 
 python:
@@ -50,13 +51,17 @@ check: $(VENV)/.dev
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django check
 
 test-unit: $(VENV)/.dev
-	$(VENV)/bin/pytest -n 2 -m "not e2e and not workers" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -m "not e2e and not workers" --hypothesis-profile=ci $(PYTEST_ARGS)
 	$(VENV)/bin/pytest -m workers $(PYTEST_ARGS)
 
 test-e2e: $(VENV)/.dev
 	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
 
 test: lint typecheck check test-unit test-e2e bench-smoke
+
+# Every fuzz test with new random examples (make test uses fixed ones).
+fuzz: $(VENV)/.dev
+	$(VENV)/bin/pytest -n 2 -m "not e2e and not workers" -k fuzz $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(PY) -m bench.run

@@ -5,11 +5,18 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from accounts.onboarding import welcome
 
 PASSWORD = "a calm river 42"
+
+# `make test` (and so CI) fuzzes with examples fixed by each test's source, so
+# a red build means a change broke something, never that the dice rolled a
+# new case that day. `make fuzz` explores fresh random examples; what it finds
+# goes back into the tests as an @example.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 
 
 def make_user(email: str, **extra: object) -> User:

@@ -19,11 +19,17 @@ from config.settings import BASE_DIR, DATABASES
 _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324
 DATABASES["default"]["TEST"] = {"NAME": f"test_attune_{_checkout}"}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-REDIS_TEST_DB = int(os.environ.get("ATTUNE_TEST_REDIS_DB", int(_checkout, 16) % 14 + 1))
+# Each pytest-xdist process gets a Redis db of its own too: a test that empties
+# its broker db (tests/conftest.py redis_broker) must not wipe the task another
+# process has just queued, nor may one process's worker take another's task.
+_xdist = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_DB = int(
+    os.environ.get("ATTUNE_TEST_REDIS_DB", (int(_checkout, 16) % 7 * 2 + _xdist) % 15 + 1)
+)
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_TEST_DB}")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
-# Tests that start a real worker give it a queue of its own, so parallel test
-# processes sharing the Redis db never take each other's tasks.
+# Tests that start worker processes of their own (test_reflection_worker) give
+# them a queue of their own as well.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ATTUNE_TEST_CELERY_QUEUE", "celery")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

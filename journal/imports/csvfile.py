@@ -131,7 +131,12 @@ def read_layout(binary: IO[bytes], file_name: str = "") -> CsvLayout:
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     head_text = decoder.decode(head, final=False)
     delimiter = sniff_delimiter(head_text)
-    first = next(csv.reader(io.StringIO(head_text.lstrip("\ufeff")), delimiter=delimiter), [])
+    # newline="": a lone carriage return ends a line, as in the full read.
+    lines = io.StringIO(head_text.lstrip("\ufeff"), newline="")
+    try:
+        first = next(csv.reader(lines, delimiter=delimiter), [])
+    except csv.Error as error:
+        raise NotACsvFile(f"The first line of this file can't be read as CSV ({error}).") from None
     header = clean_header(first)
     if len(header) < 2:
         raise NotACsvFile("This file has only one column, so it can't hold dated moods.")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
@@ -45,6 +45,7 @@ def test_it_never_fails_on_hostile_daylio_rows(alice: User, rows: list[list[str]
 
 @FUZZ
 @given(data=st.binary(max_size=400))
+@example(data=b",\r\x00")  # a lone carriage return in the first line
 def test_it_answers_any_upload_without_an_error_page(
     alice_client: Client, media: Path, data: bytes
 ) -> None:
