@@ -23,7 +23,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from bench.generate import analyze, fill_history, make_library, make_user
+    from bench.generate import fill_history, make_library, make_user, settle
     from journal import charts, insights
     from journal.models import CheckIn
 
@@ -33,7 +33,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     fill_history(small, days=4, track_ids=tracks, rng=rng)
     big = make_user("history@bench.example")
     fill_history(big, days=sizes.history_days, track_ids=tracks, rng=rng)
-    analyze()
+    settle()
     big_count = CheckIn.objects.filter(user=big).count()
     small_count = CheckIn.objects.filter(user=small).count()
 

@@ -105,7 +105,7 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bench.generate import analyze, make_library, week_users
+    from bench.generate import make_library, settle, week_users
     from config.celery import app
     from journal.delivery import deliver_reflections
     from journal.dispatch import dispatch
@@ -118,7 +118,7 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     week = week_start_of(today) - dt.timedelta(days=7)
     n = sizes.reflection_users
     week_users(n, week, rng, tracks)
-    analyze()
+    settle()
     # Wednesday after the week: every zone's Monday 08:00 has passed.
     now = dt.datetime.combine(week + dt.timedelta(days=9), dt.time(12), tzinfo=dt.UTC)
 
@@ -313,7 +313,10 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     db_url = settings.DATABASES["default"]
     dsn = f"postgres://postgres@127.0.0.1:5432/{db_url['NAME']}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": dsn}
-    with gunicorn(env, "--workers", "4", "--log-level", "warning") as base:
+    # As many sync workers as docker-compose.yml's web service runs. On two
+    # cores shared with PostgreSQL, 3 gave the best throughput and p99 (4 and
+    # 6 lost both to context switches; docs/checkin-performance.md).
+    with gunicorn(env, "--workers", "3", "--log-level", "warning") as base:
         wrk(base + "/bench/hello", connections=2, seconds=1)  # warm the workers
         results = {}
         for connections in (1, 8):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -8,6 +9,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_wsgi_application()
+# Everything loaded so far (Django, the URLconf, the templates' modules) lives
+# as long as the process: move it out of the collector's generations, so a
+# full collection in the middle of a request walks only that request's objects.
+gc.collect()
+gc.freeze()
 
 from accounts.middleware import NOT_UTF8, utf8_or_unspecified  # noqa: E402  (needs settings)
 
