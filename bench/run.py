@@ -101,44 +101,81 @@ def psql(sql: str, db: str = "postgres") -> None:
     )
 
 
-def fresh_database() -> None:
+def fresh_database(template: str = "template0") -> None:
     psql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-    psql(f'CREATE DATABASE "{BENCH_DB}"')
+    psql(f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{template}"')
 
 
-def setup_django() -> None:
+def setup_django(migrate: bool = True) -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
+
+
+def run_section(name: str, smoke: bool, rows_file: str) -> None:
+    """Child mode: one section against the database prepared for it."""
+    import json
+    from dataclasses import asdict
+
+    setup_django(migrate=False)
+    from bench import sections
+
+    report = Report()
+    sections.SECTIONS[name](report, SMOKE if smoke else FULL, smoke=smoke)
+    Path(rows_file).write_text(json.dumps([asdict(row) for row in report.rows]))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="small sizes, for CI")
     parser.add_argument("--only", nargs="*", help="run only these sections")
+    parser.add_argument("--section", help=argparse.SUPPRESS)  # child mode
+    parser.add_argument("--rows", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = SMOKE if args.smoke else FULL
     os.chdir(ROOT)
+    if args.section:
+        run_section(args.section, args.smoke, args.rows)
+        return 0
     print(f"Attune benchmarks ({'smoke' if args.smoke else 'full'} size) on {os.cpu_count()} cores")
+    # Migrate once into a template; every section then starts from a copy of
+    # it in a fresh process, so no section measures what an earlier one left
+    # behind (millions of rows in the tables and their indexes, autovacuum
+    # catching up, a Python heap of earlier objects that every garbage
+    # collection walks).
     fresh_database()
     setup_django()
+    from django.db import connections
+
     from bench import sections
 
+    connections.close_all()
+    template = f"{BENCH_DB}_template"
+    psql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    psql(f'ALTER DATABASE "{BENCH_DB}" RENAME TO "{template}"')
     report = Report()
     started = time.monotonic()
-    for name, section in sections.SECTIONS.items():
+    import json
+    import tempfile
+
+    for name in sections.SECTIONS:
         if args.only and name not in args.only:
             continue
         print(f"[{name}]", flush=True)
         t0 = time.monotonic()
-        section(report, sizes, smoke=args.smoke)
+        fresh_database(template)
+        with tempfile.NamedTemporaryFile(suffix=".json") as rows:
+            command = [sys.executable, "-m", "bench.run", "--section", name, "--rows", rows.name]
+            subprocess.run(command + (["--smoke"] if args.smoke else []), check=True)
+            report.rows += [Row(**row) for row in json.loads(Path(rows.name).read_text())]
         print(f"  ({time.monotonic() - t0:.1f}s)", flush=True)
+    psql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
     print()
     print(report.table())
     print(f"\nTotal {time.monotonic() - started:.0f}s")
