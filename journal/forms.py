@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 
+from config.rows import ids_where
 from config.text import CleanCharField
 from journal.checkins import FUTURE_SLACK, local_moment
-from journal.models import EmotionWord, Tag, words_of
+from journal.models import OWNED_SQL, WORDS_OF_SQL, EmotionWord, Tag
 from journal.mood import ENERGY_WORDS, MOOD_MAX, MOOD_MIN, MOOD_RANGE, PLEASANTNESS_WORDS, Mood
 from music.catalogue import split_artist_title
 from music.models import UserTrack
@@ -196,27 +197,33 @@ class EditCheckInForm(WhenMixin):
 
 
 UNKNOWN_CHOICE = "We don't know one of those choices any more. Please pick again."
+SONG_NOT_FOUND = "We couldn't find that song in your music. Please pick again."
 
 
 class OwnedIdsField(forms.Field):
-    """Several ids of `model` rows that `owned` (a filter the form sets for its
-    user) admits: the user's own words, tags... Cleans to the ids, checked with
-    one query of ids only. The check-in POST runs this on every save, where
-    Django's ModelMultipleChoiceField would build a query per value and load
-    whole rows."""
+    """Several ids of `model` rows that belong to the form's user: the shipped
+    and the user's own words, the user's tags... Cleans to the ids, checked
+    with one plain query of ids (config.rows.ids_where). The check-in POST runs
+    this on every save, where Django's ModelMultipleChoiceField would build a
+    query per value and load whole rows. `owner` is the SQL condition that
+    says whose rows count; the form gives it the user's id."""
 
     widget = forms.SelectMultiple
+    MAX_IDS = 100  # far more than anyone picks; keeps the lookup bounded
 
-    def __init__(self, model: type[Model], *, unknown: str, invalid: str, **kwargs: Any) -> None:
+    def __init__(
+        self, model: type[Model], *, owner: str, unknown: str, invalid: str, **kwargs: Any
+    ) -> None:
         super().__init__(required=False, **kwargs)
         self.model = model
-        self.owned = Q(pk__in=[])  # nothing, until the form says whose rows count
+        self.owner = owner
+        self.user_id: int | None = None  # nothing counts until the form says whose
         self.error_messages.update(unknown=unknown, invalid=invalid)
 
     def to_python(self, value: Any) -> list[int]:
         if value in self.empty_values:
             return []
-        if not isinstance(value, (list, tuple)):
+        if not isinstance(value, (list, tuple)) or len(value) > self.MAX_IDS:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         ids: list[int] = []
         for item in value:
@@ -228,30 +235,29 @@ class OwnedIdsField(forms.Field):
         return ids
 
     def validate(self, value: list[int]) -> None:
-        if value:
-            rows = self.model._default_manager.filter(self.owned, pk__in=value).order_by()
-            if set(rows.values_list("pk", flat=True)) != set(value):
-                raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        if value and ids_where(self.model, value, self.owner, [self.user_id]) != set(value):
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
 
 
 class WordsForm(forms.Form):
     words = OwnedIdsField(
         EmotionWord,
+        owner=WORDS_OF_SQL,
         unknown="We don't know one of those words. You can add it as your own word.",
         invalid="We don't know one of those words. Please pick again.",
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["words"].owned = words_of(user)  # type: ignore[attr-defined]
+        self.fields["words"].user_id = user.pk  # type: ignore[attr-defined]
 
 
 class TagsForm(forms.Form):
-    tags = OwnedIdsField(Tag, unknown=UNKNOWN_CHOICE, invalid=UNKNOWN_CHOICE)
+    tags = OwnedIdsField(Tag, owner=OWNED_SQL, unknown=UNKNOWN_CHOICE, invalid=UNKNOWN_CHOICE)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tags"].owned = Q(user=user)  # type: ignore[attr-defined]
+        self.fields["tags"].user_id = user.pk  # type: ignore[attr-defined]
 
 
 class NoteField(CleanCharField):
@@ -292,7 +298,15 @@ class TrackForm(forms.Form):
     """Attach a song: one picked from the user's library (track_id) or typed as
     'Artist – Title'. The feel (how the song made them feel) is optional."""
 
-    track_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Bounded like a database id, so a tampered value is a form error, never a
+    # number the database driver cannot bind.
+    track_id = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), SONG_NOT_FOUND),
+    )
     track = CleanCharField(
         required=False,
         max_length=400,
@@ -328,11 +342,9 @@ class TrackForm(forms.Form):
         track_id = cleaned.get("track_id")
         text = (cleaned.get("track") or "").strip()
         if track_id is not None:
-            mine = UserTrack.objects.filter(user=self.user, track_id=track_id)
-            if not mine.exists():
-                self.add_error(
-                    "track", "We couldn't find that song in your music. Please pick again."
-                )
+            mine = ids_where(UserTrack, [track_id], OWNED_SQL, [self.user.pk], column="track_id")
+            if not mine:
+                self.add_error("track", SONG_NOT_FOUND)
             else:
                 cleaned["picked"] = track_id
         elif not text:

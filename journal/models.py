@@ -26,6 +26,13 @@ def words_of(user: settings.AUTH_USER_MODEL) -> Q:  # type: ignore[name-defined]
     return Q(user__isnull=True) | Q(user=user)
 
 
+# The same rules as plain SQL conditions (with %s for the user's id), for the
+# check-in POST's ownership checks (config.rows.ids_where). A test holds each
+# equal to its filter.
+WORDS_OF_SQL = "user_id IS NULL OR user_id = %s"
+OWNED_SQL = "user_id = %s"
+
+
 class EmotionWordQuerySet(models.QuerySet["EmotionWord"]):
     def for_user(self, user: settings.AUTH_USER_MODEL) -> EmotionWordQuerySet:  # type: ignore[name-defined]
         """The shipped vocabulary plus the user's own words."""

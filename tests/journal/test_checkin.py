@@ -12,10 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from config.rows import ids_where
 from journal import checkins
 from journal import urls as journal_urls
 from journal.forms import NoteForm
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
+from journal.models import (
+    OWNED_SQL,
+    WORDS_OF_SQL,
+    CheckIn,
+    CheckInTrack,
+    EmotionWord,
+    Tag,
+    words_of,
+)
 from journal.mood import Mood
 from journal.search import search_notes
 from journal.vocabulary import install_vocabulary
@@ -435,6 +444,29 @@ def test_it_rejects_unknown_words_and_tags(alice: User, bob: User, alice_client:
     assert not checkin.words.exists() and not checkin.tags.exists()
 
 
+def test_it_refuses_more_words_than_anyone_picks(alice: User, alice_client: Client) -> None:
+    checkin = checkins.create_checkin(alice, Mood(1, 1))
+    words = [str(pk) for pk in EmotionWord.objects.values_list("pk", flat=True)[:101]]
+    assert len(words) == 101
+    response = alice_client.post(reverse("checkin_words", args=[checkin.pk]), {"words": words})
+    assert "Please pick again" in response.content.decode()
+    assert not checkin.words.exists()
+
+
+def test_the_sql_ownership_rules_admit_what_the_filters_admit(alice: User, bob: User) -> None:
+    for user in (alice, bob):
+        EmotionWord.objects.create(user=user, word=f"word of {user.pk}", pleasantness=1, energy=1)
+        Tag.objects.create(user=user, name=f"tag of {user.pk}")
+    word_ids = list(EmotionWord.objects.values_list("pk", flat=True))
+    tag_ids = list(Tag.objects.values_list("pk", flat=True))
+    for user in (alice, bob):
+        words = EmotionWord.objects.filter(words_of(user)).values_list("pk", flat=True)
+        tags = Tag.objects.filter(user=user).values_list("pk", flat=True)
+        assert ids_where(EmotionWord, word_ids, WORDS_OF_SQL, [user.pk]) == set(words)
+        assert ids_where(Tag, tag_ids, OWNED_SQL, [user.pk]) == set(tags)
+        assert set(words) != set(word_ids) and set(tags) != set(tag_ids)  # the rules exclude
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -443,7 +475,10 @@ def test_it_rejects_unknown_words_and_tags(alice: User, bob: User, alice_client:
         ({"track": "A – B", "feel_pleasantness": "2"}, "Please choose both"),
         ({"track": "A – B", "feel_pleasantness": "9", "feel_energy": "1"}, "from −4 to +4"),
         ({"track": "A – B\x00"}, "characters we can"),
-        ({"track_id": "x"}, "Enter a whole number"),
+        ({"track_id": "x"}, "find that song in your music"),
+        ({"track_id": "0"}, "find that song in your music"),
+        ({"track_id": str(2**64)}, "find that song in your music"),
+        ({"track_id": "999999"}, "find that song in your music"),
     ],
 )
 def test_it_explains_bad_song_input_and_keeps_the_text(
