@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,9 +123,6 @@ def setup_django(migrate: bool = True) -> None:
 
 def run_section(name: str, smoke: bool, rows_file: str) -> None:
     """Child mode: one section against the database prepared for it."""
-    import json
-    from dataclasses import asdict
-
     setup_django(migrate=False)
     from bench import sections
 
@@ -155,15 +154,16 @@ def main() -> int:
 
     from bench import sections
 
+    unknown = set(args.only or ()) - set(sections.SECTIONS)
+    if unknown:
+        known = ", ".join(sections.SECTIONS)
+        parser.error(f"no section {', '.join(sorted(unknown))}; the sections: {known}")
     connections.close_all()
     template = f"{BENCH_DB}_template"
     psql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
     psql(f'ALTER DATABASE "{BENCH_DB}" RENAME TO "{template}"')
     report = Report()
     started = time.monotonic()
-    import json
-    import tempfile
-
     for name in sections.SECTIONS:
         if args.only and name not in args.only:
             continue
