@@ -119,10 +119,17 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
             "checkins.record_checkin(u, Mood(-2, 3), track=args['track']); "
             "ut = UserTrack.objects.get(user=u); "
             "print('saved', c.words.count(), c.tags.count(), "
-            "list(search_notes(u, 'riv')) == [c], ut.checkin_count, ut.checkin_pleasantness)"
+            "list(search_notes(u, 'riv')) == [c], ut.checkin_count, ut.checkin_pleasantness); "
+            # The form's plain-SQL ownership checks (config.rows.ids_where).
+            "from journal.forms import CheckInForm; "
+            "data = {'mood': '2,1', 'words': [str(x.pk) for x in w], 'tags': [str(t.pk)], "
+            "'track_id': str(ut.track_id)}; "
+            "print('form', CheckInForm(u, data).is_valid(), "
+            "CheckInForm(u, {**data, 'tags': ['999999']}).is_valid())"
         )
         out = shell(checkin)
         assert "saved 2 1 True 2 0.0" in out, out
+        assert "form True False" in out, out
 
         # Every main page, logged in, on SQLite (the suite otherwise runs on
         # PostgreSQL; SQLite 3.40 here cannot order inside an aggregate, which
