@@ -279,7 +279,8 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from django.conf import settings
 
     from bench.generate import make_library, make_user
-    from journal.models import EmotionWord, Tag
+    from journal.models import Tag
+    from mood.models import EmotionWord
     from tests.faults import gunicorn
 
     rng = random.Random(14)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "accounts",
+    "mood",
     "journal",
     "music",
 ]

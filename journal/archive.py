@@ -23,8 +23,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
-from journal.mood import quadrant_of
+from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
+from mood.models import EmotionWord
+from mood.values import quadrant_of
 from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
 
 FORMAT = "attune-archive"

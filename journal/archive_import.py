@@ -28,9 +28,10 @@ from accounts.models import User
 from config.text import scrub
 from journal.archive import CHUNK, FORMAT, VERSION, ArchiveError
 from journal.crypto import UNREADABLE_NOTE, NoteKeyError, decrypt_text, encrypt_text
-from journal.models import CheckIn, CheckInTrack, EmotionWord, NoteToken, Tag, WeeklyReflection
-from journal.mood import MOOD_MAX, MOOD_MIN
+from journal.models import CheckIn, CheckInTrack, NoteToken, Tag, WeeklyReflection
 from journal.search import note_digests
+from mood.models import EmotionWord
+from mood.values import MOOD_MAX, MOOD_MIN
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import (
     FeelSource,

@@ -27,8 +27,8 @@ from journal.insights import (
     WordCount,
     signed,
 )
-from journal.mood import MOOD_MAX, MOOD_MIN
 from journal.templatetags.mood import QUADRANT_SHAPES
+from mood.values import MOOD_MAX, MOOD_MIN
 
 Axis = Literal["pleasantness", "energy"]
 # The <desc> says how to read a chart; its figures are in the visible sentence

@@ -22,9 +22,10 @@ from django.db.models import Avg, Count, Max, Model
 from django.utils import timezone
 
 from config.rows import insert_rows
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Mood
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import index_note
+from mood.models import EmotionWord
+from mood.values import Mood
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import Track, UserTrack
 

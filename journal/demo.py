@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from journal.checkins import refresh_user_track
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Quadrant, quadrant_of
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import index_note
+from mood.models import EmotionWord
+from mood.values import Quadrant, quadrant_of
 from music.models import Track, UserTrack
 
 NOTES: dict[Quadrant, list[str]] = {

@@ -23,8 +23,8 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from journal.models import CheckIn, DailyReminder, WeeklyReflection
-from journal.mood import PLEASANTNESS_WORDS
 from journal.reflections import care_resources
+from mood.values import PLEASANTNESS_WORDS
 
 # One salt per purpose: a reminder link cannot switch off reflections, and no
 # other signed value in the project can be replayed as an unsubscribe token.

@@ -24,7 +24,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, V
 from django.db.models.functions import Coalesce, TruncDate
 
 from journal.models import CheckIn, CheckInTrack
-from journal.mood import Quadrant, quadrant_of
+from mood.values import Quadrant, quadrant_of
 from music.models import Listen, Track
 
 if TYPE_CHECKING:

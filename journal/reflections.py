@@ -29,7 +29,7 @@ from django.db.models.functions import Round, RowNumber
 
 from accounts.models import User
 from journal.models import CheckIn, CheckInTrack, WeeklyReflection
-from journal.mood import Mood, Quadrant, quadrant_of
+from mood.values import Mood, Quadrant, quadrant_of
 from music.models import Listen, Track, UserTrack
 
 PRESET_NAMES = {

@@ -22,9 +22,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from config.text import CleanCharField
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Quadrant
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import search_notes
+from mood.models import EmotionWord
+from mood.values import Quadrant
 from music.models import Artist, Track
 
 if TYPE_CHECKING:

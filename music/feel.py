@@ -33,7 +33,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import User
-from journal.models import CheckInTrack, EmotionWord
+from journal.models import CheckInTrack
+from mood.models import EmotionWord
 from music.models import FeelSource, Track, UserTrack
 
 # Genre -> (pleasantness, energy) on the -4..4 grid: broad, gentle guesses, used

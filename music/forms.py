@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from journal.mood import MOOD_MAX, MOOD_MIN
+from mood.values import MOOD_MAX, MOOD_MIN
 from music.imports.jobs import importers_for
 from music.library import SORTS
 

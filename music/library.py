@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from journal.models import CheckInTrack
-from journal.mood import Quadrant
+from mood.values import Quadrant
 from music.feel import recompute_feel
 from music.models import Listen, Track, UserTrack
 

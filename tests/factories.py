@@ -19,16 +19,9 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
-from journal.models import (
-    CheckIn,
-    CheckInTrack,
-    DailyReminder,
-    EmotionWord,
-    NoteToken,
-    Tag,
-    WeeklyReflection,
-)
+from journal.models import CheckIn, CheckInTrack, DailyReminder, NoteToken, Tag, WeeklyReflection
 from journal.search import index_note
+from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import ImportJob, Listen, Playlist, PlaylistItem, Track, UserTrack
 

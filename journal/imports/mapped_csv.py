@@ -20,8 +20,9 @@ from accounts.models import User
 from journal.imports.csvfile import CsvLayout, iter_rows, read_layout
 from journal.imports.result import ImportResult
 from journal.imports.writer import CheckInWriter, Entry
-from journal.models import CheckIn, EmotionWord
-from journal.mood import MOOD_MAX, MOOD_MIN
+from journal.models import CheckIn
+from mood.models import EmotionWord
+from mood.values import MOOD_MAX, MOOD_MIN
 
 DATE_ORDERS = {
     "auto": "Work it out for me",

@@ -33,9 +33,10 @@ from journal.forms import (
     TrackForm,
     WordsForm,
 )
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import MOOD_RANGE
-from journal.vocabulary import words_near
+from journal.models import CheckIn, CheckInTrack, Tag
+from mood.models import EmotionWord
+from mood.values import MOOD_RANGE
+from mood.vocabulary import words_near
 from music.models import Track
 
 TEMPLATE = "journal/today.html"

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
 from journal.forms import CustomWordForm, TagForm
-from journal.models import EmotionWord, Tag
+from journal.models import Tag
+from mood.models import EmotionWord
 
 
 @login_required

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from journal.mood import Mood, quadrant_of
+from mood.values import Mood, quadrant_of
 from music.playlists import Point
 
 register = template.Library()

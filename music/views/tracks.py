@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthedHtmxRequest
 from journal.models import CheckInTrack
-from journal.mood import Mood
+from mood.values import Mood
 from music.forms import parse_point
 from music.library import listens_by_month, rate, set_comfort, track_for
 from music.models import Listen, UserTrack

@@ -16,18 +16,11 @@ from config.rows import ids_where
 from journal import checkins
 from journal import urls as journal_urls
 from journal.forms import NoteForm
-from journal.models import (
-    OWNED_SQL,
-    WORDS_OF_SQL,
-    CheckIn,
-    CheckInTrack,
-    EmotionWord,
-    Tag,
-    words_of,
-)
-from journal.mood import Mood
+from journal.models import OWNED_SQL, CheckIn, CheckInTrack, Tag
 from journal.search import search_notes
-from journal.vocabulary import install_vocabulary
+from mood.models import WORDS_OF_SQL, EmotionWord, words_of
+from mood.values import Mood
+from mood.vocabulary import install_vocabulary
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import Track, UserTrack
 

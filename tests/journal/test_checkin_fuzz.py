@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from journal import checkins
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Mood
-from journal.vocabulary import install_vocabulary
+from journal.models import CheckIn, CheckInTrack, Tag
+from mood.models import EmotionWord
+from mood.values import Mood
+from mood.vocabulary import install_vocabulary
 from music.catalogue import artist_key, split_artist_title, title_key
 
 FUZZ = settings(

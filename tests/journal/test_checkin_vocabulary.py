@@ -8,10 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Mood, Quadrant
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import search_notes
-from journal.vocabulary import SHIPPED_WORDS, install_vocabulary, words_near
+from mood.models import EmotionWord
+from mood.values import Mood, Quadrant
+from mood.vocabulary import SHIPPED_WORDS, install_vocabulary, words_near
 from music.models import UserTrack
 
 

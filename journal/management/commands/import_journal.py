@@ -33,7 +33,7 @@ from journal.imports.mapped_csv import (
 )
 from journal.imports.result import ImportResult
 from journal.models import CheckIn
-from journal.mood import MOOD_MAX, MOOD_MIN
+from mood.values import MOOD_MAX, MOOD_MIN
 
 _MOOD_MAP = re.compile(r"^(?P<name>.+)=(?P<p>[+-]?\d+),(?P<e>[+-]?\d+)$")
 

@@ -10,9 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
 MOOD_MIN = -4
 MOOD_MAX = 4
 MOOD_RANGE = range(MOOD_MIN, MOOD_MAX + 1)
+
+# For every model field that holds a point on the grid (check-ins, their songs,
+# ratings, emotion words): the form check and the database check.
+mood_validators = [MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
+
+
+def mood_range_check(prefix: str, field: str, *, nullable: bool = False) -> models.CheckConstraint:
+    condition = Q(**{f"{field}__gte": MOOD_MIN, f"{field}__lte": MOOD_MAX})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=f"{prefix}_{field}_range")
 
 
 class Quadrant(StrEnum):
