@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from journal.views import checkin, history, imports, reflections, vocabulary
+from journal.views import checkin, history, imports, reflections, tracks, vocabulary
 
 urlpatterns = [
+    # A track's page shows its check-ins too, so its view is journal's (music never
+    # imports journal); the path stays in music's part of the site.
+    path("music/tracks/<int:pk>/", tracks.track_detail, name="music_track"),
     path("", checkin.home, name="home"),
     path("checkins/<int:pk>/", checkin.checkin_detail, name="checkin_detail"),
     path("checkins/<int:pk>/words/", checkin.checkin_words, name="checkin_words"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from journal.models import mood_range_check, mood_validators
+from mood.values import mood_range_check, mood_validators
 
 
 class Artist(models.Model):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from config.text import CleanCharField
 from mood.values import MOOD_MAX, MOOD_MIN
 from music.models import Playlist
-from music.playlists import MAX_LENGTH, MIN_LENGTH, PRESETS, Point
+from music.playlist_engine import MAX_LENGTH, MIN_LENGTH, PRESETS, Point
 
 
 def parse_point(value: str) -> Point:

@@ -22,6 +22,7 @@ from accounts.http import AuthedHtmxRequest
 from music.imports.playlist_files import entries_for
 from music.imports.playlists_io import CONTENT_TYPES, FORMATS, render_playlist
 from music.models import Playlist, PlaylistItem, Track, UserTrack
+from music.playlist_engine import PRESETS
 from music.playlist_forms import (
     CUSTOM,
     MakePlaylistForm,
@@ -31,7 +32,6 @@ from music.playlist_forms import (
     point_value,
 )
 from music.playlists import (
-    PRESETS,
     PlaylistPlan,
     generate,
     latest_checkin_mood,

@@ -22,6 +22,7 @@ from mood.models import WORDS_OF_SQL, EmotionWord, words_of
 from mood.values import Mood
 from mood.vocabulary import install_vocabulary
 from music.catalogue import TrackInfo, get_or_create_track
+from music.feel import recompute_feel
 from music.models import Track, UserTrack
 
 HX = {"HX-Request": "true"}
@@ -798,7 +799,8 @@ def test_a_new_checkin_folds_into_the_songs_running_means_exactly(alice: User) -
     for mood in (Mood(-3, 2), Mood(4, -4), Mood(0, 0), Mood(-1, 3)):
         checkins.record_checkin(alice, mood, track=(track.pk, None, None))
     folded = UserTrack.objects.get(user=alice, track=track)
-    recounted = checkins.refresh_user_track(alice.pk, track.pk)
+    recompute_feel(alice, [track.pk])
+    recounted = UserTrack.objects.get(user=alice, track=track)
     assert folded.checkin_count == recounted.checkin_count == 5
     assert folded.checkin_pleasantness == pytest.approx(recounted.checkin_pleasantness)
     assert folded.checkin_energy == pytest.approx(recounted.checkin_energy)
