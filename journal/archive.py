@@ -37,7 +37,7 @@ CHUNK = 500
 # deliberately left out (tests/test_privacy_export.py keeps this complete).
 ARCHIVED_MODELS = {
     "accounts.user": "account",
-    "journal.emotionword": "emotion_words",
+    "mood.emotionword": "emotion_words",
     "journal.tag": "tags",
     "journal.checkin": "checkins",
     "journal.checkin_words": "checkins[].words",

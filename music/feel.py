@@ -18,7 +18,7 @@ read through ``music.moments`` (docs/mood-core.md).
 a fixed number of statements. Call it when a rating changes, when a check-in
 track is attached, changed or removed, when a check-in's mood changes, is
 deleted or restored, and after imports. ``fold_new_checkin`` is the cheap path
-for the commonest change, a brand-new check-in with a song: one UPDATE that
+for the commonest change, a brand-new check-in with a song: one upsert that
 gives the same numbers as a recompute.
 """
 
@@ -199,52 +199,45 @@ def recompute_feel(user: User | int, track_ids: Iterable[int]) -> None:
     )
 
 
-# A new check-in's song folded into the running count and means. In an UPDATE
-# every right-hand side reads the row as it was, so these use the old count,
-# and the feel below repeats the new mean rather than reading the column.
-_NEW_MEAN = "(COALESCE({column}, 0) * checkin_count + %s) / (checkin_count + 1.0)"
-_RATED = "rating_pleasantness IS NOT NULL AND rating_energy IS NOT NULL"
-# Only a table and column names are formatted in, never user input.
+# A new check-in's song folded into the running count and means, as one
+# upsert: a first check-in with the song creates the user's row with the point
+# as its mean and feel (a new row has no rating); otherwise the point is folded
+# into the row. In DO UPDATE every right-hand side reads the row as it was, so
+# the means use the old count, and the feel repeats the new mean rather than
+# reading the column. Only a table and column names are formatted in.
+_NEW_MEAN = "(COALESCE({t}.{column}, 0) * {t}.checkin_count + %s) / ({t}.checkin_count + 1.0)"
+_RATED = "{t}.rating_pleasantness IS NOT NULL AND {t}.rating_energy IS NOT NULL"
 _FOLD_SQL = (  # noqa: S608
-    "UPDATE {table} SET "
-    "checkin_count = checkin_count + 1, "
+    "INSERT INTO {t} (user_id, track_id, checkin_count, checkin_pleasantness, "
+    "checkin_energy, feel_pleasantness, feel_energy, feel_source, is_comfort, "
+    "play_count, ms_played_total) VALUES (%s, %s, 1, %s, %s, %s, %s, %s, %s, 0, 0) "
+    "ON CONFLICT (user_id, track_id) DO UPDATE SET "
+    "checkin_count = {t}.checkin_count + 1, "
     "checkin_pleasantness = {mean_p}, "
     "checkin_energy = {mean_e}, "
-    "feel_pleasantness = CASE WHEN {rated} THEN rating_pleasantness ELSE {mean_p} END, "
-    "feel_energy = CASE WHEN {rated} THEN rating_energy ELSE {mean_e} END, "
-    "feel_source = CASE WHEN {rated} THEN %s ELSE %s END "
-    "WHERE user_id = %s AND track_id = %s"
+    "feel_pleasantness = CASE WHEN {rated} THEN {t}.rating_pleasantness ELSE {mean_p} END, "
+    "feel_energy = CASE WHEN {rated} THEN {t}.rating_energy ELSE {mean_e} END, "
+    "feel_source = CASE WHEN {rated} THEN %s ELSE %s END"
 ).format(
-    table=UserTrack._meta.db_table,
-    mean_p=_NEW_MEAN.format(column="checkin_pleasantness"),
-    mean_e=_NEW_MEAN.format(column="checkin_energy"),
-    rated=_RATED,
+    t=UserTrack._meta.db_table,
+    mean_p=_NEW_MEAN.format(t=UserTrack._meta.db_table, column="checkin_pleasantness"),
+    mean_e=_NEW_MEAN.format(t=UserTrack._meta.db_table, column="checkin_energy"),
+    rated=_RATED.format(t=UserTrack._meta.db_table),
 )
 
 
 def fold_new_checkin(user_id: int, track_id: int, point: tuple[int, int]) -> None:
     """A song on a brand-new live check-in, felt at `point` (the song's own
     feel, else the check-in's mood): fold it into the user's count, means and
-    feel with one UPDATE instead of re-reading every check-in with the song.
-    The row-level UPDATE is atomic, so concurrent check-ins with the same song
-    each count once. A song the user has no row for yet gets the full
-    recompute (which creates the row)."""
+    feel with one statement instead of re-reading every check-in with the
+    song. The row-level upsert is atomic, so concurrent check-ins with the same
+    song each count once. It gives what `recompute_feel` would (a test holds
+    them equal)."""
     p, e = point
-    # Plain SQL: the ORM's expression compiler cost more than the update itself.
+    rating, checkins = FeelSource.RATING.value, FeelSource.CHECKINS.value
+    # Plain SQL: the ORM's expression compiler cost more than the statement itself.
     with connection.cursor() as cursor:
         cursor.execute(
             _FOLD_SQL,
-            [
-                p,
-                e,
-                p,
-                e,
-                FeelSource.RATING.value,
-                FeelSource.CHECKINS.value,
-                user_id,
-                track_id,
-            ],
+            [user_id, track_id, p, e, p, e, checkins, False, p, e, p, e, rating, checkins],
         )
-        updated = cursor.rowcount
-    if not updated:
-        recompute_feel(user_id, [track_id])

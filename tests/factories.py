@@ -192,7 +192,7 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "accounts.user_groups": make_group_membership,
     "accounts.user_user_permissions": make_permission_grant,
     "admin.logentry": make_admin_log_entry,
-    "journal.emotionword": make_word,
+    "mood.emotionword": make_word,
     "journal.tag": make_tag,
     "journal.checkin": _checkin,
     "journal.checkin_words": _checkin,

@@ -742,8 +742,9 @@ def test_a_whole_check_in_with_a_bad_part_saves_nothing_and_says_why(
 # tags (2); in one transaction (savepoint + release here, inside the test's
 # own transaction): the check-in with its sealed note (1), its search tokens
 # (2), words (1), tags (1), the song looked up and created with its artist
-# (8, music.catalogue), the link (1), and the user's row for the song (2).
-WHOLE_POST_QUERIES = 22
+# (8, music.catalogue), the link (1), and the user's row for the song with its
+# count, means and feel (1, music.feel.fold_new_checkin).
+WHOLE_POST_QUERIES = 20
 
 
 @pytest.mark.parametrize("n", [1, 10])

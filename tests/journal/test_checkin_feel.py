@@ -110,13 +110,17 @@ def test_the_cheap_fold_gives_what_a_full_recompute_gives(alice: User) -> None:
     assert folded == pytest.approx((4, -3 / 4, 7 / 4, FeelSource.CHECKINS))
 
 
-def test_a_checkin_with_a_known_song_writes_the_feel_in_one_statement(
-    alice: User, tagged_song: Track
-) -> None:
-    checkins.record_checkin(alice, Mood(1, 1), track=(tagged_song.pk, None, None))
+@pytest.mark.parametrize("known", [True, False])
+def test_a_checkin_with_a_song_writes_the_feel_in_one_statement(alice: User, known: bool) -> None:
+    track = get_or_create_track(TrackInfo("Band", "Song"))
+    if known:
+        checkins.record_checkin(alice, Mood(1, 1), track=(track.pk, None, None))
+    else:
+        assert not UserTrack.objects.filter(user=alice, track=track).exists()
     table = UserTrack._meta.db_table
     with CaptureQueriesContext(connection) as queries:
-        checkins.record_checkin(alice, Mood(2, 2), track=(tagged_song.pk, None, None))
+        checkins.record_checkin(alice, Mood(2, 2), track=(track.pk, None, None))
     touching = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
-    assert len(touching) == 1 and touching[0].startswith("UPDATE")
-    assert stored(alice, tagged_song) == (2, 1.5, 1.5, FeelSource.CHECKINS)
+    assert len(touching) == 1 and touching[0].startswith("INSERT")
+    expected = (2, 1.5, 1.5) if known else (1, 2.0, 2.0)
+    assert stored(alice, track) == (*expected, FeelSource.CHECKINS)
