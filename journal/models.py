@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from journal.crypto import decrypt_note, encrypt_note
 from journal.mood import MOOD_MAX, MOOD_MIN, Mood, Quadrant, quadrant_of
 
 mood_validators = [MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
@@ -181,13 +182,9 @@ class CheckIn(models.Model):
 
     @property
     def note(self) -> str:
-        from journal.crypto import decrypt_note
-
         return decrypt_note(self)
 
     def set_note(self, text: str) -> None:
-        from journal.crypto import encrypt_note
-
         encrypt_note(self, text)
 
 
