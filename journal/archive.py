@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
 from journal.mood import quadrant_of
+from journal.reflections.content import ReflectionContent
 from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
 
 FORMAT = "attune-archive"
@@ -289,7 +290,9 @@ def _reflections(user: User) -> Iterator[dict[str, Any]]:
     for row in rows.iterator(chunk_size=CHUNK):
         yield {
             "week_start": _iso(row.week_start),
-            "content": row.content,
+            "content": ReflectionContent.from_stored(row.content).to_stored()
+            if row.content
+            else {},
             "status": row.status,
             "sent_at": _iso(row.sent_at),
             "created_at": _iso(row.created_at),

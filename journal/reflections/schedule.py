@@ -15,7 +15,7 @@ the workers in batches (config.queue.send_on_commit: with the broker down the
 rows simply wait for the next pass). Rows are picked with SELECT ... FOR UPDATE SKIP
 LOCKED and stamped `queued_at`, so two dispatchers running at once split the
 work rather than queueing it twice — and if they did, the claim in
-journal/delivery.py still lets only one worker send.
+journal/reflections/delivery.py still lets only one worker send.
 
 The optional daily reminder goes through the same pass: a `DailyReminder` row
 per user and local date (unique), created only in the hours after the user's
@@ -37,9 +37,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.queue import send_on_commit
-from journal.delivery import give_up, lease_seconds
 from journal.models import CheckIn, DailyReminder, WeeklyReflection
-from journal.reflections import week_start_of
+from journal.reflections.delivery import give_up, lease_seconds
+from journal.reflections.weeks import week_start_of
 
 Status = WeeklyReflection.Status
 # The tasks (journal/tasks.py) are named, not imported: the tasks sit on top of
