@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, zone_or_utc
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
 from journal.mood import quadrant_of
 from journal.reflections.content import ReflectionContent
@@ -388,9 +388,4 @@ def export_csv(user: User) -> Iterator[str]:
 
 
 def checkin_zone(checkin: CheckIn) -> dt.tzinfo:
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(checkin.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
+    return zone_or_utc(checkin.time_zone)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from journal.insights import on_this_day as find_on_this_day
+from journal.insights.queries import on_this_day as find_on_this_day
 
 register = template.Library()
 
