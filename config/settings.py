@@ -266,7 +266,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
 }
-# Weekly reflections (journal/dispatch.py, journal/delivery.py). The lease is
+# Weekly reflections (journal/reflections/schedule.py, delivery.py). The lease is
 # longer than the task time limit, so a live worker never loses its claim.
 ATTUNE_REFLECTION_LEASE_SECONDS = envint(
     "ATTUNE_REFLECTION_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60

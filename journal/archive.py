@@ -22,8 +22,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, zone_or_utc
 from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
+from journal.reflections.content import ReflectionContent
 from mood.models import EmotionWord
 from mood.values import quadrant_of
 from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
@@ -290,7 +291,9 @@ def _reflections(user: User) -> Iterator[dict[str, Any]]:
     for row in rows.iterator(chunk_size=CHUNK):
         yield {
             "week_start": _iso(row.week_start),
-            "content": row.content,
+            "content": ReflectionContent.from_stored(row.content).to_stored()
+            if row.content
+            else {},
             "status": row.status,
             "sent_at": _iso(row.sent_at),
             "created_at": _iso(row.created_at),
@@ -386,9 +389,4 @@ def export_csv(user: User) -> Iterator[str]:
 
 
 def checkin_zone(checkin: CheckIn) -> dt.tzinfo:
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(checkin.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
+    return zone_or_utc(checkin.time_zone)

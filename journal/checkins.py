@@ -16,7 +16,6 @@ them in the meantime because every query goes through `live()`.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from accounts.models import zone_or_utc
 from config.rows import insert_rows
 from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import index_note
@@ -52,11 +52,7 @@ def local_moment(user: User, date: dt.date, time: dt.time) -> dt.datetime:
 
 
 def local_date_of(felt_at: dt.datetime, zone_name: str) -> dt.date:
-    try:
-        zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return felt_at.astimezone(zone).date()
+    return felt_at.astimezone(zone_or_utc(zone_name)).date()
 
 
 def _place_in_time(checkin: CheckIn, user: User, felt_at: dt.datetime) -> None:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from journal.crypto import decrypt_note, encrypt_note
 from mood.values import Mood, Quadrant, mood_range_check, mood_validators, quadrant_of
 
 # The check-in POST's ownership check for the user's own rows, as a plain SQL
@@ -115,13 +116,9 @@ class CheckIn(models.Model):
 
     @property
     def note(self) -> str:
-        from journal.crypto import decrypt_note
-
         return decrypt_note(self)
 
     def set_note(self, text: str) -> None:
-        from journal.crypto import encrypt_note
-
         encrypt_note(self, text)
 
 

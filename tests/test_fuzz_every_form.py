@@ -53,7 +53,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from journal.emails import unsubscribe_token
+from journal.reflections.unsubscribe import unsubscribe_token
 from tests import factories as f
 from tests.ownership import Param, params_for, url_kwargs
 from tests.urlwalk import Route, iter_routes

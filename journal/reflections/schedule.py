@@ -15,7 +15,7 @@ the workers in batches (config.queue.send_on_commit: with the broker down the
 rows simply wait for the next pass). Rows are picked with SELECT ... FOR UPDATE SKIP
 LOCKED and stamped `queued_at`, so two dispatchers running at once split the
 work rather than queueing it twice — and if they did, the claim in
-journal/delivery.py still lets only one worker send.
+journal/reflections/delivery.py still lets only one worker send.
 
 The optional daily reminder goes through the same pass: a `DailyReminder` row
 per user and local date (unique), created only in the hours after the user's
@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from celery import signature
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q
@@ -36,11 +37,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.queue import send_on_commit
-from journal.delivery import give_up, lease_seconds
 from journal.models import CheckIn, DailyReminder, WeeklyReflection
-from journal.reflections import week_start_of
+from journal.reflections.delivery import give_up, lease_seconds
+from journal.reflections.weeks import week_start_of
 
 Status = WeeklyReflection.Status
+# The tasks (journal/tasks.py) are named, not imported: the tasks sit on top of
+# this module and call into it, so the dependency runs one way.
+DELIVER_REFLECTIONS = "journal.deliver_reflections"
+DELIVER_REMINDERS = "journal.deliver_reminders"
 USER_FIELDS = (
     "id",
     "email",
@@ -189,8 +194,6 @@ def _reminders_for_chunk(
 def queue_unfinished(now: dt.datetime) -> list[int]:
     """Hand unfinished reflections to the workers, each batch at most once per
     lease period, whichever dispatcher gets there first."""
-    from journal.tasks import deliver_reflections
-
     stale = now - dt.timedelta(seconds=lease_seconds())
     batch = int(settings.ATTUNE_REFLECTION_BATCH_SIZE)
     with transaction.atomic():
@@ -203,13 +206,11 @@ def queue_unfinished(now: dt.datetime) -> list[int]:
         )
         WeeklyReflection.objects.filter(pk__in=ids).update(queued_at=now)
         for start in range(0, len(ids), batch):
-            send_on_commit(deliver_reflections, ids[start : start + batch])
+            send_on_commit(signature(DELIVER_REFLECTIONS), ids[start : start + batch])
     return ids
 
 
 def queue_reminders(now: dt.datetime) -> list[int]:
-    from journal.tasks import deliver_reminders
-
     recent = now - dt.timedelta(hours=int(settings.ATTUNE_REMINDER_WINDOW_HOURS))
     ids = list(
         DailyReminder.objects.filter(sent_at__isnull=True, skipped=False, created_at__gte=recent)
@@ -218,5 +219,5 @@ def queue_reminders(now: dt.datetime) -> list[int]:
     )
     batch = int(settings.ATTUNE_REFLECTION_BATCH_SIZE)
     for start in range(0, len(ids), batch):
-        send_on_commit(deliver_reminders, ids[start : start + batch])
+        send_on_commit(signature(DELIVER_REMINDERS), ids[start : start + batch])
     return ids

@@ -35,9 +35,10 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from journal.emails import render_reflection_email, render_reminder_email
 from journal.models import CheckIn, DailyReminder, WeeklyReflection
-from journal.reflections import compute_week_stats, content_without_writes, ensure_content
+from journal.reflections.build import content_without_writes, ensure_content
+from journal.reflections.emails import render_reflection_email, render_reminder_email
+from journal.reflections.stats import compute_week_stats
 
 logger = logging.getLogger(__name__)
 Status = WeeklyReflection.Status
