@@ -11,11 +11,12 @@ import io
 from collections import Counter
 from typing import BinaryIO
 
+from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
+
 from journal.imports.csvfile import NotACsvFile, read_layout
 from journal.imports.daylio import is_daylio
 from journal.imports.mapped_csv import Mapping, MappingError, import_mapped_csv
 from journal.imports.result import ImportResult
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
 from music.models import ImportJob
 
 JOURNAL_KINDS = ("daylio", "journal_csv")

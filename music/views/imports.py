@@ -8,9 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedHtmxRequest
+from imports.jobs import create_job
+from imports.models import ImportJob
+from imports.registry import kinds_for as importers_for
 from music.forms import ImportForm
-from music.imports.jobs import create_job, importers_for
-from music.models import ImportJob
 
 JOBS_SHOWN = 10
 

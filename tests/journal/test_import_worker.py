@@ -60,8 +60,9 @@ def test_it_imports_through_a_real_worker(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_reports_a_failed_job_kindly(redis_broker: str, alice: User, media: Path) -> None:
-    from journal.imports.mapped_csv import Mapping
     from music.tasks import run_import
+
+    from journal.imports.mapped_csv import Mapping
 
     mapping = Mapping(date_column="full_date", mood_column="mood", time_zone="Europe/Berlin")
     job = ImportJob.objects.create(

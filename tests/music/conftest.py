@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from music.imports.jobs import create_job, run_job
 
 from accounts.models import User
-from music.imports.jobs import create_job, run_job
 from music.models import ImportJob
 
 FIXTURES = Path(__file__).parent / "fixtures"

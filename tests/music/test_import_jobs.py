@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from music.imports.jobs import MAX_ATTEMPTS, claim, create_job, run_job
 
 from accounts.models import User
-from music.imports.jobs import MAX_ATTEMPTS, claim, create_job, run_job
 from music.models import ImportJob
 
 

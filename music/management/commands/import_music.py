@@ -13,7 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from music.imports.jobs import SNIFF_BYTES, create_job_from_path, importers_for, run_job
+from imports.jobs import SNIFF_BYTES, create_job_from_path, run_job
+from imports.registry import kinds_for as importers_for
 
 GUESS_ORDER = ("apple_music", "spotify", "listenbrainz", "playlist", "lastfm")
 
