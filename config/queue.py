@@ -51,3 +51,8 @@ def send_by_name(name: str, *args: Any) -> bool:
         logger.warning("Broker unavailable, %s left for the sweeper: %r", name, error)
         return False
     return True
+
+
+def send_by_name_on_commit(name: str, *args: Any) -> None:
+    """`send_by_name` after the current transaction commits."""
+    transaction.on_commit(lambda: send_by_name(name, *args))

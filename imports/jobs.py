@@ -45,8 +45,8 @@ logger = logging.getLogger(__name__)
 RUN_TASK = "imports.tasks.run_import"
 SNIFF_BYTES = 64 * 1024
 GAVE_UP = (
-    "This import stopped several times before finishing, so we gave up. "
-    "Anything already imported is kept; you can upload the file again."
+    "This file could not be imported: it stopped several times before finishing, "
+    "so we gave up. Anything already imported is kept; you can upload the file again."
 )
 
 
@@ -143,9 +143,9 @@ def claimable(now: dt.datetime) -> Q:
 def give_up(jobs: Q, now: dt.datetime) -> int:
     """Fail the claimable jobs among `jobs` that are out of attempts, rather than
     leave them "importing" forever."""
-    return ImportJob.objects.filter(
-        jobs, claimable(now), attempts__gte=max_attempts()
-    ).update(status=ImportJob.Status.FAILED, finished_at=now, message=GAVE_UP)
+    return ImportJob.objects.filter(jobs, claimable(now), attempts__gte=max_attempts()).update(
+        status=ImportJob.Status.FAILED, finished_at=now, message=GAVE_UP
+    )
 
 
 def claim(job_id: int) -> ImportJob | None:
@@ -246,3 +246,17 @@ def run_job(job_id: int) -> ImportJob | None:
     _remove_file(job)
     job.refresh_from_db()
     return job
+
+
+def uploaded_files(user: User) -> list[Path]:
+    """The files this person's import jobs keep (for erasing the account); never
+    anything outside the uploads folder."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    files = []
+    stored = ImportJob.objects.filter(user=user).exclude(stored_path="")
+    for value in stored.values_list("stored_path", flat=True):
+        path = Path(value)
+        path = (path if path.is_absolute() else root / path).resolve()
+        if path.is_relative_to(root):
+            files.append(path)
+    return files

@@ -45,6 +45,14 @@ class ImportReport:
         self.rows = 0
         self.processed_bytes = 0
 
+    def clear(self) -> None:
+        """Forget the counts (an all-or-nothing import that was rolled back)."""
+        self.imported = self.duplicates = 0
+        self.skipped.clear()
+        self.bad_rows.clear()
+        self.counts.clear()
+        self.first_date = self.last_date = None
+
     # -- what happened
 
     def add_imported(self, n: int = 1) -> None:

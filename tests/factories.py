@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
+from imports.models import ImportJob
 from journal.models import (
     CheckIn,
     CheckInTrack,
@@ -30,7 +31,7 @@ from journal.models import (
 )
 from journal.search import index_note
 from music.catalogue import TrackInfo, get_or_create_track
-from music.models import ImportJob, Listen, Playlist, PlaylistItem, Track, UserTrack
+from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
 
 _counter = itertools.count(1)
 
@@ -212,7 +213,7 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "music.usertrack": make_user_track,
     "music.playlist": make_playlist,
     "music.playlistitem": make_playlist_item,
-    "music.importjob": make_import_job,
+    "imports.importjob": make_import_job,
 }
 
 

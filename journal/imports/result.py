@@ -24,8 +24,7 @@ def summary_sentence(report: ImportReport) -> str:
     sentence = ", ".join(parts) + "."
     if report.first_date and report.last_date:
         sentence += (
-            f" Your entries run from {report.first_date:%-d %B %Y} "
-            f"to {report.last_date:%-d %B %Y}."
+            f" Your entries run from {report.first_date:%-d %B %Y} to {report.last_date:%-d %B %Y}."
         )
     if report.stopped_early:
         sentence += " " + report.stopped_early

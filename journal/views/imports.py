@@ -22,17 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
+from imports.jobs import can_restart, wake
+from imports.models import ImportJob
 from journal.imports.csvfile import CsvLayout, NotACsvFile, preview, read_layout
 from journal.imports.daylio import daylio_mapping, daylio_moods, is_daylio
 from journal.imports.forms import ColumnsForm, MoodPlacementForm, UploadForm, guess_columns
-from journal.imports.jobs import (
-    JOURNAL_KINDS,
-    can_restart,
-    discard_draft,
-    restart,
-    start_job,
-    store_draft,
-)
+from journal.imports.jobs import JOURNAL_KINDS, discard_draft, start_job, store_draft
 from journal.imports.mapped_csv import (
     DAYLIO_DEFAULTS,
     BadValue,
@@ -44,7 +39,6 @@ from journal.imports.mapped_csv import (
     suggest_placements,
 )
 from journal.models import CheckIn
-from music.models import ImportJob
 
 DRAFT = "journal_import_draft"
 GONE_MESSAGE = "That upload is no longer waiting. Please choose the file again."
@@ -266,7 +260,7 @@ def job_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind__in=JOURNAL_KINDS)
     if request.method == "POST":
         if can_restart(job):
-            if restart(job):
+            if wake(job.pk):
                 messages.info(request, "We asked a worker to start this import again.")
             else:
                 messages.error(request, "The workers can't be reached right now. Please try later.")

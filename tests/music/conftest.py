@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from music.imports.jobs import create_job, run_job
 
 from accounts.models import User
-from music.models import ImportJob
+from imports.jobs import create_job, run_job
+from imports.models import ImportJob
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
