@@ -75,6 +75,7 @@ def test_it_saves_progress_as_it_goes(alice: User, monkeypatch) -> None:
 
     def spy(self: jobs.ImportReport) -> None:
         original(self)
+        assert self.job is not None
         seen.append(ImportJob.objects.get(pk=self.job.pk).processed_bytes)
 
     monkeypatch.setattr(jobs.ImportReport, "save_progress", spy)

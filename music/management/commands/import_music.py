@@ -34,7 +34,7 @@ def guess_kind(path: Path) -> str | None:
     available = {importer.kind: importer for importer in importers_for("music")}
     for kind in GUESS_ORDER:
         importer = available.get(kind)
-        if importer and importer.sniff(head, path.name) is None:
+        if importer and importer.sniff and importer.sniff(head, path.name) is None:
             return kind
     return None
 
