@@ -12,7 +12,7 @@ from config.queue import send_by_name_on_commit
 from config.text import CleanCharField
 
 # accounts/tasks.py, sent by name: a form never imports a tasks module.
-SEND_PASSWORD_RESET = "accounts.tasks.send_password_reset"
+RESET_EMAIL_TASK = "accounts.tasks.send_password_reset"
 
 
 @cache
@@ -119,4 +119,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
         use_https = bool(kwargs.get("use_https"))
         domain = request.get_host() if request is not None else ""
         for user in self.get_users(self.cleaned_data["email"]):
-            send_by_name_on_commit(SEND_PASSWORD_RESET, user.pk, domain, use_https)
+            send_by_name_on_commit(RESET_EMAIL_TASK, user.pk, domain, use_https)
