@@ -16,6 +16,7 @@ urlpatterns = [
     path("settings/import/", your_data.import_archive, name="import_archive"),
     path("settings/delete/", your_data.delete_account_view, name="delete_account"),
     path("admin/", admin.site.urls),
+    path("", include("imports.urls")),
     path("", include("music.urls")),
     path("", include("journal.urls")),
 ]

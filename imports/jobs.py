@@ -80,14 +80,6 @@ def wake_on_commit(job_id: int) -> None:
     transaction.on_commit(lambda: wake(job_id))
 
 
-def can_restart(job: ImportJob) -> bool:
-    """A job still queued after a minute probably missed its worker (broker down)."""
-    waited = timezone.now() - job.created_at
-    return job.status == ImportJob.Status.QUEUED and waited > dt.timedelta(
-        seconds=settings.ATTUNE_IMPORT_QUEUED_GRACE_SECONDS
-    )
-
-
 # ---------------------------------------------------------------- new jobs
 
 
