@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "mood",
+    "imports",
     "journal",
     "music",
 ]
@@ -265,7 +266,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat entry, in UTC: the dispatcher computes each user's local time itself.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
+    "sweep-imports": {"task": "imports.tasks.sweep_imports", "schedule": 60},
 }
+# Imports (imports/jobs.py, imports/sweeper.py). A running job whose worker
+# holds it longer than the lease (more than the task time limit) is taken over;
+# a job never handed to a worker is woken after the grace period.
+ATTUNE_IMPORT_LEASE_SECONDS = envint("ATTUNE_IMPORT_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
+ATTUNE_IMPORT_QUEUED_GRACE_SECONDS = envint("ATTUNE_IMPORT_QUEUED_GRACE_SECONDS", 60)
+ATTUNE_IMPORT_MAX_ATTEMPTS = envint("ATTUNE_IMPORT_MAX_ATTEMPTS", 3)
 # Weekly reflections (journal/reflections/schedule.py, delivery.py). The lease is
 # longer than the task time limit, so a live worker never loses its claim.
 ATTUNE_REFLECTION_LEASE_SECONDS = envint(

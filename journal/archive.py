@@ -53,7 +53,7 @@ ARCHIVED_MODELS = {
 NOT_ARCHIVED_MODELS = {
     "journal.notetoken": "the search index, rebuilt from the notes on import",
     "journal.dailyreminder": "a log of which days a reminder went out; no journal content",
-    "music.importjob": "a log of past uploads, not part of the history",
+    "imports.importjob": "a log of past uploads, not part of the history",
     "admin.logentry": "staff actions in the admin",
     "accounts.user_groups": "staff permissions",
     "accounts.user_user_permissions": "staff permissions",

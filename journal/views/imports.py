@@ -8,31 +8,23 @@ that ends in a summary. The steps between upload and job live in the session
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
+from imports.models import ImportJob
+from imports.views import job_page
 from journal.imports.csvfile import CsvLayout, NotACsvFile, preview, read_layout
 from journal.imports.daylio import daylio_mapping, daylio_moods, is_daylio
 from journal.imports.forms import ColumnsForm, MoodPlacementForm, UploadForm, guess_columns
-from journal.imports.jobs import (
-    JOURNAL_KINDS,
-    can_restart,
-    discard_draft,
-    restart,
-    start_job,
-    store_draft,
-)
+from journal.imports.jobs import JOURNAL_KINDS, discard_draft, start_job, store_draft
 from journal.imports.mapped_csv import (
     DAYLIO_DEFAULTS,
     BadValue,
@@ -44,7 +36,6 @@ from journal.imports.mapped_csv import (
     suggest_placements,
 )
 from journal.models import CheckIn
-from music.models import ImportJob
 
 DRAFT = "journal_import_draft"
 GONE_MESSAGE = "That upload is no longer waiting. Please choose the file again."
@@ -264,36 +255,4 @@ def cancel(request: AuthedHtmxRequest) -> HttpResponse:
 @never_cache
 def job_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind__in=JOURNAL_KINDS)
-    if request.method == "POST":
-        if can_restart(job):
-            if restart(job):
-                messages.info(request, "We asked a worker to start this import again.")
-            else:
-                messages.error(request, "The workers can't be reached right now. Please try later.")
-        return redirect("journal_import_job", pk=job.pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    extras = job.options.get("result") or {}
-    context = {
-        "job": job,
-        "first_date": _date(extras.get("first_date")),
-        "last_date": _date(extras.get("last_date")),
-        "stopped_early": extras.get("stopped_early", ""),
-        "restartable": can_restart(job),
-        "reasons": sorted(job.skipped.items(), key=lambda item: -item[1]),
-        "problems": [row for row in job.bad_rows if not row.get("warning")],
-        "warnings": [row for row in job.bad_rows if row.get("warning")],
-        "skipped_total": sum(job.skipped.values()),
-        "poll_url": reverse("journal_import_job", kwargs={"pk": job.pk}),
-    }
-    template = "journal/import_job.html"
-    response = render(request, f"{template}#progress" if request.htmx else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+    return job_page(request, job, "journal/import_job.html", request.path)

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.onboarding import welcome
+from journal.demo import seed_journal
+from music.demo import finish_music, seed_music
 
 DEMO_EMAIL = "demo@attune.local"
 DEMO_PASSWORD = "attune-demo"  # noqa: S105 - a published demo login, for the local demo only
@@ -36,9 +38,6 @@ class Command(BaseCommand):
                 )
                 welcome(user)
                 rng = random.Random(seed)
-                from journal.demo import seed_journal
-                from music.demo import finish_music, seed_music
-
                 tracks = seed_music(user, rng, days=days)
                 seed_journal(user, rng, days=days, tracks=tracks)
                 finish_music(user, tracks)

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from music.imports.jobs import MAX_ATTEMPTS, claim, create_job, run_job
-from music.models import ImportJob
+from imports.jobs import claim, create_job, max_attempts, run_job
+from imports.models import ImportJob
 
 
 def _job(user: User, data: bytes = b"[]") -> ImportJob:
@@ -37,7 +37,7 @@ def test_it_gives_up_after_bounded_attempts(alice: User) -> None:
     job = _job(alice)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING,
-        attempts=MAX_ATTEMPTS,
+        attempts=max_attempts(),
         started_at=timezone.now() - dt.timedelta(hours=1),
     )
     assert run_job(job.pk) is None
@@ -57,7 +57,7 @@ def test_it_reports_a_missing_file(alice: User) -> None:
 def test_it_saves_progress_as_it_goes(alice: User, monkeypatch) -> None:
     import json
 
-    from music.imports import jobs
+    from imports import report as jobs
 
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 2)
     rows = [
@@ -75,6 +75,7 @@ def test_it_saves_progress_as_it_goes(alice: User, monkeypatch) -> None:
 
     def spy(self: jobs.ImportReport) -> None:
         original(self)
+        assert self.job is not None
         seen.append(ImportJob.objects.get(pk=self.job.pk).processed_bytes)
 
     monkeypatch.setattr(jobs.ImportReport, "save_progress", spy)

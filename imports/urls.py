@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from imports import views
+
+urlpatterns = [
+    path("imports/<int:pk>/", views.job, name="import_job"),
+]
