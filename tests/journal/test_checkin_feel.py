@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from journal import checkins
 from journal.models import CheckInTrack
+from mood.models import EmotionWord
 from mood.values import Mood
+from mood.vocabulary import install_vocabulary
 from music.catalogue import TrackInfo, get_or_create_track
 from music.feel import recompute_feel
 from music.models import FeelSource, Track, UserTrack
@@ -37,6 +39,7 @@ def stored(user: User, track: Track) -> tuple[int, float | None, float | None, s
 @pytest.fixture
 def tagged_song(alice: User) -> Track:
     """A song whose feel so far comes from its tags ("upbeat", a shipped word at 2, 2)."""
+    install_vocabulary(EmotionWord)  # other tests may have flushed the migration's rows
     track = get_or_create_track(TrackInfo("Band", "Upbeat Song"))
     Track.objects.filter(pk=track.pk).update(tags="upbeat")
     recompute_feel(alice, [track.pk])

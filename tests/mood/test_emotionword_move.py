@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from accounts.models import User
 from journal.models import CheckIn
 from mood.models import EmotionWord
+from mood.vocabulary import install_vocabulary
 
 OLD_JOURNAL = ("journal", "0003_reflections_delivery")
 BEFORE: list[tuple[str, str | None]] = [OLD_JOURNAL, ("mood", None)]
@@ -34,6 +35,7 @@ def test_it_keeps_words_and_checkin_links_through_the_move(alice: User) -> None:
     old = migrate(BEFORE).loader.project_state(OLD_JOURNAL).apps
     OldWord = old.get_model("journal", "EmotionWord")
     OldCheckIn = old.get_model("journal", "CheckIn")
+    install_vocabulary(OldWord)  # other tests may have flushed the migration's rows
     shipped_before = OldWord.objects.filter(user__isnull=True).count()
     own = OldWord.objects.create(user_id=alice.pk, word="floaty", pleasantness=2, energy=-1)
     felt_at = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
