@@ -19,14 +19,14 @@ from accounts.settings_page import render_settings
 @require_http_methods(["GET", "POST"])
 def signup(request: HtmxRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect("journal:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         welcome(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Attune. Whenever you're ready, tap how you feel.")
-        return redirect("home")
+        return redirect("journal:home")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -37,7 +37,7 @@ def settings_view(request: AuthedHtmxRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your settings are saved.")
-        return redirect("settings")
+        return redirect("accounts:settings")
     return render_settings(request, form=form)
 
 

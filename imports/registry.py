@@ -35,10 +35,10 @@ class Kind:
     accept: str = ""
     help: str = ""
     # Where to look once the import is done (a URL name) and the link's words.
-    done_url: str = "music_library"
+    done_url: str = "music:music_library"
     done_label: str = "See your music"
     # Where a person starts another import of this kind (a URL name).
-    again_url: str = "music_import"
+    again_url: str = "music:music_import"
     # The sentence a finished job shows; the report's own summary if None.
     summarize: Callable[[Any], str] | None = None
 

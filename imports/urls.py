@@ -4,6 +4,8 @@ from django.urls import path
 
 from imports import views
 
+app_name = "imports"
+
 urlpatterns = [
     path("imports/<int:pk>/", views.job, name="import_job"),
 ]

@@ -42,8 +42,8 @@ from journal.archive_music import (
 )
 from journal.crypto import UNREADABLE_NOTE
 from journal.models import CheckIn, CheckInTrack, NoteToken, Tag, WeeklyReflection
-from mood.models import EmotionWord
 from journal.search import note_digests
+from mood.models import EmotionWord
 from music.models import Track
 
 __all__ = ["ArchiveError", "import_archive", "read_archive", "summary"]

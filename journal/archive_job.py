@@ -69,9 +69,9 @@ def register_archive() -> None:
             run=run,
             sniff=None,  # the stored file is sealed; read_archive checked the upload
             accept=".json",
-            done_url="history",
+            done_url="journal:history",
             done_label="See your history",
-            again_url="settings",
+            again_url="accounts:settings",
             summarize=summary,
         )
     )

@@ -4,6 +4,8 @@ from django.urls import path
 
 from music.views import imports, library, playlists, tracks
 
+app_name = "music"
+
 urlpatterns = [
     path("music/", library.library, name="music_library"),
     path("music/tracks/<int:pk>/rate/", tracks.track_rate, name="music_track_rate"),

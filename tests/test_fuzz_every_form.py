@@ -607,7 +607,7 @@ def test_the_form_scanner_finds_fields_hx_targets_and_links() -> None:
     assert scan.by_path["/checkins/5/"].files == {"file"}
     assert scan.by_path["/history/"].names == {"year"}
     assert "when_date" in view_inputs("/checkins/5/").names  # EditCheckInForm, from the source
-    assert "username" in view_inputs(reverse("login")).names  # authentication_form
+    assert "username" in view_inputs(reverse("accounts:login")).names  # authentication_form
 
 
 @pytest.mark.parametrize(

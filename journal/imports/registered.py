@@ -60,9 +60,9 @@ def register_kinds() -> None:
                 run=run,
                 sniff=sniff,
                 accept=".csv",
-                done_url="history",
+                done_url="journal:history",
                 done_label="See your history",
-                again_url="journal_import",
+                again_url="journal:journal_import",
                 summarize=summary_sentence,
             )
         )

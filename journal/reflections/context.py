@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from journal.models import CheckIn, WeeklyReflection
 from journal.reflections.content import ReflectionContent
@@ -21,12 +21,7 @@ NOTE_EXCERPT_CHARS = 160
 
 
 def playlist_url(pk: int) -> str:
-    for name in ("playlist_detail", "playlist"):
-        try:
-            return settings.SITE_URL + reverse(name, args=[pk])
-        except NoReverseMatch:
-            continue
-    return settings.SITE_URL + reverse("playlists")
+    return settings.SITE_URL + reverse("music:playlist_detail", args=[pk])
 
 
 def week_label(week_start: dt.date) -> str:
@@ -126,9 +121,9 @@ def reflection_context(reflection: WeeklyReflection, *, for_email: bool) -> dict
         "care_resources": care_resources() if content.care else [],
         "notes": note_excerpts(reflection, content, always=not for_email),
         "site_url": settings.SITE_URL,
-        "web_url": settings.SITE_URL + reverse("reflection_detail", args=[reflection.pk]),
-        "settings_url": settings.SITE_URL + reverse("settings"),
-        "checkin_url": settings.SITE_URL + reverse("home"),
+        "web_url": settings.SITE_URL + reverse("journal:reflection_detail", args=[reflection.pk]),
+        "settings_url": settings.SITE_URL + reverse("accounts:settings"),
+        "checkin_url": settings.SITE_URL + reverse("journal:home"),
     }
     if for_email:
         context["unsubscribe_url"] = unsubscribe_url(reflection.user, "reflection")

@@ -117,8 +117,8 @@ def render_reminder_email(reminder: DailyReminder) -> EmailMultiAlternatives:
     url = unsubscribe_url(user, "reminder")
     context = {
         "user": user,
-        "checkin_url": settings.SITE_URL + reverse("home"),
-        "settings_url": settings.SITE_URL + reverse("settings"),
+        "checkin_url": settings.SITE_URL + reverse("journal:home"),
+        "settings_url": settings.SITE_URL + reverse("accounts:settings"),
         "unsubscribe_url": url,
     }
     subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())

@@ -35,4 +35,4 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 def unsubscribe_url(user: User, purpose: str) -> str:
     token = unsubscribe_token(user, purpose)
-    return settings.SITE_URL + reverse("unsubscribe", args=[token])
+    return settings.SITE_URL + reverse("journal:unsubscribe", args=[token])

@@ -49,7 +49,7 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     filters = Filters.from_form(form)
     checkins = filters.apply(user, CheckIn.objects.owned_by(user))
     cursor = request.GET.get("after", "")
-    links = filter_links(reverse("history"), request.GET)
+    links = filter_links(reverse("journal:history"), request.GET)
     page = timeline_page(checkins, cursor, links, home_zone=user.time_zone)
     paged = decode_cursor(cursor) is not None
     context = {"page": page, "filters": filters, "form": form, "paged": paged}
@@ -59,7 +59,7 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     calendar = figures.calendar_year(user, _year(request, filters, today))
     context.update(
         calendar=calendar,
-        calendar_months=charts.calendar_months(calendar, reverse("history")),
+        calendar_months=charts.calendar_months(calendar, reverse("journal:history")),
         on_this_day=queries.on_this_day(user, today),
         last_felt=queries.last_felt(user),
         today=today,

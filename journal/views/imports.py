@@ -108,15 +108,15 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
                 draft["name"],
                 daylio_mapping(layout.header, {}, time_zone),
             )
-            return redirect("journal_import_job", pk=job.pk)
+            return redirect("journal:journal_import_job", pk=job.pk)
         # Custom moods first; Daylio's own follow, already placed, movable if wished.
         defaults = [(label, n) for label, n in moods_in_file if (label, n) not in custom]
         draft["labels"] = custom + defaults
         request.session[DRAFT] = draft
-        return redirect("journal_import_moods")
+        return redirect("journal:journal_import_moods")
     draft["kind"] = "journal_csv"
     request.session[DRAFT] = draft
-    return redirect("journal_import_columns")
+    return redirect("journal:journal_import_columns")
 
 
 @login_required
@@ -126,7 +126,7 @@ def columns(request: AuthedHtmxRequest) -> HttpResponse:
     draft = _draft(request)
     if draft is None or draft.get("kind") != "journal_csv":
         messages.info(request, GONE_MESSAGE)
-        return redirect("journal_import")
+        return redirect("journal:journal_import")
     with default_storage.open(draft["path"], "rb") as binary:
         layout = read_layout(binary, draft["name"])
         rows = preview(binary, layout)
@@ -137,7 +137,7 @@ def columns(request: AuthedHtmxRequest) -> HttpResponse:
                 if labels is not None:
                     draft["labels"] = labels
                     request.session[DRAFT] = draft
-                    return redirect("journal_import_moods")
+                    return redirect("journal:journal_import_moods")
         else:
             initial = {**guess_columns(layout.header), "date_order": "auto"}
             initial["tags_separator"] = "auto"
@@ -208,7 +208,7 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
     draft = _draft(request)
     if draft is None or "labels" not in draft:
         messages.info(request, GONE_MESSAGE)
-        return redirect("journal_import")
+        return redirect("journal:journal_import")
     counts = {str(label): int(count) for label, count in draft["labels"]}
     labels = list(counts)
     guesses = suggest_placements(request.user, labels)
@@ -223,7 +223,7 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
                 mapping.moods = {mood_key(label): p for label, p in placements.items()}
             job = start_job(request.user, draft["kind"], draft["path"], draft["name"], mapping)
             _drop_draft(request, delete_file=False)
-            return redirect("journal_import_job", pk=job.pk)
+            return redirect("journal:journal_import_job", pk=job.pk)
     else:
         form = MoodPlacementForm(labels, guesses)
     daylio = draft["kind"] == "daylio"
@@ -246,7 +246,7 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
 def cancel(request: AuthedHtmxRequest) -> HttpResponse:
     _drop_draft(request)
     messages.info(request, "Nothing was imported, and the uploaded file was deleted.")
-    return redirect("journal_import")
+    return redirect("journal:journal_import")
 
 
 # The object is looked up before the method is checked (not @require_http_methods),

@@ -71,7 +71,7 @@ def import_archive(request: AuthedHtmxRequest) -> HttpResponse:
         except archive_import.ArchiveError as error:
             form.add_error("archive", str(error))
         else:
-            return redirect("settings")
+            return redirect("accounts:settings")
     return render_settings(request, import_form=form, status=400)
 
 
@@ -85,5 +85,5 @@ def delete_account_view(request: AuthedHtmxRequest) -> HttpResponse:
         messages.success(
             request, "Your account and everything in it have been deleted. Take good care."
         )
-        return redirect("home")
+        return redirect("journal:home")
     return render(request, "journal/your_data/delete_account.html", {"form": form})

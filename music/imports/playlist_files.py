@@ -65,7 +65,7 @@ register(
         sniff=sniff,
         accept=".m3u,.m3u8,.xspf,.jspf,.json",
         help="Exported from a music player or another service.",
-        done_url="playlists",
+        done_url="music:playlists",
         done_label="See your playlists",
     )
 )

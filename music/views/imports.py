@@ -24,7 +24,7 @@ def import_page(request: AuthedHtmxRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             job = create_job(request.user, form.cleaned_data["kind"], form.cleaned_data["file"])
-            return redirect("music_import_job", pk=job.pk)
+            return redirect("music:music_import_job", pk=job.pk)
     else:
         form = ImportForm(initial={"kind": request.GET.get("kind", "spotify")})
     jobs = ImportJob.objects.filter(

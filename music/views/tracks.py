@@ -26,7 +26,7 @@ def track_rate(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         else:
             rate(request.user, track, *point)
             messages.success(request, f"Saved: {Mood(*point).describe()}.")
-    return redirect("music_track", pk=track.pk)
+    return redirect("journal:music_track", pk=track.pk)
 
 
 @login_required
@@ -39,4 +39,4 @@ def track_comfort(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         request,
         "Added to your comfort songs." if is_comfort else "Removed from your comfort songs.",
     )
-    return redirect("music_track", pk=track.pk)
+    return redirect("journal:music_track", pk=track.pk)

@@ -104,7 +104,7 @@ def test_the_note_reads_back_exactly_through_encryption(
     checkin = checkins.create_checkin(alice, Mood(1, -1))
     checkins.set_note(checkin, "before")
     response = alice_client.post(
-        reverse("checkin_note", args=[checkin.pk]),
+        reverse("journal:checkin_note", args=[checkin.pk]),
         {"note": note},
         headers={"HX-Request": "true"} if htmx else {},
     )
@@ -168,7 +168,7 @@ def test_a_typed_song_is_attached_as_typed_or_explained(
     checkin = checkins.create_checkin(alice, Mood(3, 3))
     text = f"{artist}{separator}{title}"
     response = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]),
+        reverse("journal:checkin_tracks", args=[checkin.pk]),
         {"track": text, "feel_pleasantness": feel_p, "feel_energy": feel_e},
         headers={"HX-Request": "true"},
     )
