@@ -571,7 +571,7 @@ def checkin_urls(checkin: CheckIn, link: CheckInTrack) -> list[str]:
     for pattern in journal_urls.urlpatterns:
         converters = set(pattern.pattern.converters)  # type: ignore[union-attr]
         if pattern.name and pattern.name.startswith("checkin_") and "pk" in converters:  # type: ignore[union-attr]
-            urls.append(reverse(pattern.name, kwargs={k: ids[k] for k in converters}))  # type: ignore[union-attr]
+            urls.append(reverse(f"journal:{pattern.name}", kwargs={k: ids[k] for k in converters}))  # type: ignore[union-attr]
     assert len(urls) >= 9
     return urls
 

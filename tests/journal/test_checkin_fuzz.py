@@ -136,7 +136,9 @@ def test_words_and_tags_save_exactly_or_not_at_all(
         ("tags", tags, real_tags, checkin.tags),
     ):
         sent = real + values
-        response = alice_client.post(reverse(f"checkin_{name}", args=[checkin.pk]), {name: sent})
+        response = alice_client.post(
+            reverse(f"journal:checkin_{name}", args=[checkin.pk]), {name: sent}
+        )
         assert response.status_code in (200, 302)
         saved = {str(pk) for pk in related.values_list("pk", flat=True)}
         if response.status_code == 302:

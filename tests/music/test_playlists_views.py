@@ -233,10 +233,12 @@ def playlist_urls(playlist: Playlist, item: PlaylistItem) -> list[tuple[str, str
     from django.urls import get_resolver
 
     urls = []
-    for name in sorted(n for n in get_resolver().reverse_dict if isinstance(n, str)):
-        if not name.startswith("playlist_"):
+    music = get_resolver().namespace_dict["music"][1]
+    for short in sorted(n for n in music.reverse_dict if isinstance(n, str)):
+        if not short.startswith("playlist_"):
             continue
-        pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
+        name = f"music:{short}"
+        pattern = music.reverse_dict.getlist(short)[0][0][0][1]
         if "pk" not in pattern:
             continue
         kwargs: dict[str, object] = {"pk": playlist.pk}
@@ -257,12 +259,12 @@ def test_another_users_playlist_is_a_404_on_every_playlist_url(
     before = list(playlist.items.values_list("pk", "position"))
     urls = playlist_urls(playlist, item)
     assert {name for name, _ in urls} >= {
-        "playlist_detail",
-        "playlist_rename",
-        "playlist_delete",
-        "playlist_export",
-        "playlist_item_move",
-        "playlist_item_remove",
+        "music:playlist_detail",
+        "music:playlist_rename",
+        "music:playlist_delete",
+        "music:playlist_export",
+        "music:playlist_item_move",
+        "music:playlist_item_remove",
     }
     for name, url in urls:
         for method in ("get", "post", "delete"):
@@ -280,7 +282,7 @@ def test_a_song_from_another_playlist_is_a_404(alice: User, alice_client: Client
     second = save_plan(alice, generate(alice, preset="calm", length=3))
     other_item = second.items.first()
     assert other_item is not None
-    for name in ("playlist_item_move", "playlist_item_remove"):
+    for name in ("music:playlist_item_move", "music:playlist_item_remove"):
         url = reverse(name, args=[first.pk, other_item.pk])
         assert alice_client.post(url, {"direction": "down"}).status_code == 404
     assert second.items.count() == 3
