@@ -25,6 +25,9 @@ NOTE_WORDS = (
     "anxious sunny quiet family dinner run gym headache deadline song album concert dance "
     "sing guitar book movie garden cat train"
 ).split()
+# In about 5% of the notes (chosen by the check-in's uuid, so the other
+# figures' random stream is unchanged): the "word in 5% of notes" search.
+RARE_WORD = "lighthouse"
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe", "UTC"]
 
 
@@ -162,6 +165,8 @@ def fill_history(
     for checkin in checkins:
         if rng.random() < note_share:
             text = " ".join(rng.choice(NOTE_WORDS) for _ in range(rng.randint(5, 30)))
+            if checkin.uuid.int % 20 == 0:
+                text += f" {RARE_WORD}"
             notes[checkin.uuid] = text
             checkin.note_ciphertext, checkin.note_key_id = encrypt_text(
                 text, associated_data(checkin)
