@@ -207,9 +207,10 @@ def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str,
         ],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    )
+    if out.returncode:
+        raise RuntimeError(f"wrk failed on {url}: {out.stderr or out.stdout}")
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     result["rps"] = result["requests"] / result["seconds"]
     return result
 
