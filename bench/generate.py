@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.onboarding import welcome
 from journal.crypto import associated_data, encrypt_text
 from journal.models import CheckIn, EmotionWord, Tag
-from journal.search import note_digests
+from journal.search import index_notes
 from music.models import Artist, Track
 
 NOTE_WORDS = (
@@ -178,7 +178,7 @@ def fill_history(
     word_rows: list[Any] = []
     tag_rows: list[Any] = []
     track_rows: list[tuple[object, ...]] = []
-    token_rows: list[tuple[object, ...]] = []
+    indexed: list[tuple[int, int, str]] = []
     for checkin in checkins:
         cid = ids[checkin.uuid]
         if words:
@@ -194,11 +194,11 @@ def fill_history(
             track_rows.append((cid, rng.choice(track_ids), 0))
         note = notes.get(checkin.uuid)
         if note:
-            token_rows.extend((user.pk, cid, digest) for digest in note_digests(user.pk, note))
+            indexed.append((user.pk, cid, note))
     through_words.objects.bulk_create(word_rows, batch_size=5000)
     through_tags.objects.bulk_create(tag_rows, batch_size=5000)
     _copy("journal_checkintrack", ["checkin_id", "track_id", "position"], iter(track_rows))
-    _copy("journal_notetoken", ["user_id", "checkin_id", "digest"], iter(token_rows))
+    index_notes(indexed)
 
     def listen_rows() -> Iterator[tuple[object, ...]]:
         seen: set[tuple[int, dt.datetime]] = set()

@@ -32,10 +32,10 @@ def index_bytes_per_note() -> tuple[float | None, int]:
     """The search index's size on disk (table, indexes, TOAST) per note."""
     from django.db import connection
 
-    from journal.models import CheckIn, NoteToken
+    from journal.models import CheckIn, NoteIndex
 
     notes = CheckIn.objects.filter(note_ciphertext__isnull=False).count()
-    table = NoteToken._meta.db_table
+    table = NoteIndex._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_total_relation_size(%s)", [table])
@@ -46,7 +46,7 @@ def index_bytes_per_note() -> tuple[float | None, int]:
                     "(SELECT name FROM sqlite_master WHERE tbl_name = %s AND type = 'index')",
                     [table, table],
                 )
-            except Exception:  # noqa: BLE001 - SQLite built without dbstat
+            except Exception:
                 return None, notes
         size = cursor.fetchone()[0]
     return (size / notes if notes and size is not None else None), notes
@@ -93,7 +93,9 @@ def reads_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
             wrk(base + path, connections=1, seconds=1, lua=cookie + (HX if htmx else ""))
         hello = {}
         for conns in (1, 8):
-            hello[conns] = wrk(base + "/bench/hello", connections=conns, seconds=seconds, lua=cookie)
+            hello[conns] = wrk(
+                base + "/bench/hello", connections=conns, seconds=seconds, lua=cookie
+            )
             report.add(
                 f"baseline: hello view logged in, {conns} conn{tag}",
                 hello[conns]["rps"],

@@ -28,9 +28,9 @@ from accounts.models import User
 from config.text import scrub
 from journal.archive import CHUNK, FORMAT, VERSION, ArchiveError
 from journal.crypto import UNREADABLE_NOTE, NoteKeyError, decrypt_text, encrypt_text
-from journal.models import CheckIn, CheckInTrack, EmotionWord, NoteToken, Tag, WeeklyReflection
+from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
 from journal.mood import MOOD_MAX, MOOD_MIN
-from journal.search import note_digests
+from journal.search import index_notes
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import (
     FeelSource,
@@ -356,12 +356,7 @@ def _write_checkins(batch: list[_Pending]) -> None:
         for link in pending.links:
             link.checkin = pending.checkin
     CheckInTrack.objects.bulk_create(link for p in batch for link in p.links)
-    NoteToken.objects.bulk_create(
-        NoteToken(user_id=p.checkin.user_id, checkin_id=p.checkin.pk, digest=value)
-        for p in batch
-        if p.note
-        for value in note_digests(p.checkin.user_id, p.note)
-    )
+    index_notes((p.checkin.user_id, p.checkin.pk, p.note) for p in batch if p.note)
 
 
 def _import_checkins(

@@ -24,7 +24,6 @@ from django.utils.safestring import SafeString, mark_safe
 from config.text import CleanCharField
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
 from journal.mood import Quadrant
-from journal.search import search_notes
 from music.models import Artist, Track
 
 if TYPE_CHECKING:
@@ -211,38 +210,6 @@ class Filters:
             rest.pop(key, None)
         self.active.append(Chip(label, value, "?" + rest.urlencode()))
 
-    def apply(self, user: User, checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
-        if self.invalid:
-            return checkins.none()
-        if self.date_from:
-            checkins = checkins.filter(local_date__gte=self.date_from)
-        if self.date_to:
-            checkins = checkins.filter(local_date__lte=self.date_to)
-        if self.quadrant:
-            checkins = checkins.filter(QUADRANT_FILTERS[self.quadrant])
-        # Many-to-many filters as subqueries, so rows are never duplicated.
-        if self.word:
-            checkins = checkins.filter(
-                pk__in=CheckIn.words.through.objects.filter(emotionword=self.word).values(
-                    "checkin_id"
-                )
-            )
-        if self.tag:
-            checkins = checkins.filter(
-                pk__in=CheckIn.tags.through.objects.filter(tag=self.tag).values("checkin_id")
-            )
-        if self.track:
-            checkins = checkins.filter(
-                pk__in=CheckInTrack.objects.filter(track=self.track).values("checkin_id")
-            )
-        if self.artist:
-            checkins = checkins.filter(
-                pk__in=CheckInTrack.objects.filter(track__artist=self.artist).values("checkin_id")
-            )
-        if self.query:
-            checkins = search_notes(user, self.query, checkins)
-        return checkins
-
 
 def _json_rows(related: QuerySet[Any], **fields: str) -> Subquery:
     """A check-in's related rows as the inside of a JSON array, in one
@@ -351,6 +318,7 @@ class Entry:
 class Page:
     entries: list[Entry]
     next_cursor: str | None
+    html: SafeString = field(default_factory=lambda: mark_safe(""))  # the entries, rendered
 
     @property
     def checkins(self) -> list[CheckIn]:
@@ -370,7 +338,9 @@ def filter_links(base_url: str, params: QueryDict) -> dict[str, str]:
     return links
 
 
-def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
+def entry_for(checkin: CheckIn, found: Details, links: dict[str, str], home_zone: str) -> Entry:
+    """One check-in as the timeline shows it, with its words, tags and songs
+    (`found`), each linked through `links` (from `filter_links`)."""
     from journal.templatetags.mood import QUADRANT_SHAPES
 
     quadrant = checkin.quadrant
@@ -379,7 +349,6 @@ def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
     if checkin.time_zone != home_zone:
         # Made while away: the clock time there, and where "there" was.
         when += f" ({checkin.time_zone.replace('_', ' ')} time)"
-    found = details(checkin)
     return Entry(
         checkin=checkin,
         quadrant=quadrant,
@@ -403,26 +372,6 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def timeline_page(
-    checkins: QuerySet[CheckIn],
-    cursor: str = "",
-    links: dict[str, str] | None = None,
-    home_zone: str = "",
-) -> Page:
-    """One page, newest first, after `cursor` (from the previous page)."""
-    links = links or filter_links("", QueryDict())
-    checkins = checkins.order_by("-felt_at", "-id")
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        felt_at, pk = position
-        checkins = checkins.filter(Q(felt_at__lt=felt_at) | Q(felt_at=felt_at, pk__lt=pk))
-    rows = list(with_details(checkins)[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    entries = [_entry(c, links, home_zone or c.time_zone) for c in rows]
-    return Page(entries, encode_cursor(rows[-1]) if more and rows else None)
 
 
 def note_excerpt(checkin: CheckIn, limit: int = EXCERPT_CHARS) -> str:

@@ -24,7 +24,7 @@ from journal.models import (
     CheckInTrack,
     DailyReminder,
     EmotionWord,
-    NoteToken,
+    NoteIndex,
     Tag,
     WeeklyReflection,
 )
@@ -161,9 +161,9 @@ def make_daily_reminder(user: User) -> DailyReminder:
     )
 
 
-def make_note_token(user: User) -> NoteToken:
+def make_note_index(user: User) -> NoteIndex:
     checkin = make_checkin(user, "tokens for the blind index", with_extras=False)
-    return checkin.note_tokens.first()  # type: ignore[return-value]
+    return NoteIndex.objects.get(checkin=checkin)
 
 
 def make_checkin_track(user: User) -> CheckInTrack:
@@ -205,7 +205,7 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "journal.checkin_words": _checkin,
     "journal.checkin_tags": _checkin,
     "journal.checkintrack": make_checkin_track,
-    "journal.notetoken": make_note_token,
+    "journal.noteindex": make_note_index,
     "journal.weeklyreflection": make_reflection,
     "journal.dailyreminder": make_daily_reminder,
     "music.listen": make_listen,

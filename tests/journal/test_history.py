@@ -92,12 +92,12 @@ def test_it_pages_older_checkins_by_keyset_with_and_without_htmx(
 
 
 def test_it_pages_through_checkins_sharing_one_timestamp(alice: User) -> None:
-    from journal.models import CheckIn
+    from journal.timeline_rows import timeline_page
 
     same = [checkin(alice, "2026-04-10 09:00", 1, 1) for _ in range(timeline.PAGE_SIZE + 3)]
-    page = timeline.timeline_page(CheckIn.objects.owned_by(alice))
+    page = timeline_page(alice)
     assert page.next_cursor
-    rest = timeline.timeline_page(CheckIn.objects.owned_by(alice), page.next_cursor)
+    rest = timeline_page(alice, cursor=page.next_cursor)
     seen = [c.pk for c in page.checkins] + [c.pk for c in rest.checkins]
     assert sorted(seen) == sorted(c.pk for c in same)
     assert rest.next_cursor is None
