@@ -104,12 +104,13 @@ def filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:
     params: list[Any] = []
     if filters.invalid:
         return ["1 = 0"], []
+    ops = connection.ops
     if filters.date_from:
         where.append("c.local_date >= %s")
-        params.append(filters.date_from)
+        params.append(ops.adapt_datefield_value(filters.date_from))
     if filters.date_to:
         where.append("c.local_date <= %s")
-        params.append(filters.date_to)
+        params.append(ops.adapt_datefield_value(filters.date_to))
     if filters.quadrant:
         where.append(QUADRANT_SQL[filters.quadrant.value])
     for value, condition in zip(
@@ -156,8 +157,10 @@ def page_rows(
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         felt_at, pk = position
+        # As the ORM would send it (SQLite compares timestamps as text).
+        stamp = connection.ops.adapt_datetimefield_value(felt_at)
         where.append("(c.felt_at < %s OR (c.felt_at = %s AND c.id < %s))")
-        params.extend([felt_at, felt_at, pk])
+        params.extend([stamp, stamp, pk])
     sql = _select(connection.vendor)
     if where:
         sql += " AND " + " AND ".join(where)
