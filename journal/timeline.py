@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
-from django.db.models import OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Cast, JSONObject
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
@@ -53,12 +54,19 @@ class QuickSelect(forms.Select):
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         chosen = "" if value is None else str(value)
+        choices: Any = self.choices
+        if isinstance(choices, ModelChoiceIterator):
+            # Its own iteration runs queryset.iterator(): on PostgreSQL a
+            # server-side cursor, three round trips for a hundred rows.
+            field = choices.field
+            first = [("", field.empty_label)] if field.empty_label is not None else []
+            choices = first + [(obj.pk, field.label_from_instance(obj)) for obj in choices.queryset]
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
                 (str(key), mark_safe(" selected") if str(key) == chosen else "", label)
-                for key, label in self.choices
+                for key, label in choices
             ),
         )
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
@@ -105,9 +113,10 @@ class HistoryFilterForm(forms.Form):
         self.user = user
         self.params = data
         word_field: Any = self.fields["word"]
-        word_field.queryset = (
-            EmotionWord.objects.for_user(user).filter(checkins__user=user).distinct()
-        )
+        # EXISTS rather than a join and DISTINCT over every check-in's words:
+        # 2 ms instead of 17 (+6 planning) for 3 years of check-ins.
+        used = CheckIn.words.through.objects.filter(emotionword=OuterRef("pk"), checkin__user=user)
+        word_field.queryset = EmotionWord.objects.for_user(user).filter(Exists(used))
         tag_field: Any = self.fields["tag"]
         tag_field.queryset = Tag.objects.filter(user=user)
 
