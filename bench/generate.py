@@ -71,7 +71,7 @@ def _insert(table: str, columns: list[str], rows: Iterator[tuple[object, ...]]) 
     """COPY's stand-in on SQLite: executemany in chunks, values adapted as the ORM would."""
     ops = connection.ops
 
-    def adapt(value: object) -> object:
+    def adapt(value: object) -> Any:
         if isinstance(value, dt.datetime):
             return ops.adapt_datetimefield_value(value)
         if isinstance(value, dt.date):
@@ -82,7 +82,7 @@ def _insert(table: str, columns: list[str], rows: Iterator[tuple[object, ...]]) 
 
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     count = 0
-    chunk: list[list[object]] = []
+    chunk: list[list[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
             chunk.append([adapt(value) for value in row])
