@@ -93,7 +93,9 @@ def _select(vendor: str) -> str:
     return (
         "SELECT c.id, c.uuid, c.user_id, c.felt_at, c.time_zone, c.pleasantness, c.energy, "  # noqa: S608
         f"c.note_ciphertext, c.note_key_id, ({words}) AS words_json, ({tags}) AS tags_json, "
-        f"({songs}) AS tracks_json FROM {CHECKINS} c WHERE c.user_id = %s"
+        f"({songs}) AS tracks_json FROM {CHECKINS} c "
+        # As CheckIn.objects.owned_by(): not one waiting out its undo window.
+        "WHERE c.user_id = %s AND c.deleted_at IS NULL"
     )
 
 
