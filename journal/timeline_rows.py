@@ -100,8 +100,8 @@ def _select(vendor: str) -> str:
 
 
 def filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:
-    """`filters` as SQL conditions on `c` (the check-in) and their parameters;
-    the same rows as `Filters.apply` (a test holds them equal)."""
+    """`filters` as SQL conditions on `c` (the check-in) and their parameters
+    (tests/journal/test_timeline_rows.py holds them to the ORM filters)."""
     where: list[str] = []
     params: list[Any] = []
     if filters.invalid:
