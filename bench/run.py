@@ -108,8 +108,16 @@ def fresh_database(template: str = "template0") -> None:
     psql(f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{template}"')
 
 
+# `--sqlite`: the read sections on the embedded default (SQLite, no Redis).
+SQLITE_FILE = Path(tempfile.gettempdir()) / f"{BENCH_DB}.sqlite3"
+SQLITE_SECTIONS = ("search", "history", "reads")
+
+
 def setup_django(migrate: bool = True) -> None:
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+    if os.environ.get("ATTUNE_BENCH_SQLITE"):
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -135,6 +143,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="small sizes, for CI")
     parser.add_argument("--only", nargs="*", help="run only these sections")
+    parser.add_argument(
+        "--sqlite",
+        action="store_true",
+        help=f"on the embedded SQLite default, without Redis ({', '.join(SQLITE_SECTIONS)})",
+    )
     parser.add_argument("--section", help=argparse.SUPPRESS)  # child mode
     parser.add_argument("--rows", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -142,7 +155,11 @@ def main() -> int:
     if args.section:
         run_section(args.section, args.smoke, args.rows)
         return 0
-    print(f"Attune benchmarks ({'smoke' if args.smoke else 'full'} size) on {os.cpu_count()} cores")
+    where = "SQLite, embedded default" if args.sqlite else "PostgreSQL"
+    size = "smoke" if args.smoke else "full"
+    print(f"Attune benchmarks ({size} size, {where}) on {os.cpu_count()} cores")
+    if args.sqlite:
+        return sqlite_main(args.only or list(SQLITE_SECTIONS), args.smoke, parser)
     # Migrate once into a template; every section then starts from a copy of
     # it in a fresh process, so no section measures what an earlier one left
     # behind (millions of rows in the tables and their indexes, autovacuum
@@ -185,6 +202,45 @@ def main() -> int:
             row for row in report.rows if row.met is False and row.name.startswith("correctness")
         ]
         return 1 if failed else 0
+    return 0
+
+
+def sqlite_main(only: list[str], smoke: bool, parser: argparse.ArgumentParser) -> int:
+    """The read sections on SQLite: each on a fresh copy of a migrated file."""
+    import shutil
+
+    unknown = set(only) - set(SQLITE_SECTIONS)
+    if unknown:
+        parser.error(f"--sqlite runs only {', '.join(SQLITE_SECTIONS)}")
+    template = SQLITE_FILE.with_suffix(".template")
+    for path in (SQLITE_FILE, template):
+        path.unlink(missing_ok=True)
+    os.environ["ATTUNE_BENCH_SQLITE"] = str(SQLITE_FILE)
+    setup_django()
+    from django.db import connections
+
+    connections.close_all()  # the last connection folds the WAL into the file
+    shutil.copyfile(SQLITE_FILE, template)
+    report = Report()
+    started = time.monotonic()
+    for name in SQLITE_SECTIONS:
+        if name not in only:
+            continue
+        print(f"[{name}]", flush=True)
+        t0 = time.monotonic()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(template, SQLITE_FILE)
+        with tempfile.NamedTemporaryFile(suffix=".json") as rows:
+            command = [sys.executable, "-m", "bench.run", "--section", name, "--rows", rows.name]
+            subprocess.run(command + (["--smoke"] if smoke else []), check=True)
+            report.rows += [Row(**row) for row in json.loads(Path(rows.name).read_text())]
+        print(f"  ({time.monotonic() - t0:.1f}s)", flush=True)
+    for path in (SQLITE_FILE, template):
+        path.unlink(missing_ok=True)
+    print()
+    print(report.table())
+    print(f"\nTotal {time.monotonic() - started:.0f}s")
     return 0
 
 

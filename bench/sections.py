@@ -73,6 +73,7 @@ def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
 # Sections kept in their own modules register themselves on import.
 from bench import history as _history  # noqa: E402, F401
+from bench import reads as _reads  # noqa: E402, F401
 
 
 def _deliver_share(ids: list[int]) -> tuple[int, int]:
@@ -206,9 +207,10 @@ def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str,
         ],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    )
+    if out.returncode:
+        raise RuntimeError(f"wrk failed on {url}: {out.stderr or out.stdout}")
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     result["rps"] = result["requests"] / result["seconds"]
     return result
 

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# `python -m bench.run --sqlite`: the embedded default (SQLite, no Redis) on
+# a throwaway file; otherwise PostgreSQL and Redis as in production.
+SQLITE = os.environ.get("ATTUNE_BENCH_SQLITE", "")
+if not SQLITE:
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("ATTUNE_NOTE_KEYS", "b1:" + "C" * 43)
 os.environ.setdefault("ATTUNE_SEARCH_KEY", "bench-search-key")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 
-from config.settings import *  # noqa: F403
-from config.settings import MIDDLEWARE
+from config.settings import *  # noqa: E402, F403
+from config.settings import DATABASES, MIDDLEWARE  # noqa: E402
+
+if SQLITE:
+    DATABASES["default"]["NAME"] = SQLITE
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["*"]

@@ -51,7 +51,7 @@ ARCHIVED_MODELS = {
     "journal.weeklyreflection": "reflections",
 }
 NOT_ARCHIVED_MODELS = {
-    "journal.notetoken": "the search index, rebuilt from the notes on import",
+    "journal.noteindex": "the search index, rebuilt from the notes on import",
     "journal.dailyreminder": "a log of which days a reminder went out; no journal content",
     "imports.importjob": "a log of past uploads, not part of the history",
     "admin.logentry": "staff actions in the admin",

@@ -41,8 +41,8 @@ from journal.archive_music import (
     import_user_tracks,
 )
 from journal.crypto import UNREADABLE_NOTE
-from journal.models import CheckIn, CheckInTrack, NoteToken, Tag, WeeklyReflection
-from journal.search import note_digests
+from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
+from journal.search import index_notes
 from mood.models import EmotionWord
 from music.models import Track
 
@@ -217,12 +217,7 @@ def _write_checkins(batch: list[_Pending]) -> None:
         for link in pending.links:
             link.checkin = pending.checkin
     CheckInTrack.objects.bulk_create(link for p in batch for link in p.links)
-    NoteToken.objects.bulk_create(
-        NoteToken(user_id=p.checkin.user_id, checkin_id=p.checkin.pk, digest=value)
-        for p in batch
-        if p.note
-        for value in note_digests(p.checkin.user_id, p.note)
-    )
+    index_notes((p.checkin.user_id, p.checkin.pk, p.note) for p in batch if p.note)
 
 
 def _import_checkins(

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import struct
 import uuid
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -140,19 +143,46 @@ class CheckInTrack(models.Model):
         ]
 
 
-class NoteToken(models.Model):
-    """Blind search index for encrypted notes: a keyed hash (HMAC) per word or
-    word prefix, so search works without storing note text in clear."""
+def pack_tokens(tokens: Sequence[int]) -> bytes:
+    """Search tokens as SQLite stores them: 8 bytes each, big-endian, signed."""
+    return struct.pack(f">{len(tokens)}q", *tokens)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="note_tokens")
-    digest = models.CharField(max_length=32)
 
-    class Meta:
-        indexes = [models.Index(fields=["user", "digest"], name="notetoken_user_digest")]
-        constraints = [
-            models.UniqueConstraint("checkin", "digest", name="notetoken_unique"),
-        ]
+class TokensField(models.Field):  # type: ignore[type-arg]
+    """A list of signed 64-bit search tokens: `bigint[]` on PostgreSQL (with
+    a GIN index, migration 0004), packed 8-byte values in a blob elsewhere."""
+
+    description = "Search tokens (64-bit integers)"
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str:
+        return "bigint[]" if connection.vendor == "postgresql" else "blob"
+
+    def from_db_value(self, value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
+        if value is None or isinstance(value, list):
+            return value
+        blob = bytes(value)
+        return list(struct.unpack(f">{len(blob) // 8}q", blob))
+
+    def get_db_prep_value(
+        self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False
+    ) -> Any:
+        if value is None:
+            return None
+        return list(value) if connection.vendor == "postgresql" else pack_tokens(value)
+
+
+class NoteIndex(models.Model):
+    """Blind search index for one check-in's encrypted note: the keyed hashes
+    (HMAC, per user) of its words and word prefixes, one row per check-in, so
+    search works without storing note text in clear (journal/search.py)."""
+
+    checkin = models.OneToOneField(
+        CheckIn, on_delete=models.CASCADE, primary_key=True, related_name="note_index"
+    )
+    tokens = TokensField()
+
+    def __str__(self) -> str:
+        return f"Search index of check-in {self.checkin_id}"
 
 
 class WeeklyReflection(models.Model):

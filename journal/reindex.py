@@ -12,8 +12,8 @@ from django.db import transaction
 
 from accounts.models import User
 from journal.crypto import UNREADABLE_NOTE
-from journal.models import CheckIn, NoteToken
-from journal.search import note_digests
+from journal.models import CheckIn
+from journal.search import index_notes
 
 
 def rebuild_search_index(
@@ -34,17 +34,14 @@ def rebuild_search_index(
         )
         if not batch:
             break
-        tokens = []
+        notes = []
         for checkin in batch:
             text = checkin.note
-            if text and text != UNREADABLE_NOTE:
-                tokens += [
-                    NoteToken(user_id=checkin.user_id, checkin_id=checkin.pk, digest=value)
-                    for value in note_digests(checkin.user_id, text)
-                ]
+            # An empty or unreadable note gets no index row (any old one goes).
+            readable = text if text != UNREADABLE_NOTE else ""
+            notes.append((checkin.user_id, checkin.pk, readable))
         with transaction.atomic():
-            NoteToken.objects.filter(checkin__in=[c.pk for c in batch]).delete()
-            NoteToken.objects.bulk_create(tokens, ignore_conflicts=True)
+            index_notes(notes)
         done += len(batch)
         after_pk = batch[-1].pk
         if progress:

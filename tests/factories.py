@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from imports.models import ImportJob
-from journal.models import CheckIn, CheckInTrack, DailyReminder, NoteToken, Tag, WeeklyReflection
+from journal.models import CheckIn, CheckInTrack, DailyReminder, NoteIndex, Tag, WeeklyReflection
 from journal.search import index_note
 from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
@@ -155,9 +155,9 @@ def make_daily_reminder(user: User) -> DailyReminder:
     )
 
 
-def make_note_token(user: User) -> NoteToken:
+def make_note_index(user: User) -> NoteIndex:
     checkin = make_checkin(user, "tokens for the blind index", with_extras=False)
-    return checkin.note_tokens.first()  # type: ignore[return-value]
+    return NoteIndex.objects.get(checkin=checkin)
 
 
 def make_checkin_track(user: User) -> CheckInTrack:
@@ -199,7 +199,7 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "journal.checkin_words": _checkin,
     "journal.checkin_tags": _checkin,
     "journal.checkintrack": make_checkin_track,
-    "journal.notetoken": make_note_token,
+    "journal.noteindex": make_note_index,
     "journal.weeklyreflection": make_reflection,
     "journal.dailyreminder": make_daily_reminder,
     "music.listen": make_listen,

@@ -24,8 +24,8 @@ from django.db.models import Max
 from accounts.models import User
 from config.rows import insert_rows
 from imports.report import ImportReport
-from journal.models import CheckIn, NoteToken, Tag
-from journal.search import note_digests
+from journal.models import CheckIn, Tag
+from journal.search import index_notes
 
 BATCH_SIZE = 500
 TAG_MAX_CHARS = 40
@@ -218,7 +218,7 @@ class CheckInWriter:
             notes.append(note)
         CheckIn.objects.bulk_create(checkins)
         links: list[tuple[int, int]] = []
-        tokens: list[tuple[int, int, str]] = []
+        indexed: list[tuple[int, int, str]] = []
         for checkin, entry, note in zip(checkins, fresh.values(), notes, strict=True):
             tag_ids = {
                 self.tags.ids[name.casefold()]
@@ -227,9 +227,6 @@ class CheckInWriter:
             }
             links.extend((checkin.pk, tag_id) for tag_id in tag_ids)
             if note:
-                # The same tokens journal.search.index_note writes, in one insert per batch.
-                tokens.extend(
-                    (self.user.pk, checkin.pk, value) for value in note_digests(self.user.pk, note)
-                )
+                indexed.append((self.user.pk, checkin.pk, note))
         insert_rows(CheckIn.tags.through, ("checkin_id", "tag_id"), links)
-        insert_rows(NoteToken, ("user_id", "checkin_id", "digest"), tokens)
+        index_notes(indexed)  # one search index row per note, one insert per batch

@@ -13,14 +13,8 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthedHtmxRequest
 from journal import charts
 from journal.insights import figures, queries, results
-from journal.models import CheckIn
-from journal.timeline import (
-    Filters,
-    HistoryFilterForm,
-    decode_cursor,
-    filter_links,
-    timeline_page,
-)
+from journal.timeline import FILTER_KEYS, Filters, HistoryFilterForm, decode_cursor, filter_links
+from journal.timeline_rows import timeline_page
 
 # How far back the pattern charts look.
 INSIGHT_DAYS = 365
@@ -45,12 +39,15 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     """The calendar, the filters and the timeline; HTMX asks only for the next
     page of the timeline (`after` is the keyset cursor)."""
     user = request.user
-    form = HistoryFilterForm(user, request.GET)
-    filters = Filters.from_form(form)
-    checkins = filters.apply(user, CheckIn.objects.owned_by(user))
+    # The form (two queries for its choices, and its validation) only when a
+    # filter is set, or the full page shows it.
+    filtered = any(request.GET.get(key) for key in FILTER_KEYS)
+    form = HistoryFilterForm(user, request.GET) if filtered or not request.htmx else None
+    filters = Filters.from_form(form) if filtered and form else Filters()
     cursor = request.GET.get("after", "")
-    links = filter_links(reverse("journal:history"), request.GET)
-    page = timeline_page(checkins, cursor, links, home_zone=user.time_zone)
+    base = reverse("journal:history")
+    links = filter_links(base, request.GET)
+    page = timeline_page(user, filters, cursor, links, home_zone=user.time_zone)
     paged = decode_cursor(cursor) is not None
     context = {"page": page, "filters": filters, "form": form, "paged": paged}
     if request.htmx:

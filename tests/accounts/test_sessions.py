@@ -85,3 +85,28 @@ def test_it_ends_every_session_when_the_account_is_deleted(alice: User, bob: Use
     assert not is_logged_in(client_with_cookie(phone_cookie))
     assert not Session.objects.filter(session_key=phone_cookie).exists()
     assert is_logged_in(bobs)
+
+
+def test_it_reads_sessions_with_its_own_store_and_honours_expiry(alice: User) -> None:
+    """config.sessions reads the row with one plain statement: an expired or
+    unknown session is no session, and the key is dropped as Django's does."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from config.sessions import SessionStore
+
+    assert settings.SESSION_ENGINE == "config.sessions"
+    client = Client()
+    log_in(client)
+    key = client.cookies[COOKIE].value
+    store = SessionStore(key)
+    assert store.load()["_auth_user_id"] == str(alice.pk)
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None
+    assert not is_logged_in(client)
+    assert SessionStore("no-such-key-at-all").load() == {}

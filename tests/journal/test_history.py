@@ -92,12 +92,12 @@ def test_it_pages_older_checkins_by_keyset_with_and_without_htmx(
 
 
 def test_it_pages_through_checkins_sharing_one_timestamp(alice: User) -> None:
-    from journal.models import CheckIn
+    from journal.timeline_rows import timeline_page
 
     same = [checkin(alice, "2026-04-10 09:00", 1, 1) for _ in range(timeline.PAGE_SIZE + 3)]
-    page = timeline.timeline_page(CheckIn.objects.owned_by(alice))
+    page = timeline_page(alice)
     assert page.next_cursor
-    rest = timeline.timeline_page(CheckIn.objects.owned_by(alice), page.next_cursor)
+    rest = timeline_page(alice, cursor=page.next_cursor)
     seen = [c.pk for c in page.checkins] + [c.pk for c in rest.checkins]
     assert sorted(seen) == sorted(c.pk for c in same)
     assert rest.next_cursor is None
@@ -404,3 +404,21 @@ def test_it_answers_when_i_last_felt_calm(alice: User, bob: User, alice_client: 
     assert re.search(r"Heavy</span> <span class=\"muted\">not yet</span>", html)
     first = entries(alice_client.get("/history/?quadrant=green").content.decode())[0]
     assert first == "Wednesday 1 April 2026, 20:00"
+
+
+def test_the_timeline_leaves_out_a_deleted_checkin_until_it_is_undone(
+    alice: User, alice_client: Client
+) -> None:
+    from journal.checkins import delete_checkin, undo_delete
+
+    kept = checkin(alice, "2026-04-10 09:00", 1, 1)
+    gone = checkin(alice, "2026-04-11 09:00", -2, 2)
+    delete_checkin(gone)
+
+    def shown() -> list[str]:
+        html = alice_client.get("/history/", headers={"HX-Request": "true"}).content.decode()
+        return re.findall(r'<h3 id="entry-(\d+)"', html)
+
+    assert shown() == [str(kept.pk)]
+    undo_delete(gone)
+    assert shown() == [str(gone.pk), str(kept.pk)]
