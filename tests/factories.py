@@ -30,7 +30,16 @@ from journal.models import (
 )
 from journal.search import index_note
 from music.catalogue import TrackInfo, get_or_create_track
-from music.models import ImportJob, Listen, Playlist, PlaylistItem, Track, UserTrack
+from music.models import (
+    ImportJob,
+    Listen,
+    ListenToken,
+    PlayingNow,
+    Playlist,
+    PlaylistItem,
+    Track,
+    UserTrack,
+)
 
 _counter = itertools.count(1)
 
@@ -190,6 +199,24 @@ def make_admin_log_entry(user: User) -> LogEntry:
     )
 
 
+def make_listen_token(user: User) -> ListenToken:
+    from music.listening.tokens import token_for
+
+    return token_for(user)
+
+
+def make_playing_now(user: User) -> PlayingNow:
+    return PlayingNow.objects.update_or_create(
+        user=user,
+        defaults={
+            "track": make_track(),
+            "started_at": timezone.now(),
+            "expires_at": timezone.now() + dt.timedelta(minutes=5),
+            "details": {"media_player": "Navidrome"},
+        },
+    )[0]
+
+
 def _checkin(user: User) -> models.Model:
     return make_checkin(user, "a note")
 
@@ -213,6 +240,8 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "music.playlist": make_playlist,
     "music.playlistitem": make_playlist_item,
     "music.importjob": make_import_job,
+    "music.listentoken": make_listen_token,
+    "music.playingnow": make_playing_now,
 }
 
 
