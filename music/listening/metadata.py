@@ -50,9 +50,13 @@ def spotify_uri(value: object) -> str | None:
     return f"spotify:track:{found.group(1)}" if found else None
 
 
+def _object(meta: dict[str, Any], key: str) -> dict[str, Any]:
+    value = meta.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def track_info(meta: dict[str, Any]) -> TrackInfo:
-    info = meta.get("additional_info") if isinstance(meta.get("additional_info"), dict) else {}
-    mapping = meta.get("mbid_mapping") if isinstance(meta.get("mbid_mapping"), dict) else {}
+    info, mapping = _object(meta, "additional_info"), _object(meta, "mbid_mapping")
     isrc = clean(info.get("isrc"), 12).upper()
     return TrackInfo(
         artist=clean(meta.get("artist_name")),
@@ -68,7 +72,7 @@ def track_info(meta: dict[str, Any]) -> TrackInfo:
 def details(meta: dict[str, Any]) -> dict[str, object] | None:
     """The listen's own details: its release and what additional_info carried
     (strings made storable, MBIDs checked), or None when there is nothing."""
-    info = meta.get("additional_info") if isinstance(meta.get("additional_info"), dict) else {}
+    info = _object(meta, "additional_info")
     kept: dict[str, object] = {}
     release = clean(meta.get("release_name"))
     if release:

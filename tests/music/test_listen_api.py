@@ -17,7 +17,7 @@ from music.models import Listen, PlayingNow, Track, UserTrack
 NOW = int(time.time())
 
 
-def listen(at: int | None, title: str = "Teardrop", **info: Any) -> dict[str, Any]:
+def listen(at: int | str | None, title: str = "Teardrop", **info: Any) -> dict[str, Any]:
     meta: dict[str, Any] = {"artist_name": "Massive Attack", "track_name": title}
     if info:
         meta["additional_info"] = info
@@ -69,6 +69,7 @@ def test_it_stores_a_single_listen_with_its_ids(client: Client, alice: User, tok
     assert str(stored.track.mbid) == mbid
     assert stored.track.isrc == "GBAAA9800012"
     assert stored.track.spotify_uri == "spotify:track:67Hna13dNDkZvBpTXRIaOJ"
+    assert stored.details is not None
     assert stored.details["media_player"] == "Navidrome"
     assert stored.details["origin_url"] == "https://music.example/song/1"
     assert stored.details["release_mbid"] == "8c9a1f1a-5d3c-4f4b-9a0e-0a1b2c3d4e5f"
