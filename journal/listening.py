@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -55,7 +56,7 @@ def _window_sql() -> str:
     return "l.played_at > datetime(c.felt_at, %s) AND l.played_at <= c.felt_at"
 
 
-def _window_param() -> object:
+def _window_param() -> dt.timedelta | str:
     if connection.vendor == "postgresql":
         return CONTEXT_WINDOW
     return f"-{int(CONTEXT_WINDOW.total_seconds())} seconds"
@@ -76,7 +77,7 @@ def heard(
     artist = Track._meta.get_field("artist").related_model._meta.db_table  # type: ignore[union-attr]
     link = CheckInTrack._meta.db_table
     where = ["c.user_id = %s", "c.deleted_at IS NULL"]
-    params: list[object] = [_window_param(), user.pk]
+    params: list[Any] = [_window_param(), user.pk]
     if start is not None:
         where.append("c.local_date >= %s")
         params.append(start)

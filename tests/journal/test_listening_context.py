@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import time_machine
 
 from accounts.models import User
 from journal.listening import heard, heard_by_checkin, listening_now
 from journal.models import CheckInTrack
-from music.models import Listen, PlayingNow
+from music.models import Listen, PlayingNow, Track
 from tests.factories import make_checkin, make_track
 
 NOON = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
 
 
-def play(user: User, track: object, minutes_before: float, **extra: object) -> Listen:
+def play(user: User, track: Track, minutes_before: float, **extra: Any) -> Listen:
     return Listen.objects.create(
         user=user,
         track=track,
