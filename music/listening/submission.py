@@ -28,6 +28,7 @@ from accounts.models import User
 from music.imports.listens import ListenWriter, Play, resolve_tracks
 from music.listening import metadata
 from music.models import PlayingNow
+from music.plays import ensure_user_tracks
 
 SOURCE = "api"
 MAX_LISTENS_PER_REQUEST = 1000
@@ -266,6 +267,8 @@ def store(user: User, submission: Submission) -> int:
 def set_playing_now(user: User, meta: dict[str, Any]) -> PlayingNow:
     info = metadata.track_info(meta)
     (track_id,) = resolve_tracks([info])
+    # In the user's library, so the check-in page can attach it with one tap.
+    ensure_user_tracks(user, [track_id])
     now = timezone.now()
     lasts = dt.timedelta(milliseconds=info.duration_ms) if info.duration_ms else None
     playing, _ = PlayingNow.objects.update_or_create(
