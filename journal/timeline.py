@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Q, QuerySet, StringAgg, Subquery, TextFie
 from django.db.models.functions import Cast, JSONObject
 from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,7 +26,8 @@ from config.text import CleanCharField
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
 from journal.mood import Quadrant
 from journal.search import search_notes
-from music.models import Artist, Track
+from journal.listening import CONTEXT_WINDOW
+from music.models import Artist, Listen, Track
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -280,6 +282,38 @@ def with_details(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
             position="position",
             link="id",
         ),
+        heard_json=_heard_rows(),
+    )
+
+
+def _heard_rows() -> Subquery:
+    """The songs heard in the half hour before a check-in (journal/listening.py),
+    in the same way: one correlated subquery on the listens' (user, time) index."""
+    return Subquery(
+        Listen.objects.filter(
+            user_id=OuterRef("user_id"),
+            played_at__gt=OuterRef("felt_at") - CONTEXT_WINDOW,
+            played_at__lte=OuterRef("felt_at"),
+            skipped=False,
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(
+            rows=StringAgg(
+                Cast(
+                    JSONObject(
+                        id="track_id",
+                        title="track__title",
+                        artist_id="track__artist_id",
+                        artist="track__artist__name",
+                        at="played_at",
+                    ),
+                    TextField(),
+                ),
+                Value(","),
+            )
+        )
+        .values("rows")
     )
 
 
@@ -288,6 +322,7 @@ class Details:
     words: list[dict[str, Any]]  # id, name
     tags: list[dict[str, Any]]  # id, name, position
     tracks: list[dict[str, Any]]  # id, title, artist_id, artist, position, link
+    heard: list[dict[str, Any]]  # id, title, artist_id, artist: heard before, not attached
 
 
 # How each list is shown: words alphabetically, tags and songs in their order.
@@ -295,6 +330,7 @@ DETAIL_ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
     "words_json": lambda row: (row["name"].casefold(), row["name"]),
     "tags_json": lambda row: (row["position"], row["name"].casefold()),
     "tracks_json": lambda row: (row["position"], row["link"]),
+    "heard_json": lambda row: row["at"],
 }
 
 
@@ -302,11 +338,17 @@ def details(checkin: CheckIn) -> Details:
     """The words, tags and songs `with_details` put on a check-in."""
 
     def rows(name: str) -> list[dict[str, Any]]:
-        text = getattr(checkin, name)
+        text = getattr(checkin, name, None)
         found: list[dict[str, Any]] = json.loads(f"[{text}]") if text else []
         return sorted(found, key=DETAIL_ORDER[name])
 
-    return Details(rows("words_json"), rows("tags_json"), rows("tracks_json"))
+    tracks = rows("tracks_json")
+    attached = {row["id"] for row in tracks}
+    heard: dict[int, dict[str, Any]] = {}
+    for row in rows("heard_json"):  # each song once, in the order first heard
+        if row["id"] not in attached:
+            heard.setdefault(row["id"], row)
+    return Details(rows("words_json"), rows("tags_json"), tracks, list(heard.values()))
 
 
 def encode_cursor(checkin: CheckIn) -> str:
@@ -345,6 +387,7 @@ class Entry:
     tags: list[Link]
     songs: list[tuple[Link, Link]]  # (song, artist)
     excerpt: str
+    heard: list[tuple[Link, Link]] = field(default_factory=list)  # heard around then
 
 
 @dataclass
@@ -395,6 +438,14 @@ def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
             for song in found.tracks
         ],
         excerpt=note_excerpt(checkin),
+        # Heard, not attached: the song's own page, not the attached-song filter.
+        heard=[
+            (
+                Link(song["title"], reverse("music_track", args=[song["id"]])),
+                Link(song["artist"], f"{links['artist']}{song['artist_id']}"),
+            )
+            for song in found.heard
+        ],
     )
 
 
