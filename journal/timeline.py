@@ -23,10 +23,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from config.text import CleanCharField
+from journal.listening import CONTEXT_WINDOW
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
 from journal.mood import Quadrant
 from journal.search import search_notes
-from journal.listening import CONTEXT_WINDOW
 from music.models import Artist, Listen, Track
 
 if TYPE_CHECKING:
