@@ -151,7 +151,12 @@ def listen_api_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
         before = Listen.objects.filter(user__in=importers).count()
         with ThreadPoolExecutor(2) as pool:
             imports = pool.submit(
-                wrk, url + "/1/submit-listens", connections=8, seconds=seconds, lua=import_lua
+                wrk,
+                url + "/1/submit-listens",
+                connections=8,
+                seconds=seconds,
+                lua=import_lua,
+                timeout=30,  # a 1,000-listen batch may queue behind seven others
             )
             time.sleep(0.5)  # let the import load build up first
             single = pool.submit(

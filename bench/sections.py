@@ -184,7 +184,9 @@ end
 """
 
 
-def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str, float]:
+def wrk(
+    url: str, *, connections: int, seconds: int, lua: str = "", timeout: int = 2
+) -> dict[str, float]:
     import json
     import subprocess
     import tempfile
@@ -201,6 +203,8 @@ def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str,
             "-d",
             f"{seconds}s",
             "--latency",
+            "--timeout",
+            f"{timeout}s",
             "-s",
             script.name,
             url,
