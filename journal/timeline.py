@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.db.models import OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
@@ -22,11 +21,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.models import zone_or_utc
 from config.text import CleanCharField
 from journal.listening import CONTEXT_WINDOW
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Quadrant
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import search_notes
+from mood.models import EmotionWord
+from mood.values import Quadrant
 from music.models import Artist, Listen, Track
 
 if TYPE_CHECKING:
@@ -417,7 +418,7 @@ def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
     from journal.templatetags.mood import QUADRANT_SHAPES
 
     quadrant = checkin.quadrant
-    local = checkin.felt_at.astimezone(_zone(checkin.time_zone))
+    local = checkin.felt_at.astimezone(zone_or_utc(checkin.time_zone))
     when = f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
     if checkin.time_zone != home_zone:
         # Made while away: the clock time there, and where "there" was.
@@ -441,19 +442,12 @@ def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
         # Heard, not attached: the song's own page, not the attached-song filter.
         heard=[
             (
-                Link(song["title"], reverse("music_track", args=[song["id"]])),
+                Link(song["title"], reverse("journal:music_track", args=[song["id"]])),
                 Link(song["artist"], f"{links['artist']}{song['artist_id']}"),
             )
             for song in found.heard
         ],
     )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def timeline_page(

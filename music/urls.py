@@ -4,6 +4,8 @@ from django.urls import path, re_path
 
 from music.views import imports, library, listen_api, listening, playlists, tracks
 
+app_name = "music"
+
 urlpatterns = [
     # The ListenBrainz-compatible listening API, at the site root where
     # clients that join paths from the host expect it (a trailing slash is
@@ -27,7 +29,6 @@ urlpatterns = [
         name="listening_new_token",
     ),
     path("music/", library.library, name="music_library"),
-    path("music/tracks/<int:pk>/", tracks.track_detail, name="music_track"),
     path("music/tracks/<int:pk>/rate/", tracks.track_rate, name="music_track_rate"),
     path("music/tracks/<int:pk>/comfort/", tracks.track_comfort, name="music_track_comfort"),
     path("music/import/", imports.import_page, name="music_import"),

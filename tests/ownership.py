@@ -173,18 +173,18 @@ GENERIC_KWARGS = {"pk", "id", "object_id"}
 # url name -> {kwarg: Param}, for URLs the rules above get wrong, e.g.
 #   "checkin_undo": {"pk": KINDS["deleted_checkin"]},
 URL_NAME_PARAMS: dict[str, dict[str, Param]] = {
-    "journal_import_job": {
+    "journal:journal_import_job": {
         "pk": Param("importjob", lambda user, made: f.make_import_job(user, kind="daylio"))
     },
 }
 
 # URLs outside the matrix, each with the reason.
 EXEMPT: dict[str, str] = {
-    "password_reset_confirm": "a signed, expiring token, not an object id",
-    "listen_api_listens": "token-authenticated API, never the session: another user's "
+    "accounts:password_reset_confirm": "a signed, expiring token, not an object id",
+    "music:listen_api_listens": "token-authenticated API, never the session: another user's "
     "token gets 404 and no token 401 (tests/music/test_listen_api.py)",
-    "listen_api_playing_now": "token-authenticated API, never the session: another user's "
-    "token gets 404 and no token 401 (tests/music/test_listen_api.py)",
+    "music:listen_api_playing_now": "token-authenticated API, never the session: another "
+    "user's token gets 404 and no token 401 (tests/music/test_listen_api.py)",
 }
 EXEMPT_PREFIXES = {
     "admin/": "staff only (tested in test_it_keeps_the_admin_to_staff)",

@@ -13,7 +13,7 @@ from journal.models import CheckIn, CheckInTrack
 register = template.Library()
 
 
-@register.inclusion_tag("journal/_listening_now.html", takes_context=True)
+@register.inclusion_tag("journal/partials/_listening_now.html", takes_context=True)
 def listening_now(
     context: template.Context, checkin: CheckIn, links: Iterable[CheckInTrack] = ()
 ) -> dict[str, object]:

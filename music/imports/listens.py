@@ -22,30 +22,21 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from config.text import scrub
+from imports.registry import ImportFormatError
+from imports.report import ImportReport
 from music.catalogue import TrackInfo, artist_key, title_key
-from music.imports.jobs import ImportFormatError
 from music.models import Artist, Listen, Track
 
 BATCH_SIZE = 1000
 CROSS_SOURCE_WINDOW = dt.timedelta(minutes=3)
 EARLIEST = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)
 SKIP_UNDER_MS = 30_000
-
-
-class Tally(Protocol):
-    """What a ListenWriter reports to: an import job's ImportReport, or the
-    listening API's count of one submission."""
-
-    def imported(self, n: int = 1) -> None: ...
-    def duplicates(self, n: int = 1) -> None: ...
-    def bad_row(self, line: int | None, reason: str, detail: str = "") -> None: ...
 
 
 @dataclass
@@ -232,7 +223,7 @@ class ListenWriter:
     """Collects plays and writes them in batches. Use as a context manager, or
     call ``flush()`` at the end. ``track_ids`` holds every track touched."""
 
-    def __init__(self, user: User, source: str, report: Tally) -> None:
+    def __init__(self, user: User, source: str, report: ImportReport) -> None:
         self.user = user
         self.source = source
         self.report = report
@@ -323,8 +314,8 @@ class ListenWriter:
             exact.add(key)
             rows.append((track_id, play.played_at, play.ms_played, play.skipped, play.details))
         inserted = insert_listens(self.user.pk, self.source, rows)
-        self.report.imported(inserted)
-        self.report.duplicates(duplicates + len(rows) - inserted)
+        self.report.add_imported(inserted)
+        self.report.add_duplicates(duplicates + len(rows) - inserted)
 
 
 ListenRow = tuple[int, dt.datetime, int | None, bool, dict[str, object] | None]

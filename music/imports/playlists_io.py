@@ -35,6 +35,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import unquote, urlparse
 
 from config.text import scrub
+from imports.registry import ImportFormatError
 from music import links
 from music.catalogue import split_artist_title
 
@@ -48,10 +49,6 @@ XSPF_NS = "http://xspf.org/ns/0/"
 JSPF_TRACK_EXTENSION = "https://musicbrainz.org/doc/jspf#track"
 NO_LINK = "#ATTUNE-NOLINK:"
 MAX_ENTRIES = 10_000
-
-
-class ImportFormatError(ValueError):
-    """The file is not a playlist we can read. The message is shown to the user."""
 
 
 @dataclass

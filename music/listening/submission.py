@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from imports.report import ImportReport
 from music.imports.listens import ListenWriter, Play, resolve_tracks
 from music.listening import metadata
 from music.models import PlayingNow
@@ -227,18 +228,9 @@ def parse(raw: bytes) -> Submission:
     return Submission(listen_type, [validate_listen(item, listen_type) for item in payload])
 
 
-class _Count:
-    """The listening API's tally for ListenWriter (music/imports/listens.py)."""
-
-    def __init__(self) -> None:
-        self.stored = 0
-        self.repeated = 0
-
-    def imported(self, n: int = 1) -> None:
-        self.stored += n
-
-    def duplicates(self, n: int = 1) -> None:
-        self.repeated += n
+class _Count(ImportReport):
+    """A submission's tally: a listen ListenWriter cannot take refuses the
+    whole request (checked listens only get here, so this is a last guard)."""
 
     def bad_row(self, line: int | None, reason: str, detail: str = "") -> None:
         raise bad(f"Listen {line}: {reason}. {detail}".strip())
@@ -261,7 +253,7 @@ def store(user: User, submission: Submission) -> int:
                     details=metadata.details(meta),
                 )
             )
-    return count.stored
+    return count.imported
 
 
 def set_playing_now(user: User, meta: dict[str, Any]) -> PlayingNow:

@@ -11,7 +11,7 @@ from music.models import Track
 register = template.Library()
 
 
-@register.inclusion_tag("music/includes/track_links.html")
+@register.inclusion_tag("music/partials/_track_links.html")
 def track_links(track: Track) -> dict[str, object]:
     found = [
         ("Spotify", links.spotify_url(track.spotify_uri)),

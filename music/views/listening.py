@@ -33,4 +33,4 @@ def listening_new_token(request: AuthedHtmxRequest) -> HttpResponse:
         "Here is your new token. The old one has stopped working: paste this one into "
         "your players and scrobblers.",
     )
-    return redirect("listening_settings")
+    return redirect("music:listening_settings")

@@ -41,7 +41,7 @@ def test_it_offers_and_attaches_the_song_playing_now_with_one_tap(
     checkin = CheckIn.objects.get(user=alice)
     track_id = PlayingNow.objects.get(user=alice).track_id
     part = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]), {"track_id": track_id}, headers=HX
+        reverse("journal:checkin_tracks", args=[checkin.pk]), {"track_id": track_id}, headers=HX
     ).content.decode()
     assert CheckInTrack.objects.filter(checkin=checkin, track_id=track_id).exists()
     assert "Massive Attack – Teardrop" in part
@@ -54,10 +54,10 @@ def test_it_works_without_javascript(alice: User, alice_client: Client) -> None:
     checkin = CheckIn.objects.get(user=alice)
     page = alice_client.get(response["Location"]).content.decode()
     assert "Listening to <cite>Angel</cite>" in page
-    assert f'action="{reverse("checkin_tracks", args=[checkin.pk])}"' in page
+    assert f'action="{reverse("journal:checkin_tracks", args=[checkin.pk])}"' in page
     track_id = PlayingNow.objects.get(user=alice).track_id
     response = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]), {"track_id": track_id}
+        reverse("journal:checkin_tracks", args=[checkin.pk]), {"track_id": track_id}
     )
     assert response.status_code == 302
     assert "Massive Attack – Angel" in alice_client.get("/").content.decode()
