@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import F, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -127,22 +128,22 @@ class ListeningNow:
 
 def listening_now(user: User, attached: Iterable[int] = ()) -> ListeningNow | None:
     """What to offer on the check-in page: the song playing now, else the last
-    one heard in the last ten minutes; None if that one is already attached."""
+    one heard in the last ten minutes; None if that one is already attached.
+    One query when there is nothing to offer, two when there is."""
     now = timezone.now()
-    skip = set(attached)
     playing = (
         PlayingNow.objects.filter(user=user, expires_at__gt=now)
-        .select_related("track__artist")
-        .first()
+        .annotate(playing=Value(1), at=F("started_at"))
+        .values_list("track_id", "playing", "at")
     )
-    if playing is not None:
-        return None if playing.track_id in skip else ListeningNow(playing.track, True)
     recent = (
         Listen.objects.filter(user=user, played_at__gt=now - RECENT_WINDOW, played_at__lte=now)
-        .select_related("track__artist")
-        .order_by("-played_at")
-        .first()
+        .annotate(playing=Value(0), at=F("played_at"))
+        .values_list("track_id", "playing", "at")
     )
-    if recent is None or recent.track_id in skip:
+    found = list(playing.union(recent, all=True).order_by("-playing", "-at")[:1])
+    if not found or found[0][0] in set(attached):
         return None
-    return ListeningNow(recent.track, False)
+    track_id, is_playing, _at = found[0]
+    track = Track.objects.select_related("artist").get(pk=track_id)
+    return ListeningNow(track, bool(is_playing))
