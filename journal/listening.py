@@ -72,13 +72,27 @@ def heard(
     """Songs heard before each live check-in of `user` (local dates `start`
     to `end`, or the given check-ins), one row per check-in and song, leaving
     out songs attached to that check-in. One query."""
+    return [row for _user_id, row in heard_by_users([user.pk], start, end, checkin_ids)]
+
+
+def heard_by_users(
+    user_ids: Iterable[int],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    checkin_ids: Iterable[int] | None = None,
+) -> list[tuple[int, Heard]]:
+    """`heard` for several users at once (a batch of weekly reflections):
+    (user id, row) pairs, one query for the whole batch."""
+    users = list(user_ids)
+    if not users:
+        return []
     checkin = CheckIn._meta.db_table
     listen = Listen._meta.db_table
     track = Track._meta.db_table
     artist = Track._meta.get_field("artist").related_model._meta.db_table  # type: ignore[union-attr]
     link = CheckInTrack._meta.db_table
-    where = ["c.user_id = %s", "c.deleted_at IS NULL"]
-    params: list[Any] = [_window_param(), user.pk]
+    where = [f"c.user_id IN ({', '.join(['%s'] * len(users))})", "c.deleted_at IS NULL"]
+    params: list[Any] = [_window_param(), *users]
     if start is not None:
         where.append("c.local_date >= %s")
         params.append(start)
@@ -92,7 +106,7 @@ def heard(
         where.append(f"c.id IN ({', '.join(['%s'] * len(ids))})")
         params.extend(ids)
     sql = f"""
-        SELECT c.id, l.track_id, MIN(t.title), MIN(t.artist_id), MIN(a.name),
+        SELECT MIN(c.user_id), c.id, l.track_id, MIN(t.title), MIN(t.artist_id), MIN(a.name),
                MIN(c.pleasantness), MIN(c.energy),
                SUM(COALESCE(l.ms_played, t.duration_ms, 0))
         FROM {checkin} c
@@ -109,7 +123,7 @@ def heard(
     """  # noqa: S608 - table names are ours, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Heard(*row) for row in cursor.fetchall()]
+        return [(row[0], Heard(*row[1:])) for row in cursor.fetchall()]
 
 
 def heard_by_checkin(user: User, checkin_ids: Iterable[int]) -> dict[int, list[Heard]]:
