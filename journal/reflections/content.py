@@ -204,12 +204,14 @@ class MusicWeek:
         )
 
     def to_stored(self) -> dict[str, Any]:
-        return {
+        stored: dict[str, Any] = {
             "top_tracks": [t.to_stored() for t in self.top_tracks],
             "listens": self.listens,
             "minutes": self.minutes,
-            "heard_around": [t.to_stored() for t in self.heard_around],
         }
+        if self.heard_around:  # absent when empty: older content keeps its exact shape
+            stored["heard_around"] = [t.to_stored() for t in self.heard_around]
+        return stored
 
 
 @dataclass(frozen=True, slots=True)
