@@ -67,6 +67,11 @@ request = function()
 end
 """
 
+SINGLE_LUA_BODY = (
+    '{"listen_type":"single","payload":[{"listened_at":%d,'
+    '"track_metadata":{"artist_name":"Bench Artist 0","track_name":"Bench Song 0"}}]}'
+)
+
 # wrk calls setup() once per thread in order; a global counter numbers them.
 NEXT_ID = "(function() _ids = (_ids or 0) + 1; return _ids end)()"
 
@@ -109,6 +114,7 @@ def spotify_rate(plays: int) -> float:
 @section("listen_api")
 def listen_api_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     import os
+    import urllib.request
     from concurrent.futures import ThreadPoolExecutor
 
     from django.conf import settings
@@ -146,7 +152,16 @@ def listen_api_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     seconds = sizes.load_seconds
     # The same gunicorn as the check-in benchmark (docker-compose.yml's web).
     with gunicorn(env, "--workers", "3", "--log-level", "warning") as url:
-        wrk(url + "/healthz", connections=2, seconds=1)  # warm the workers
+        # Warm every worker on the real path (its first request loads the app).
+        for n in range(6):
+            warm = urllib.request.Request(
+                url + "/1/submit-listens",
+                method="POST",
+                data=(SINGLE_LUA_BODY % (base - 99_999 + n)).encode(),
+                headers={"Authorization": f"Token {single_token}"},
+            )
+            with urllib.request.urlopen(warm, timeout=60) as answer:
+                answer.read()
         alone = wrk(url + "/1/submit-listens", connections=1, seconds=seconds, lua=single_lua)
         before = Listen.objects.filter(user__in=importers).count()
         with ThreadPoolExecutor(2) as pool:
