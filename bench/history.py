@@ -93,6 +93,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
         earliest = min(start, figures.series_start(results.Period.MONTH, today))
         rows = insight_queries.mood_rows(big, earliest, today)
         links = insight_queries.song_links(big, start, today)
+        heard = insight_queries.heard_links(big, start, today)
         days = figures.daily_moods(big, start, today, rows=rows)
         for period in results.Period:
             series = figures.mood_over_time(big, period, today, rows=rows)
@@ -104,8 +105,9 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
         charts.pattern_chart("t", "", times, "time")
         charts.words_chart(insight_queries.word_frequencies(big, start, today))
         charts.tag_impact_chart(figures.tag_impact(big, start, today, days=days))
-        figures.music_by_quadrant(big, start, today, links=links)
-        figures.songs_that_lift(big, start, today, rows=rows, links=links)
+        figures.music_by_quadrant(big, start, today, links=links, heard=heard)
+        figures.songs_that_lift(big, start, today, rows=rows, links=links, heard=heard)
+        figures.listening_before_checkins(big, start, today, rows, heard)
         charts.listening_chart(figures.listening_vs_mood(big, start, today, days=days))
 
     value = p50_ms(timed(year_of_charts, max(3, sizes.samples // 5)))

@@ -73,6 +73,7 @@ def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
 # Sections kept in their own modules register themselves on import.
 from bench import history as _history  # noqa: E402, F401
+from bench import listen_api as _listen_api  # noqa: E402, F401
 from bench import reads as _reads  # noqa: E402, F401
 
 
@@ -184,7 +185,9 @@ end
 """
 
 
-def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str, float]:
+def wrk(
+    url: str, *, connections: int, seconds: int, lua: str = "", timeout: int = 2
+) -> dict[str, float]:
     import json
     import subprocess
     import tempfile
@@ -201,6 +204,8 @@ def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str,
             "-d",
             f"{seconds}s",
             "--latency",
+            "--timeout",
+            f"{timeout}s",
             "-s",
             script.name,
             url,

@@ -321,6 +321,11 @@ ATTUNE_IMPORT_NOTE_MAX_CHARS = envint("ATTUNE_IMPORT_NOTE_MAX_CHARS", 100_000)
 # Largest Attune archive (JSON export) accepted for import on /settings/.
 ATTUNE_ARCHIVE_MAX_MB = envint("ATTUNE_ARCHIVE_MAX_MB", 50)
 
+# Listening API (music/listening/): requests per token per window, far above what
+# a scrobbler sends (one listen and one "playing now" per song).
+ATTUNE_LISTEN_RATE_LIMIT = envint("ATTUNE_LISTEN_RATE_LIMIT", 100)
+ATTUNE_LISTEN_RATE_WINDOW = envint("ATTUNE_LISTEN_RATE_WINDOW", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,15 +18,17 @@ from django.db.models.functions import Cast, JSONObject
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import zone_or_utc
 from config.text import CleanCharField
+from journal.listening import CONTEXT_WINDOW
 from journal.models import CheckIn, CheckInTrack, Tag
 from mood.models import EmotionWord
 from mood.values import Quadrant
-from music.models import Artist, Track
+from music.models import Artist, Listen, Track
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -259,6 +261,38 @@ def with_details(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
             position="position",
             link="id",
         ),
+        heard_json=_heard_rows(),
+    )
+
+
+def _heard_rows() -> Subquery:
+    """The songs heard in the half hour before a check-in (journal/listening.py),
+    in the same way: one correlated subquery on the listens' (user, time) index."""
+    return Subquery(
+        Listen.objects.filter(
+            user_id=OuterRef("user_id"),
+            played_at__gt=OuterRef("felt_at") - CONTEXT_WINDOW,
+            played_at__lte=OuterRef("felt_at"),
+            skipped=False,
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(
+            rows=StringAgg(
+                Cast(
+                    JSONObject(
+                        id="track_id",
+                        title="track__title",
+                        artist_id="track__artist_id",
+                        artist="track__artist__name",
+                        at="played_at",
+                    ),
+                    TextField(),
+                ),
+                Value(","),
+            )
+        )
+        .values("rows")
     )
 
 
@@ -267,6 +301,7 @@ class Details:
     words: list[dict[str, Any]]  # id, name
     tags: list[dict[str, Any]]  # id, name, position
     tracks: list[dict[str, Any]]  # id, title, artist_id, artist, position, link
+    heard: list[dict[str, Any]]  # id, title, artist_id, artist: heard before, not attached
 
 
 # How each list is shown: words alphabetically, tags and songs in their order.
@@ -274,6 +309,7 @@ DETAIL_ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
     "words_json": lambda row: (row["name"].casefold(), row["name"]),
     "tags_json": lambda row: (row["position"], row["name"].casefold()),
     "tracks_json": lambda row: (row["position"], row["link"]),
+    "heard_json": lambda row: row["at"],
 }
 
 
@@ -281,11 +317,27 @@ def details(checkin: CheckIn) -> Details:
     """The words, tags and songs `with_details` put on a check-in."""
 
     def rows(name: str) -> list[dict[str, Any]]:
-        text = getattr(checkin, name)
+        text = getattr(checkin, name, None)
         found: list[dict[str, Any]] = json.loads(f"[{text}]") if text else []
         return sorted(found, key=DETAIL_ORDER[name])
 
-    return Details(rows("words_json"), rows("tags_json"), rows("tracks_json"))
+    tracks = rows("tracks_json")
+    return Details(
+        rows("words_json"), rows("tags_json"), tracks, only_heard(tracks, rows("heard_json"))
+    )
+
+
+def only_heard(
+    tracks: list[dict[str, Any]], heard_rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The songs heard around a check-in that it does not have attached, each
+    once, in the order first heard (`heard_rows` sorted by time)."""
+    attached = {row["id"] for row in tracks}
+    heard: dict[int, dict[str, Any]] = {}
+    for row in heard_rows:
+        if row["id"] not in attached:
+            heard.setdefault(row["id"], row)
+    return list(heard.values())
 
 
 def encode_cursor(checkin: CheckIn) -> str:
@@ -324,6 +376,7 @@ class Entry:
     tags: list[Link]
     songs: list[tuple[Link, Link]]  # (song, artist)
     excerpt: str
+    heard: list[tuple[Link, Link]] = field(default_factory=list)  # heard around then
 
 
 @dataclass
@@ -347,6 +400,8 @@ def filter_links(base_url: str, params: QueryDict) -> dict[str, str]:
             rest.pop(drop, None)
         query = rest.urlencode()
         links[key] = f"{base_url}?{query}{'&' if query else ''}{key}="
+    # A song heard around a check-in links to its own page (append "<id>/").
+    links["song_page"] = reverse("journal:music_track", args=[0]).removesuffix("0/")
     return links
 
 
@@ -376,6 +431,14 @@ def entry_for(checkin: CheckIn, found: Details, links: dict[str, str], home_zone
             for song in found.tracks
         ],
         excerpt=note_excerpt(checkin),
+        # Heard, not attached: the song's own page, not the attached-song filter.
+        heard=[
+            (
+                Link(song["title"], f"{links['song_page']}{song['id']}/"),
+                Link(song["artist"], f"{links['artist']}{song['artist_id']}"),
+            )
+            for song in found.heard
+        ],
     )
 
 

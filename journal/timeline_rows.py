@@ -22,6 +22,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from journal.listening import CONTEXT_WINDOW
 from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import matching_sql, query_tokens
 from journal.timeline import (
@@ -35,9 +36,10 @@ from journal.timeline import (
     encode_cursor,
     entry_for,
     filter_links,
+    only_heard,
 )
 from mood.models import EmotionWord
-from music.models import Artist, Track
+from music.models import Artist, Listen, Track
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -91,10 +93,22 @@ def _select(vendor: str) -> str:
         f"JOIN {Track._meta.db_table} s ON s.id = x.track_id "
         f"JOIN {Artist._meta.db_table} a ON a.id = s.artist_id WHERE x.checkin_id = c.id"
     )
+    # Songs heard in the listening context before the check-in (journal/listening.py).
+    minutes = int(CONTEXT_WINDOW.total_seconds() // 60)
+    if vendor == "postgresql":
+        since = f"c.felt_at - interval '{minutes} minutes'"
+    else:  # SQLite keeps times as ISO text; datetime() gives the same form
+        since = f"datetime(c.felt_at, '-{minutes} minutes')"
+    heard = (
+        f"SELECT {agg.format('s.id, s.title, a.id, a.name, l.played_at')} "  # noqa: S608
+        f"FROM {Listen._meta.db_table} l JOIN {Track._meta.db_table} s ON s.id = l.track_id "
+        f"JOIN {Artist._meta.db_table} a ON a.id = s.artist_id WHERE l.user_id = c.user_id "
+        f"AND l.played_at > {since} AND l.played_at <= c.felt_at AND NOT l.skipped"
+    )
     return (
         "SELECT c.id, c.uuid, c.user_id, c.felt_at, c.time_zone, c.pleasantness, c.energy, "  # noqa: S608
         f"c.note_ciphertext, c.note_key_id, ({words}) AS words_json, ({tags}) AS tags_json, "
-        f"({songs}) AS tracks_json FROM {CHECKINS} c "
+        f"({songs}) AS tracks_json, ({heard}) AS heard_json FROM {CHECKINS} c "
         # As CheckIn.objects.owned_by(): not one waiting out its undo window.
         "WHERE c.user_id = %s AND c.deleted_at IS NULL"
     )
@@ -130,6 +144,7 @@ DETAIL_KEYS = {
     "words_json": ("id", "name"),
     "tags_json": ("id", "name", "position"),
     "tracks_json": ("id", "title", "artist_id", "artist", "position", "link"),
+    "heard_json": ("id", "title", "artist_id", "artist", "at"),
 }
 
 
@@ -141,7 +156,8 @@ def _details(checkin: CheckIn) -> Details:
             value = json.loads(value)
         rows = [dict(zip(keys, row, strict=True)) for row in value or ()]
         lists.append(sorted(rows, key=DETAIL_ORDER[name]))
-    return Details(*lists)
+    words, tags, tracks, heard = lists
+    return Details(words, tags, tracks, only_heard(tracks, heard))
 
 
 def page_rows(
@@ -230,6 +246,15 @@ def render_entry(entry: Entry) -> str:
         )
         parts.append(
             f'        <ul class="tracks" role="list" aria-label="Listening to">{songs}</ul>\n'
+        )
+    if entry.heard:
+        heard = "; ".join(
+            f'<a href="{escape(song.href)}">{escape(song.text)}</a> by {escape(artist.text)}'
+            for song, artist in entry.heard
+        )
+        parts.append(
+            '        <p class="heard small muted">Heard around then (the half hour before):\n'
+            f"  {heard}\n</p>\n"
         )
     if entry.excerpt:
         parts.append(f'        <p class="note-excerpt">{escape(entry.excerpt)}</p>\n')

@@ -61,6 +61,10 @@ class Listen(models.Model):
     ms_played = models.PositiveIntegerField(null=True, blank=True)
     skipped = models.BooleanField(default=False)
     source = models.CharField(max_length=20)
+    # What a scrobbler or a ListenBrainz export sent beside the track's own ids:
+    # release_name, release_mbid, artist_mbids, media_player, submission_client,
+    # music_service, origin_url (music/listening/submission.py: DETAIL_KEYS).
+    details = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-played_at"]
@@ -150,3 +154,43 @@ class PlaylistItem(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+
+class ListenToken(models.Model):
+    """A user's key to the ListenBrainz-compatible listening API (music/listening/).
+
+    `key` is UUID-shaped because some scrobblers refuse anything else; it is
+    shown on Settings → Listening, so it is stored as it is (like ListenBrainz
+    does) and replaced, not recovered. `rate_window`/`rate_count` are the
+    per-token request counter (music/listening/tokens.py), kept on this row so
+    authentication and rate limiting are one UPDATE.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listen_token"
+    )
+    user_name = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=36, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rate_window = models.BigIntegerField(default=0)
+    rate_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.user_name
+
+
+class PlayingNow(models.Model):
+    """What a user's player says is playing, until `expires_at` (the track's
+    duration after it was sent, or ten minutes when that is unknown)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="playing_now",
+    )
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    # What the player sent beside the names (release, MusicBrainz ids, player...).
+    details = models.JSONField(default=dict, blank=True)

@@ -1,12 +1,33 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
-from music.views import imports, library, playlists, tracks
+from music.views import imports, library, listen_api, listening, playlists, tracks
 
 app_name = "music"
 
 urlpatterns = [
+    # The ListenBrainz-compatible listening API, at the site root where
+    # clients that join paths from the host expect it (a trailing slash is
+    # forgiven: a POST cannot be redirected to add one).
+    re_path(r"^1/submit-listens/?$", listen_api.submit_listens, name="listen_api_submit"),
+    re_path(r"^1/validate-token/?$", listen_api.validate_token, name="listen_api_validate"),
+    re_path(
+        r"^1/user/(?P<user_name>[^/]+)/listens/?$",
+        listen_api.user_listens,
+        name="listen_api_listens",
+    ),
+    re_path(
+        r"^1/user/(?P<user_name>[^/]+)/playing-now/?$",
+        listen_api.user_playing_now,
+        name="listen_api_playing_now",
+    ),
+    path("settings/listening/", listening.listening_settings, name="listening_settings"),
+    path(
+        "settings/listening/new-token/",
+        listening.listening_new_token,
+        name="listening_new_token",
+    ),
     path("music/", library.library, name="music_library"),
     path("music/tracks/<int:pk>/rate/", tracks.track_rate, name="music_track_rate"),
     path("music/tracks/<int:pk>/comfort/", tracks.track_comfort, name="music_track_comfort"),

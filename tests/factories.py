@@ -24,7 +24,15 @@ from journal.models import CheckIn, CheckInTrack, DailyReminder, NoteIndex, Tag,
 from journal.search import index_note
 from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
-from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
+from music.models import (
+    Listen,
+    ListenToken,
+    PlayingNow,
+    Playlist,
+    PlaylistItem,
+    Track,
+    UserTrack,
+)
 
 _counter = itertools.count(1)
 
@@ -184,6 +192,24 @@ def make_admin_log_entry(user: User) -> LogEntry:
     )
 
 
+def make_listen_token(user: User) -> ListenToken:
+    from music.listening.tokens import token_for
+
+    return token_for(user)
+
+
+def make_playing_now(user: User) -> PlayingNow:
+    return PlayingNow.objects.update_or_create(
+        user=user,
+        defaults={
+            "track": make_track(),
+            "started_at": timezone.now(),
+            "expires_at": timezone.now() + dt.timedelta(minutes=5),
+            "details": {"media_player": "Navidrome"},
+        },
+    )[0]
+
+
 def _checkin(user: User) -> models.Model:
     return make_checkin(user, "a note")
 
@@ -207,6 +233,8 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "music.playlist": make_playlist,
     "music.playlistitem": make_playlist_item,
     "imports.importjob": make_import_job,
+    "music.listentoken": make_listen_token,
+    "music.playingnow": make_playing_now,
 }
 
 

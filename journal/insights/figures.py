@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from accounts.models import zone_or_utc
 from journal.insights.queries import (
     checkin_years,
+    heard_links,
     listening_minutes,
     mood_rows_between,
     song_links,
@@ -32,8 +33,10 @@ from journal.insights.results import (
     QUADRANT_ORDER,
     CalendarMonth,
     CalendarYear,
+    ContextBucket,
     DayMood,
     Lift,
+    LiftBaseline,
     ListeningBucket,
     MoodRow,
     MoodSeries,
@@ -45,7 +48,13 @@ from journal.insights.results import (
     TagImpact,
     TagImpactReport,
 )
-from journal.insights.wording import LISTEN_BUCKETS, TIMES_OF_DAY, WEEKDAY_NAMES
+from journal.insights.wording import (
+    CONTEXT_BUCKETS,
+    LISTEN_BUCKETS,
+    TIMES_OF_DAY,
+    WEEKDAY_NAMES,
+)
+from journal.listening import Heard
 from mood.values import Quadrant, quadrant_of
 
 if TYPE_CHECKING:
@@ -271,32 +280,64 @@ def music_by_quadrant(
     end: dt.date | None,
     limit: int = 5,
     links: list[SongLink] | None = None,
+    heard: list[Heard] | None = None,
 ) -> MusicByQuadrant:
-    """Songs and artists attached to check-ins, grouped by the quadrant of the
-    check-in they were attached to (one query, none with `links`)."""
+    """Songs and artists by the quadrant of the check-ins they were attached
+    to, and, counted below those (``NamedCount.weight``), the check-ins they
+    were heard around (two queries, none with `links` and `heard`)."""
     tracks: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
     artists: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
     if links is None:
         links = song_links(user, start, end)
-    for link in links:
-        quadrant = quadrant_of(link.pleasantness, link.energy)
-        old = tracks[quadrant].get(link.track_id)
-        tracks[quadrant][link.track_id] = NamedCount(
-            link.track_id, link.title, 1 + (old.count if old else 0), link.artist
+    if heard is None:
+        heard = heard_links(user, start, end)
+    both: list[tuple[SongLink | Heard, int, int]] = [(link, 1, 0) for link in links]
+    both += [(song, 0, 1) for song in heard]
+    for song, attached, around in both:
+        quadrant = quadrant_of(song.pleasantness, song.energy)
+        old = tracks[quadrant].get(song.track_id)
+        tracks[quadrant][song.track_id] = NamedCount(
+            song.track_id,
+            song.title,
+            attached + (old.count if old else 0),
+            song.artist,
+            around + (old.heard if old else 0),
         )
-        old = artists[quadrant].get(link.artist_id)
-        artists[quadrant][link.artist_id] = NamedCount(
-            link.artist_id, link.artist, 1 + (old.count if old else 0)
+        old = artists[quadrant].get(song.artist_id)
+        artists[quadrant][song.artist_id] = NamedCount(
+            song.artist_id,
+            song.artist,
+            attached + (old.count if old else 0),
+            heard=around + (old.heard if old else 0),
         )
 
     def top(counts: dict[int, NamedCount]) -> list[NamedCount]:
-        return sorted(counts.values(), key=lambda c: (-c.count, c.name.lower()))[:limit]
+        return sorted(counts.values(), key=lambda c: (-c.weight, -c.count, c.name.lower()))[:limit]
 
     return MusicByQuadrant(
         {q: top(tracks[q]) for q in QUADRANT_ORDER if tracks.get(q)},
         {q: top(artists[q]) for q in QUADRANT_ORDER if artists.get(q)},
         len(links),
+        len(heard),
     )
+
+
+def _following(sequence: list[MoodRow]) -> dict[int, bool]:
+    """Check-in id -> whether the next check-in (within the window) was more pleasant."""
+    following: dict[int, bool] = {}
+    for before, after in pairwise(sequence):
+        if after.felt_at - before.felt_at <= LIFT_WINDOW:
+            following[before.id] = after.pleasantness > before.pleasantness
+    return following
+
+
+def lift_baseline(
+    user: User, start: dt.date | None, end: dt.date | None, rows: list[MoodRow] | None = None
+) -> LiftBaseline:
+    """How often *any* check-in was followed by a more pleasant one (one query,
+    none with `rows`): the rate a song must beat to lift you."""
+    following = _following(mood_rows_between(user, start, end, rows))
+    return LiftBaseline(len(following), sum(following.values()))
 
 
 def songs_that_lift(
@@ -307,31 +348,73 @@ def songs_that_lift(
     limit: int = 8,
     rows: list[MoodRow] | None = None,
     links: list[SongLink] | None = None,
+    heard: list[Heard] | None = None,
 ) -> list[Lift]:
-    """Songs attached to check-ins whose next check-in (within a day) was more
-    pleasant, more often than not, with at least `min_samples` such check-ins
-    (two queries, fewer with `rows` and `links`)."""
-    sequence = mood_rows_between(user, start, end, rows)
-    following: dict[int, bool] = {}
-    for before, after in pairwise(sequence):
-        if after.felt_at - before.felt_at <= LIFT_WINDOW:
-            following[before.id] = after.pleasantness > before.pleasantness
+    """Songs attached to (or heard around) check-ins whose next check-in,
+    within a day, was more pleasant more often than after any check-in (the
+    baseline), with at least `min_samples` such check-ins (three queries,
+    none with `rows`, `links` and `heard`)."""
+    following = _following(mood_rows_between(user, start, end, rows))
+    baseline = LiftBaseline(len(following), sum(following.values()))
+    if links is None:
+        links = song_links(user, start, end)
+    if heard is None:
+        heard = heard_links(user, start, end)
     counts: dict[int, list[int]] = {}
     names: dict[int, tuple[str, str]] = {}
-    for link in song_links(user, start, end) if links is None else links:
-        if link.checkin_id not in following:
+    seen: set[tuple[int, int]] = set()
+    songs: list[tuple[SongLink | Heard, int]] = [(link, 0) for link in links]
+    songs += [(song, 1) for song in heard]
+    for song, around in songs:
+        key = (song.checkin_id, song.track_id)
+        if song.checkin_id not in following or key in seen:
             continue
-        entry = counts.setdefault(link.track_id, [0, 0])
+        seen.add(key)
+        entry = counts.setdefault(song.track_id, [0, 0, 0])
         entry[0] += 1
-        entry[1] += following[link.checkin_id]
-        names[link.track_id] = (link.title, link.artist)
+        entry[1] += following[song.checkin_id]
+        entry[2] += around
+        names[song.track_id] = (song.title, song.artist)
     lifts = [
-        Lift(track_id, names[track_id][0], names[track_id][1], followed, better)
-        for track_id, (followed, better) in counts.items()
-        if followed >= min_samples and better * 2 > followed
+        Lift(track_id, *names[track_id], followed, better, around, baseline)
+        for track_id, (followed, better, around) in counts.items()
+        if followed >= min_samples and better * baseline.followed > baseline.better * followed
     ]
     lifts.sort(key=lambda lift: (-lift.share, -lift.followed, lift.title.lower()))
     return lifts[:limit]
+
+
+def listening_before_checkins(
+    user: User,
+    start: dt.date | None,
+    end: dt.date | None,
+    rows: list[MoodRow] | None = None,
+    heard: list[Heard] | None = None,
+    min_checkins: int = MIN_LISTEN_DAYS,
+) -> list[ContextBucket]:
+    """Check-ins grouped by the minutes of music heard in the half hour before
+    them (songs attached to the check-in aside, as everywhere in the listening
+    context), with their mean pleasantness (two queries, none with `rows` and
+    `heard`)."""
+    sequence = mood_rows_between(user, start, end, rows)
+    if heard is None:
+        heard = heard_links(user, start, end)
+    minutes: dict[int, float] = defaultdict(float)
+    for song in heard:
+        minutes[song.checkin_id] += song.ms / 60000
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for row in sequence:
+        heard_minutes = minutes.get(row.id, 0.0)
+        index = 0 if heard_minutes <= 0 else 1 if heard_minutes < 10 else 2
+        grouped[index].append(row.pleasantness)
+    return [
+        ContextBucket(
+            label,
+            len(grouped[index]),
+            fmean(grouped[index]) if len(grouped[index]) >= min_checkins else None,
+        )
+        for index, label in enumerate(CONTEXT_BUCKETS)
+    ]
 
 
 def listening_bucket(minutes: float) -> int:

@@ -19,6 +19,7 @@ from journal.insights.results import (
     WordCount,
     YearAgo,
 )
+from journal.listening import Heard, heard
 from journal.models import CheckIn, CheckInTrack
 from journal.timeline import QUADRANT_FILTERS, details, note_excerpt, with_details
 from mood.values import Quadrant, quadrant_of
@@ -152,6 +153,13 @@ def song_links(user: User, start: dt.date | None, end: dt.date | None) -> list[S
             "checkin__energy",
         )
     ]
+
+
+def heard_links(user: User, start: dt.date | None, end: dt.date | None) -> list[Heard]:
+    """Songs heard in the half hour before each check-in from `start` to `end`,
+    other than those attached to it (one query); pass as `heard=` to the music
+    figures so they share it."""
+    return heard(user, start, end)
 
 
 def listening_minutes(

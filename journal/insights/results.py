@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from journal.insights.wording import signed
+from journal.listening import CONTEXT_WEIGHT
 from journal.models import CheckIn
 from mood.values import Quadrant, quadrant_of
 
@@ -188,8 +190,14 @@ class TagImpactReport:
 class NamedCount:
     id: int
     name: str
-    count: int
+    count: int  # check-ins it was attached to
     artist: str = ""
+    heard: int = 0  # check-ins it was only heard around (journal/listening.py)
+
+    @property
+    def weight(self) -> float:
+        """Attached songs count whole; songs heard around a check-in count less."""
+        return self.count + CONTEXT_WEIGHT * self.heard
 
 
 @dataclass
@@ -197,6 +205,7 @@ class MusicByQuadrant:
     tracks: dict[Quadrant, list[NamedCount]]
     artists: dict[Quadrant, list[NamedCount]]
     links: int
+    heard: int = 0  # (check-in, song heard around it) pairs counted beside the links
 
 
 class SongLink(NamedTuple):
@@ -212,16 +221,44 @@ class SongLink(NamedTuple):
 
 
 @dataclass(frozen=True)
+class LiftBaseline:
+    """How often any check-in's next one (within the window) was more pleasant:
+    what a song has to beat to "lift" you."""
+
+    followed: int
+    better: int
+
+    @property
+    def share(self) -> float:
+        return self.better / self.followed if self.followed else 0.0
+
+
+@dataclass(frozen=True)
 class Lift:
     track_id: int
     title: str
     artist: str
     followed: int  # check-ins with this song that had a next check-in within the window
     better: int  # ... where that next check-in was more pleasant
+    heard: int = 0  # of `followed`, check-ins it was heard around rather than attached to
+    baseline: LiftBaseline = LiftBaseline(0, 0)
 
     @property
     def share(self) -> float:
         return self.better / self.followed if self.followed else 0.0
+
+
+@dataclass(frozen=True)
+class ContextBucket:
+    """Check-ins grouped by the music heard in the half hour before them."""
+
+    label: str
+    checkins: int
+    mean: float | None  # mean pleasantness, None below the minimum sample
+
+    @property
+    def mean_text(self) -> str:
+        return signed(self.mean) if self.mean is not None else ""
 
 
 @dataclass(frozen=True)

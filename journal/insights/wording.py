@@ -27,3 +27,10 @@ LISTEN_BUCKETS = [
     ("30 minutes to 2 hours", 30, 120),
     ("Over 2 hours", 120, None),
 ]
+
+# Check-ins by the music heard in the half hour before them (journal/listening.py).
+CONTEXT_BUCKETS = [
+    "No music in the half hour before",
+    "Under 10 minutes of music",
+    "10 minutes of music or more",
+]

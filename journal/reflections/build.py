@@ -44,6 +44,7 @@ def build_content(stats: WeekStats, suggestions: Sequence[Suggestion]) -> Reflec
             top_tracks=[t.line() for t in stats.top_tracks],
             listens=stats.listens,
             minutes=stats.listen_minutes,
+            heard_around=[t.line() for t in stats.heard_around],
         ),
         suggestions=list(suggestions),
         exercise=choose_exercise(stats),

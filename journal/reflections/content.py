@@ -189,6 +189,9 @@ class MusicWeek:
     top_tracks: list[TrackLine] = field(default_factory=list)
     listens: int = 0
     minutes: int = 0
+    # Songs playing in the half hour before the week's check-ins (not added to
+    # them); `plays` is the number of check-ins (journal/listening.py).
+    heard_around: list[TrackLine] = field(default_factory=list)
 
     @classmethod
     def from_stored(cls, data: Any) -> MusicWeek:
@@ -197,14 +200,18 @@ class MusicWeek:
             top_tracks=[TrackLine.from_stored(t) for t in _list(data.get("top_tracks"))],
             listens=_int(data.get("listens")),
             minutes=_int(data.get("minutes")),
+            heard_around=[TrackLine.from_stored(t) for t in _list(data.get("heard_around"))],
         )
 
     def to_stored(self) -> dict[str, Any]:
-        return {
+        stored: dict[str, Any] = {
             "top_tracks": [t.to_stored() for t in self.top_tracks],
             "listens": self.listens,
             "minutes": self.minutes,
         }
+        if self.heard_around:  # absent when empty: older content keeps its exact shape
+            stored["heard_around"] = [t.to_stored() for t in self.heard_around]
+        return stored
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import Round, RowNumber
 
 from accounts.models import User
+from journal.listening import heard_by_users
 from journal.models import CheckIn, CheckInTrack
 from journal.reflections.content import MomentLine, TrackLine
 from journal.reflections.weeks import week_bounds_utc
@@ -111,6 +112,7 @@ class WeekStats:
     words: list[tuple[str, int]] = field(default_factory=list)
     tags: list[tuple[str, int]] = field(default_factory=list)
     top_tracks: list[TrackRef] = field(default_factory=list)
+    heard_around: list[TrackRef] = field(default_factory=list)  # plays = check-ins
     listens: int = 0
     listen_minutes: int = 0
     tempo: int | None = None
@@ -272,6 +274,13 @@ def _add_music_stats(
         stats.listens += lrow["n"]
         ms_played[lrow["user_id"]] += lrow["ms"] or 0
         plays[lrow["user_id"]][lrow["track_id"]] += lrow["n"]
+    # The week's listening context (journal/listening.py): songs playing in
+    # the half hour before its check-ins, not added to them, listed apart from
+    # the songs played and added, with the number of check-ins they were
+    # heard around. One query for the whole batch.
+    around: dict[int, Counter[int]] = defaultdict(Counter)
+    for user_id, row in heard_by_users(ids, week_start, week_start + dt.timedelta(days=6)):
+        around[user_id][row.track_id] += 1
     for crow in (
         CheckInTrack.objects.filter(
             checkin__user_id__in=ids,
@@ -307,6 +316,7 @@ def _add_music_stats(
     )
     top_ids = {tid for counter in plays.values() for tid, _ in counter.most_common(3)}
     track_ids = top_ids | set(calm_ids.values()) | {t for c in plays.values() for t in c}
+    track_ids |= {t for c in around.values() for t in c}
     tracks = {
         t.pk: t
         for t in Track.objects.filter(pk__in=track_ids)
@@ -340,6 +350,13 @@ def _add_music_stats(
         tempo_counts = week_tempo or all_time.get(user_id, Counter())
         if tempo_counts:
             stats.tempo = max(tempo_counts.items(), key=lambda item: (item[1], -item[0]))[0]
+        stats.heard_around = [
+            _ref(tracks[tid], n)
+            for tid, n in sorted(
+                around.get(user_id, Counter()).items(), key=lambda i: (-i[1], i[0])
+            )[:3]
+            if tid in tracks
+        ]
         stats.known_feel = known.get(user_id, 0)
         if user_id in calm_ids and calm_ids[user_id] in tracks:
             stats.calm_track = _ref(tracks[calm_ids[user_id]], 0)

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthedHtmxRequest
 from journal import charts
 from journal.insights import figures, queries, results
+from journal.listening import CONTEXT_WINDOW
 from journal.timeline import FILTER_KEYS, Filters, HistoryFilterForm, decode_cursor, filter_links
 from journal.timeline_rows import timeline_page
 
@@ -80,6 +81,7 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
     # song links: two queries for all of them.
     rows = queries.mood_rows(user, min(start, figures.series_start(period, end)), end)
     links = queries.song_links(user, start, end)
+    heard = queries.heard_links(user, start, end)
     days = figures.daily_moods(user, start, end, rows=rows)
     series = figures.mood_over_time(user, period, end, rows=rows)
     tags = figures.tag_impact(user, start, end, days=days)
@@ -108,9 +110,14 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
         "words": charts.words_chart(queries.word_frequencies(user, start, end)),
         "tags": tags,
         "tags_chart": charts.tag_impact_chart(tags),
-        "music": figures.music_by_quadrant(user, start, end, links=links),
-        "lifts": figures.songs_that_lift(user, start, end, rows=rows, links=links),
+        "music": figures.music_by_quadrant(user, start, end, links=links, heard=heard),
+        "lifts": figures.songs_that_lift(user, start, end, rows=rows, links=links, heard=heard),
+        "lift_baseline": figures.lift_baseline(user, start, end, rows=rows),
         "min_lift": results.MIN_LIFT_SAMPLES,
+        # The listening context (journal/listening.py): songs heard around check-ins.
+        "heard_moods": figures.listening_before_checkins(user, start, end, rows, heard),
+        "context_minutes": int(CONTEXT_WINDOW.total_seconds() // 60),
+        "min_context": results.MIN_LISTEN_DAYS,
         "listening": charts.listening_chart(figures.listening_vs_mood(user, start, end, days=days)),
     }
     return render(request, "journal/insights.html", context)

@@ -20,15 +20,13 @@ from imports.files import text_files
 from imports.models import ImportJob
 from imports.registry import ImportFormatError, Kind, register
 from imports.report import ImportReport
-from music.catalogue import TrackInfo
 from music.imports.jsonstream import BrokenJSON, NotAnArray, iter_array
-from music.imports.listens import ListenWriter, Play, clean, valid_mbid
+from music.imports.listens import ListenWriter, Play
+from music.listening import metadata
 
 SOURCE = "listenbrainz"
 MAX_LINE = 1024 * 1024
 MEMBER = re.compile(r"(?:^|/)listens/\d{4}/\d{1,2}\.jsonl$")
-SPOTIFY_ID = re.compile(r"^https://open\.spotify\.com/track/([A-Za-z0-9]{22})")
-ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
 def sniff(head: bytes, filename: str) -> str | None:
@@ -47,43 +45,21 @@ def sniff(head: bytes, filename: str) -> str | None:
     )
 
 
-def _number(value: Any) -> int | None:
-    try:
-        number = int(float(value))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if 0 < number < 2**31 else None
-
-
 def _play(item: Any, line: int, report: ImportReport, where: str) -> Play | None:
     if not isinstance(item, dict) or not isinstance(item.get("track_metadata"), dict):
         report.bad_row(line, "not a listen", where)
         return None
     meta = item["track_metadata"]
-    info = meta.get("additional_info") if isinstance(meta.get("additional_info"), dict) else {}
-    mapping = meta.get("mbid_mapping") if isinstance(meta.get("mbid_mapping"), dict) else {}
     try:
         played_at = dt.datetime.fromtimestamp(int(item["listened_at"]), tz=dt.UTC)
     except (KeyError, TypeError, ValueError, OverflowError, OSError):
         report.bad_row(line, "unreadable date", where)
         return None
-    duration = _number(info.get("duration_ms"))
-    if duration is None and _number(info.get("duration")):
-        duration = (_number(info.get("duration")) or 0) * 1000
-    spotify = SPOTIFY_ID.match(str(info.get("spotify_id") or ""))
-    isrc = clean(info.get("isrc"), 12).upper()
     return Play(
-        info=TrackInfo(
-            artist=clean(meta.get("artist_name")),
-            title=clean(meta.get("track_name")),
-            album=clean(meta.get("release_name")),
-            duration_ms=duration,
-            mbid=valid_mbid(mapping.get("recording_mbid") or info.get("recording_mbid")),
-            spotify_uri=f"spotify:track:{spotify.group(1)}" if spotify else None,
-            isrc=isrc if ISRC.match(isrc) else None,
-        ),
+        info=metadata.track_info(meta),
         played_at=played_at,
         line=line,
+        details=metadata.details(meta),
     )
 
 

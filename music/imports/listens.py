@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ class Play:
     ms_played: int | None = None
     skipped: bool = False
     line: int | None = None
+    # Kept on the listen as it came (Listen.details): release, MusicBrainz ids,
+    # the player and where it played.
+    details: dict[str, object] | None = None
 
 
 def clean(value: object, limit: int = 300) -> str:
@@ -293,7 +297,7 @@ class ListenWriter:
                 others[track_id].append(played_at)
         for times in others.values():
             times.sort()
-        rows: list[tuple[int, dt.datetime, int | None, bool]] = []
+        rows: list[ListenRow] = []
         duplicates = 0
         for play, track_id in zip(plays, track_ids, strict=True):
             key = (track_id, play.played_at)
@@ -308,15 +312,16 @@ class ListenWriter:
                     duplicates += 1
                     continue
             exact.add(key)
-            rows.append((track_id, play.played_at, play.ms_played, play.skipped))
+            rows.append((track_id, play.played_at, play.ms_played, play.skipped, play.details))
         inserted = insert_listens(self.user.pk, self.source, rows)
         self.report.add_imported(inserted)
         self.report.add_duplicates(duplicates + len(rows) - inserted)
 
 
-def insert_listens(
-    user_id: int, source: str, rows: list[tuple[int, dt.datetime, int | None, bool]]
-) -> int:
+ListenRow = tuple[int, dt.datetime, int | None, bool, dict[str, object] | None]
+
+
+def insert_listens(user_id: int, source: str, rows: list[ListenRow]) -> int:
     """Insert listens, ignoring ones already there; returns how many went in.
 
     On PostgreSQL one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING
@@ -330,10 +335,12 @@ def insert_listens(
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO {table} (user_id, track_id, played_at, ms_played, skipped, source)
-                SELECT %s, t, p, m, s, %s
-                FROM unnest(%s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[])
-                    AS u(t, p, m, s)
+                INSERT INTO {table}
+                    (user_id, track_id, played_at, ms_played, skipped, source, details)
+                SELECT %s, t, p, m, s, %s, d::jsonb
+                FROM unnest(
+                    %s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[], %s::text[]
+                ) AS u(t, p, m, s, d)
                 ON CONFLICT DO NOTHING
                 """,  # noqa: S608 - the table name is ours, values are parameters
                 [
@@ -343,6 +350,7 @@ def insert_listens(
                     [row[1] for row in rows],
                     [row[2] for row in rows],
                     [row[3] for row in rows],
+                    [json.dumps(row[4]) if row[4] else None for row in rows],
                 ],
             )
             return cursor.rowcount
@@ -356,8 +364,9 @@ def insert_listens(
                 ms_played=ms,
                 skipped=skipped,
                 source=source,
+                details=details or None,
             )
-            for track_id, played_at, ms, skipped in rows
+            for track_id, played_at, ms, skipped, details in rows
         ],
         ignore_conflicts=True,
     )

@@ -6,20 +6,29 @@ Pure functions, no database:
     parse_playlist(data, filename) -> ParsedPlaylist   raises ImportFormatError
 
 - M3U8: `#EXTM3U`, `#PLAYLIST:<title>`, then per entry `#EXTINF:<seconds>,Artist - Title`,
-  `#EXTALB:<album>` and a location line. Durations are written with millisecond
+  `#EXTALB:<album>` and a location line: the Spotify URI or a playable https://
+  link when one is known, never an invented file name. A song with neither is
+  written as `#ATTUNE-NOLINK:<seconds>,Artist - Title`, a directive players
+  skip and Attune reads back. Durations are written with millisecond
   precision (`#EXTINF:215.5,`) so a round trip keeps them. HLS media playlists
   (`#EXT-X-` tags) are streams, not song lists, and are refused.
 - XSPF (http://xspf.org/ns/0/): `<playlist version="1">` with `<title>` and a
-  `<trackList>` of `<track>` with `<creator>`, `<title>`, `<album>`, `<duration>`
-  (milliseconds). Parsed with the standard library after refusing any DOCTYPE or
-  ENTITY declaration, so no entity expansion can happen.
-- JSPF: the JSON form of XSPF, `{"playlist": {"title": ..., "track": [...]}}`.
+  `<trackList>` of `<track>` with `<location>` (playable URLs), `<identifier>`
+  (MusicBrainz recording URL, Spotify URL, `urn:isrc:` URN), `<title>`,
+  `<creator>`, `<album>`, `<duration>` (milliseconds). Parsed with the standard
+  library after refusing any DOCTYPE or ENTITY declaration, so no entity
+  expansion can happen.
+- JSPF: the JSON form of XSPF, `{"playlist": {"title": ..., "track": [...]}}`,
+  plus ListenBrainz's track extension (`https://musicbrainz.org/doc/jspf#track`:
+  artist and release identifiers, Spotify id and ISRC).
+
+Identifiers are read back on import (music/links.py), so a playlist exported
+from here, ListenBrainz or Spotify tools matches tracks by id.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
@@ -27,6 +36,7 @@ from urllib.parse import unquote, urlparse
 
 from config.text import scrub
 from imports.registry import ImportFormatError
+from music import links
 from music.catalogue import split_artist_title
 
 FORMATS = ("m3u8", "xspf", "jspf")
@@ -36,6 +46,8 @@ CONTENT_TYPES = {
     "jspf": "application/json; charset=utf-8",
 }
 XSPF_NS = "http://xspf.org/ns/0/"
+JSPF_TRACK_EXTENSION = "https://musicbrainz.org/doc/jspf#track"
+NO_LINK = "#ATTUNE-NOLINK:"
 MAX_ENTRIES = 10_000
 
 
@@ -45,6 +57,9 @@ class PlaylistEntry:
     title: str
     album: str = ""
     duration_ms: int | None = None
+    ids: links.Ids = field(default_factory=links.Ids)
+    artist_mbids: list[str] = field(default_factory=list)
+    release_mbid: str | None = None
 
 
 @dataclass
@@ -68,24 +83,24 @@ def _seconds(duration_ms: int | None) -> str:
     return f"{duration_ms / 1000:.3f}".rstrip("0")
 
 
-def _location(entry: PlaylistEntry) -> str:
-    # We only know names, not where the user's files live: a relative file name
-    # that players resolve next to the playlist, made safe for every file system.
-    name = f"{entry.artist} - {entry.title}"
-    name = re.sub(r'[\\/:*?"<>|#\x00-\x1f]+', "_", _one_line(name)).strip(". ")
-    return (name or "track")[:200] + ".mp3"
+def _m3u_location(entry: PlaylistEntry) -> str | None:
+    """The Spotify URI, else a playable https:// link; None when neither is known."""
+    if entry.ids.spotify_uri:
+        return entry.ids.spotify_uri
+    found = links.locations(entry.ids)
+    return found[0] if found else None
 
 
 def render_m3u8(title: str, entries: list[PlaylistEntry]) -> str:
     lines = ["#EXTM3U", f"#PLAYLIST:{_one_line(title)}"]
     for entry in entries:
-        lines.append(
-            f"#EXTINF:{_seconds(entry.duration_ms)},"
-            f"{_one_line(entry.artist)} - {_one_line(entry.title)}"
-        )
+        name = f"{_seconds(entry.duration_ms)},{_one_line(entry.artist)} - {_one_line(entry.title)}"
+        location = _m3u_location(entry)
+        lines.append(("#EXTINF:" if location else NO_LINK) + name)
         if entry.album:
             lines.append(f"#EXTALB:{_one_line(entry.album)}")
-        lines.append(_location(entry))
+        if location:
+            lines.append(_one_line(location))
     return "\n".join(lines) + "\n"
 
 
@@ -95,6 +110,10 @@ def render_xspf(title: str, entries: list[PlaylistEntry]) -> str:
     track_list = ET.SubElement(root, "trackList")
     for entry in entries:
         track = ET.SubElement(track_list, "track")
+        for location in links.locations(entry.ids):
+            ET.SubElement(track, "location").text = scrub(location)
+        for identifier in links.identifiers(entry.ids):
+            ET.SubElement(track, "identifier").text = identifier
         ET.SubElement(track, "title").text = scrub(entry.title)
         ET.SubElement(track, "creator").text = scrub(entry.artist)
         if entry.album:
@@ -114,10 +133,34 @@ def render_jspf(title: str, entries: list[PlaylistEntry]) -> str:
             item["album"] = scrub(entry.album)
         if entry.duration_ms is not None:
             item["duration"] = int(entry.duration_ms)
+        if links.locations(entry.ids):
+            item["location"] = [scrub(url) for url in links.locations(entry.ids)]
+        if links.identifiers(entry.ids):
+            item["identifier"] = links.identifiers(entry.ids)
+        extension = _jspf_extension(entry)
+        if extension:
+            item["extension"] = {JSPF_TRACK_EXTENSION: extension}
         tracks.append(item)
     return json.dumps(
         {"playlist": {"title": scrub(title), "track": tracks}}, ensure_ascii=False, indent=2
     )
+
+
+def _jspf_extension(entry: PlaylistEntry) -> dict[str, object]:
+    """ListenBrainz's per-track extension: what JSPF has no field for."""
+    extension: dict[str, object] = {}
+    if entry.artist_mbids:
+        extension["artist_identifiers"] = [links.MUSICBRAINZ_ARTIST + m for m in entry.artist_mbids]
+    if entry.release_mbid:
+        extension["release_identifier"] = links.MUSICBRAINZ_RELEASE + entry.release_mbid
+    extra = {}
+    if entry.ids.spotify_uri:
+        extra["spotify_id"] = links.spotify_url(entry.ids.spotify_uri)
+    if entry.ids.isrc:
+        extra["isrc"] = entry.ids.isrc
+    if extra:
+        extension["additional_metadata"] = extra
+    return extension
 
 
 def render_playlist(fmt: str, title: str, entries: list[PlaylistEntry]) -> str:
@@ -168,6 +211,17 @@ def _entry_from_name(name: str) -> PlaylistEntry | None:
     return None
 
 
+def _extinf(info: str) -> tuple[int | None, str]:
+    duration_text, _, name = info.partition(",")
+    seconds = duration_text.split()[0] if duration_text.split() else "-1"
+    try:
+        value = float(seconds)
+        duration = round(value * 1000) if 0 <= value < 2_000_000 else None
+    except ValueError:
+        duration = None
+    return duration, name.strip()
+
+
 def parse_m3u(text: str, filename: str) -> ParsedPlaylist:
     if "#EXT-X-" in text:
         raise ImportFormatError(
@@ -177,6 +231,7 @@ def parse_m3u(text: str, filename: str) -> ParsedPlaylist:
     title = _stem(filename) or "Imported playlist"
     entries: list[PlaylistEntry] = []
     pending: tuple[int | None, str] | None = None
+    unlinked: PlaylistEntry | None = None
     album = ""
     for raw in text.splitlines():
         line = raw.strip()
@@ -184,19 +239,20 @@ def parse_m3u(text: str, filename: str) -> ParsedPlaylist:
             continue
         if line.startswith("#PLAYLIST:"):
             title = _clip(line[len("#PLAYLIST:") :]) or title
+        elif line.startswith(NO_LINK):
+            duration, name = _extinf(line[len(NO_LINK) :])
+            unlinked = _entry_from_name(name)
+            if unlinked is not None:
+                unlinked.duration_ms = duration
+                entries.append(unlinked)
+            pending, album = None, ""
         elif line.startswith("#EXTINF:"):
-            info = line[len("#EXTINF:") :]
-            duration_text, _, name = info.partition(",")
-            seconds = duration_text.split()[0] if duration_text.split() else "-1"
-            try:
-                value = float(seconds)
-                duration = round(value * 1000) if 0 <= value < 2_000_000 else None
-            except ValueError:
-                duration = None
-            pending = (duration, name.strip())
+            pending, unlinked = _extinf(line[len("#EXTINF:") :]), None
             album = ""
         elif line.startswith("#EXTALB:"):
             album = _clip(line[len("#EXTALB:") :])
+            if unlinked is not None:  # the album of the song just read without a link
+                unlinked.album, album, unlinked = album, "", None
         elif line.startswith("#"):
             continue
         else:
@@ -209,8 +265,9 @@ def parse_m3u(text: str, filename: str) -> ParsedPlaylist:
             if entry is not None:
                 entry.album = album
                 entry.duration_ms = pending[0] if pending else None
+                entry.ids = links.read(line)
                 entries.append(entry)
-            pending, album = None, ""
+            pending, album, unlinked = None, "", None
         if len(entries) >= MAX_ENTRIES:
             break
     if not entries and not text.lstrip().startswith("#EXTM3U"):
@@ -246,6 +303,11 @@ def parse_xspf(data: bytes, filename: str) -> ParsedPlaylist:
                 if _local(track.tag) != "track":
                     continue
                 fields = {_local(el.tag): scrub(el.text or "") for el in track}
+                found = [
+                    scrub(el.text or "")
+                    for el in track
+                    if _local(el.tag) in ("identifier", "location")
+                ]
                 entry = _entry(
                     fields.get("creator", ""),
                     fields.get("title", ""),
@@ -254,6 +316,7 @@ def parse_xspf(data: bytes, filename: str) -> ParsedPlaylist:
                     fields.get("location", ""),
                 )
                 if entry:
+                    entry.ids = links.read_all(found)
                     entries.append(entry)
                 if len(entries) >= MAX_ENTRIES:
                     break
@@ -276,6 +339,14 @@ def _entry(
     )
 
 
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [scrub(value)]
+    if isinstance(value, list):
+        return [scrub(item) for item in value[:10] if isinstance(item, str)]
+    return []
+
+
 def parse_jspf(text: str, filename: str) -> ParsedPlaylist:
     try:
         document = json.loads(text)
@@ -293,6 +364,7 @@ def parse_jspf(text: str, filename: str) -> ParsedPlaylist:
         if not isinstance(item, dict):
             continue
         location = item.get("location")
+        found = _strings(location) + _strings(item.get("identifier"))
         if isinstance(location, list):
             location = location[0] if location else ""
         entry = _entry(
@@ -303,6 +375,7 @@ def parse_jspf(text: str, filename: str) -> ParsedPlaylist:
             str(location or ""),
         )
         if entry:
+            entry.ids = links.read_all(found)
             entries.append(entry)
     clean_title = _clip(str(title)) if isinstance(title, str) else ""
     return ParsedPlaylist(

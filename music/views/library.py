@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedHtmxRequest
+from music import links
 from music.forms import LibraryFilterForm
 from music.imports.csvrows import safe_cell
 from music.library import library as library_query
@@ -51,7 +52,20 @@ class _Echo:
 def _listen_rows(user_id: int) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(
-        ["played_at_utc", "artist", "title", "album", "ms_played", "skipped", "source"]
+        [
+            "played_at_utc",
+            "artist",
+            "title",
+            "album",
+            "ms_played",
+            "skipped",
+            "source",
+            "recording_mbid",
+            "spotify_uri",
+            "isrc",
+            "release_mbid",
+            "origin_url",
+        ]
     )
     rows = (
         Listen.objects.filter(user_id=user_id)
@@ -64,9 +78,16 @@ def _listen_rows(user_id: int) -> Iterator[str]:
             "ms_played",
             "skipped",
             "source",
+            "track__mbid",
+            "track__spotify_uri",
+            "track__isrc",
+            "details",
         )
     )
-    for played_at, artist, title, album, ms, skipped, source in rows.iterator(chunk_size=2000):
+    for row in rows.iterator(chunk_size=2000):
+        played_at, artist, title, album, ms, skipped, source, mbid, uri, isrc, details = row
+        details = details if isinstance(details, dict) else {}
+        origin = details.get("origin_url")
         yield writer.writerow(
             [
                 played_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -76,6 +97,11 @@ def _listen_rows(user_id: int) -> Iterator[str]:
                 "" if ms is None else ms,
                 "yes" if skipped else "no",
                 source,
+                mbid or "",
+                uri or "",
+                isrc or "",
+                details.get("release_mbid") or "",
+                safe_cell(origin) if links.is_playable_url(origin) else "",
             ]
         )
 

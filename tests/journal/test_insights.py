@@ -331,9 +331,9 @@ def test_it_never_shows_another_users_insights(
 
 
 # Session and user, then: the check-ins' moods (shared by every mood figure),
-# the songs attached to them (shared by both music figures), words, tag days
-# and listening minutes.
-INSIGHTS_QUERIES = 7
+# the songs attached to them and the songs heard around them (each shared by
+# the music figures), words, tag days and listening minutes.
+INSIGHTS_QUERIES = 8
 
 
 @time_machine.travel(NOW, tick=False)
@@ -358,8 +358,8 @@ def test_it_runs_a_fixed_number_of_queries_per_chart(
         (1, lambda: figures.time_of_day_pattern(alice, start, end)),
         (1, lambda: queries.word_frequencies(alice, start, end)),
         (2, lambda: figures.tag_impact(alice, start, end)),
-        (1, lambda: figures.music_by_quadrant(alice, start, end)),
-        (2, lambda: figures.songs_that_lift(alice, start, end)),
+        (2, lambda: figures.music_by_quadrant(alice, start, end)),  # + songs heard around
+        (3, lambda: figures.songs_that_lift(alice, start, end)),
         (2, lambda: figures.listening_vs_mood(alice, start, end)),
     ]
     for expected, figure in checks:
@@ -368,14 +368,15 @@ def test_it_runs_a_fixed_number_of_queries_per_chart(
     # Given the shared rows and links, the figures ask the database nothing more.
     rows = queries.mood_rows(alice, figures.series_start(Period.MONTH, end), end)
     links = queries.song_links(alice, start, end)
+    heard = queries.heard_links(alice, start, end)
     with django_assert_num_queries(0):  # type: ignore[operator]
         shared = [
             *(figures.mood_over_time(alice, period, end, rows=rows) for period in Period),
             figures.daily_moods(alice, start, end, rows=rows),
             figures.weekday_pattern(alice, start, end, rows=rows),
             figures.time_of_day_pattern(alice, start, end, rows=rows),
-            figures.music_by_quadrant(alice, start, end, links=links),
-            figures.songs_that_lift(alice, start, end, rows=rows, links=links),
+            figures.music_by_quadrant(alice, start, end, links=links, heard=heard),
+            figures.songs_that_lift(alice, start, end, rows=rows, links=links, heard=heard),
         ]
     # ... and say the same as when each asks on its own.
     assert shared == [

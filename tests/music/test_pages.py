@@ -151,8 +151,9 @@ def test_it_exports_listens_as_formula_safe_csv(alice: User, alice_client: Clien
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert body.splitlines() == [
-        "played_at_utc,artist,title,album,ms_played,skipped,source",
-        "2024-01-02T03:04:05Z,'=cmd|' /C calc'!A0,'@SUM(A1),'+1,1000,no,lastfm",
+        "played_at_utc,artist,title,album,ms_played,skipped,source,"
+        "recording_mbid,spotify_uri,isrc,release_mbid,origin_url",
+        "2024-01-02T03:04:05Z,'=cmd|' /C calc'!A0,'@SUM(A1),'+1,1000,no,lastfm,,,,,",
     ]
 
 
