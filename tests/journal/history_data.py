@@ -49,7 +49,10 @@ def checkin(
 
 
 def word(user: User | None, text: str, p: int, e: int) -> EmotionWord:
-    return EmotionWord.objects.create(user=user, word=text, pleasantness=p, energy=e)
+    """The word (a shipped one may already be installed by another test)."""
+    return EmotionWord.objects.update_or_create(
+        user=user, word__iexact=text, defaults={"word": text, "pleasantness": p, "energy": e}
+    )[0]
 
 
 def tag(user: User, name: str) -> Tag:
