@@ -12,29 +12,6 @@
     });
   }
 
-  // Arrow keys move focus across the mood grid (9 cells a row).
-  function moodGridKeys(root) {
-    root.querySelectorAll("[data-mood-grid]").forEach(function (grid) {
-      if (grid.dataset.keysBound) return;
-      grid.dataset.keysBound = "1";
-      grid.addEventListener("keydown", function (event) {
-        var moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -9, ArrowDown: 9 };
-        if (!(event.key in moves)) return;
-        var cells = Array.prototype.slice.call(grid.querySelectorAll("button.cell, .cell input"));
-        var index = cells.indexOf(document.activeElement);
-        if (index < 0) return;
-        // Left and right stop at the row's edge instead of wrapping to the next row.
-        var column = index % 9;
-        if ((event.key === "ArrowLeft" && column === 0) || (event.key === "ArrowRight" && column === 8)) {
-          event.preventDefault();
-          return;
-        }
-        var next = cells[index + moves[event.key]];
-        if (next) { event.preventDefault(); next.focus(); if (next.type === "radio") next.checked = true; }
-      });
-    });
-  }
-
   // A list swapped whole by HTMX (a playlist being reordered) keeps keyboard
   // focus: htmx refocuses an element with the same id; when that button is now
   // disabled (the song reached the top) or gone (removed), focus its other
@@ -61,7 +38,6 @@
 
   function init(root) {
     detectTimeZone(root);
-    moodGridKeys(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
