@@ -85,6 +85,7 @@ class SettingsForm(forms.ModelForm[User]):
         fields = [
             "display_name",
             "time_zone",
+            "one_tap_checkin",
             "reflection_enabled",
             "reflection_weekday",
             "reflection_time",
@@ -93,6 +94,8 @@ class SettingsForm(forms.ModelForm[User]):
             "reminder_time",
         ]
         labels = {
+            "one_tap_checkin": "On a touch screen, save with one tap on the grid "
+            "(without first showing what the square means)",
             "reflection_enabled": "Send me a weekly reflection by email",
             "reflection_weekday": "On",
             "reflection_time": "At (your local time)",

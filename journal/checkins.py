@@ -149,14 +149,12 @@ def record_checkin_once(
     """`record_checkin` for a form's post with its one-time key: (the check-in,
     whether this post made it). A repeat answers with the first post's check-in
     (even one deleted since) and changes nothing."""
-    existing = CheckIn.objects.filter(user=user, submit_key=submit_key).first()
-    if existing is not None:
-        return existing, False
     try:
         with transaction.atomic():
             return record_checkin(user, mood, felt_at, submit_key=submit_key, **parts), True
     except IntegrityError:
-        # Another post with this key committed first (the insert waited for it).
+        # A post with this key came first (if at the same moment, the insert
+        # waited for it to commit).
         existing = CheckIn.objects.filter(user=user, submit_key=submit_key).first()
         if existing is None:
             raise

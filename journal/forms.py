@@ -142,6 +142,8 @@ class TappedAtField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > 40:
+            raise forms.ValidationError(TAPPED_AT_INVALID, code="invalid")
         try:
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -175,7 +177,7 @@ class CheckInForm(WhenMixin):
         widget=forms.HiddenInput,
         error_messages={"invalid": "This form has expired. Please tap the grid again."},
     )
-    tapped_at = TappedAtField(required=False, max_length=40, widget=forms.HiddenInput)
+    tapped_at = TappedAtField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

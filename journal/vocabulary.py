@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
 from accounts.models import User
 from journal.mood import Mood, Quadrant
 
 if TYPE_CHECKING:
-    from journal.models import EmotionWord
+    from journal.models import EmotionWord, Tag
 
 NEAR_LIMIT = 18
 
@@ -49,8 +52,48 @@ def ensure_default_tags(user: User) -> None:
             Tag(user=user, name=name, is_musical=musical, position=index)
             for index, (name, musical) in enumerate(DEFAULT_TAGS)
             if name.lower() not in existing
-        ]
+        ],
+        ignore_conflicts=True,  # a second welcome at the same moment adds nothing
     )
+
+
+def add_tag(user: User, name: str, *, is_musical: bool = False) -> tuple[Tag, bool]:
+    """A new tag at the end of the user's list: (the tag, whether it is new).
+    The same name added twice at once (two tabs, a double tap) answers with the
+    tag the first one made: the unique constraint decides, never a 500."""
+    from journal.models import Tag
+
+    top = Tag.objects.filter(user=user).aggregate(top=Max("position"))["top"]
+    try:
+        with transaction.atomic():
+            tag = Tag.objects.create(
+                user=user,
+                name=name,
+                is_musical=is_musical,
+                position=0 if top is None else top + 1,
+            )
+    except IntegrityError:
+        return Tag.objects.get(user=user, name__iexact=name), False
+    return tag, True
+
+
+def add_word(user: User, word: str, mood: Mood, definition: str = "") -> tuple[EmotionWord, bool]:
+    """One of the user's own words: (the word, whether it is new). Like
+    `add_tag`, the same word added twice at once is one word."""
+    from journal.models import EmotionWord
+
+    try:
+        with transaction.atomic():
+            own = EmotionWord.objects.create(
+                user=user,
+                word=word,
+                definition=definition,
+                pleasantness=mood.pleasantness,
+                energy=mood.energy,
+            )
+    except IntegrityError:
+        return EmotionWord.objects.get(user=user, word__iexact=word), False
+    return own, True
 
 
 # (word, pleasantness, energy, definition)

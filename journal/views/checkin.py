@@ -147,10 +147,21 @@ def home(request: HtmxRequest) -> HttpResponse:
     return today(request)  # type: ignore[arg-type]
 
 
-def tap_context(user: User, form: CheckInForm | None = None, selected: str = "") -> dict[str, Any]:
+def tap_context(
+    user: User,
+    form: CheckInForm | None = None,
+    selected: str = "",
+    today_checkins: list[CheckIn] | None = None,
+) -> dict[str, Any]:
     """The grid: its form (with a fresh one-time key), and where the keyboard
-    starts (the last check-in's square, else the centre)."""
-    last = CheckIn.objects.live().filter(user=user).values_list("pleasantness", "energy").first()
+    starts (the last check-in's square, else the centre). Today's check-ins,
+    when the page has them already, spare the query for the last one."""
+    live = [c for c in today_checkins or [] if c.deleted_at is None]
+    last = (
+        (live[0].pleasantness, live[0].energy)
+        if live
+        else CheckIn.objects.live().filter(user=user).values_list("pleasantness", "energy").first()
+    )
     return {
         "form": form or CheckInForm(user),
         "selected": selected,
@@ -176,7 +187,9 @@ def save_tap(request: AuthedHtmxRequest, form: CheckInForm) -> HttpResponse:
         checkin = checkins.record_checkin(user, data["mood"], data.get("felt_at"), **parts)
         created = True
     if request.headers.get(REPLAY_HEADER):
-        return HttpResponse("Saved." if created else "Saved before.", status=201 if created else 200)
+        return HttpResponse(
+            "Saved." if created else "Saved before.", status=201 if created else 200
+        )
     if checkin.deleted_at is not None:
         messages.info(request, "That check-in was saved before, and deleted since.")
         if request.htmx:
@@ -206,10 +219,13 @@ def today(request: AuthedHtmxRequest) -> HttpResponse:
         if request.headers.get(REPLAY_HEADER):
             problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
             return HttpResponse(problems, status=422, content_type="text/plain")
-    context = tap_context(user, form, request.POST.get("mood", ""))
     if request.htmx:
-        return page(request, f"{TEMPLATE}#tap", context)
-    return page(request, TEMPLATE, {**context, **today_list_context(user)})
+        return page(
+            request, f"{TEMPLATE}#tap", tap_context(user, form, request.POST.get("mood", ""))
+        )
+    day = today_list_context(user)
+    context = tap_context(user, form, request.POST.get("mood", ""), day["today_checkins"])
+    return page(request, TEMPLATE, {**context, **day})
 
 
 # One check-in -------------------------------------------------------------
