@@ -25,6 +25,7 @@ from accounts.models import User
 from journal.models import CheckIn, DailyReminder, WeeklyReflection
 from journal.mood import PLEASANTNESS_WORDS
 from journal.reflections import care_resources
+from journal.timeline import excerpt_text
 
 # One salt per purpose: a reminder link cannot switch off reflections, and no
 # other signed value in the project can be replayed as an unsubscribe token.
@@ -175,7 +176,7 @@ def note_excerpts(reflection: WeeklyReflection, *, always: bool = False) -> dict
         checkin = checkins.get(pk)
         if checkin is None or not checkin.note_ciphertext:
             continue
-        text = " ".join(checkin.note.split())
+        text = excerpt_text(checkin.note)
         if len(text) > NOTE_EXCERPT_CHARS:
             text = text[: NOTE_EXCERPT_CHARS - 1].rstrip() + "…"
         out[key] = text
