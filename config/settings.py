@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "journal",
     "music",
+    "pwa",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from config import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("", include("pwa.urls")),
     path("accounts/", include("accounts.urls")),
     path("settings/", account_views.settings_view, name="settings"),
     path("settings/export.json", account_views.export_json, name="export_json"),

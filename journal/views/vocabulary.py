@@ -23,11 +23,11 @@ def word_list(request: AuthedHtmxRequest) -> HttpResponse:
     form = CustomWordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        own, created = add_word(request.user, data["word"], data["mood"], data["definition"])
+        added, created = add_word(request.user, data["word"], data["mood"], data["definition"])
         if created:
-            messages.success(request, f"Added “{own.word}” to your words.")
+            messages.success(request, f"Added “{added.word}” to your words.")
         else:
-            messages.info(request, f"“{own.word}” is already in your words.")
+            messages.info(request, f"“{added.word}” is already in your words.")
         return redirect("words")
     own = EmotionWord.objects.filter(user=request.user)
     shipped = EmotionWord.objects.filter(user__isnull=True)

@@ -19,10 +19,11 @@ LIVE = "[data-mood-live]"
 
 
 def new_checkins(user: User) -> list[tuple[int, int]]:
-    since = CheckIn.objects.filter(user=user).order_by("pk").values_list("pk", flat=True).first()
+    # Everything but the journey user's first check-in (yesterday's, with the sentinel note).
+    first = CheckIn.objects.filter(user=user).order_by("pk").values_list("pk", flat=True)[:1]
     return list(
         CheckIn.objects.filter(user=user, deleted_at__isnull=True)
-        .exclude(pk=since)
+        .exclude(pk__in=list(first))
         .values_list("pleasantness", "energy")
     )
 

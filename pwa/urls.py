@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from pwa import views
+
+urlpatterns = [
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
+]
