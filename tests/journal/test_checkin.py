@@ -158,7 +158,7 @@ def test_it_takes_a_check_in_without_javascript_end_to_end(
     assert "Saved your song." in page
     assert "Nina Simone – Feeling Good" in page
     today = alice_client.get("/").content.decode()
-    assert "Choir night.<br>We sang Bach." in today
+    assert "Choir night.\nWe sang Bach.</p>" in today  # kept as typed; CSS keeps the line
     assert ">happy</span>" in today and ">proud</span>" in today
     assert "Tags: sang" in today
     assert "Nina Simone – Feeling Good" in today
