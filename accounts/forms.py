@@ -5,6 +5,8 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
 
 from accounts.models import User
@@ -31,19 +33,61 @@ LEGACY_ZONES = {
 
 
 def clean_time_zone(value: str) -> str:
-    if value not in dict(time_zone_choices()):
-        raise forms.ValidationError("Please pick a time zone from the list.")
-    return value
+    """A zone's IANA name (an old name a browser reports becomes today's), or
+    a form error that suggests the zones the text might mean ("Berlin")."""
+    text = (value or "").strip()
+    text = LEGACY_ZONES.get(text, text)
+    names = dict(time_zone_choices())
+    if text in names:
+        return text
+    if not text:
+        raise forms.ValidationError("Please pick your time zone from the list.")
+    wanted = "_".join(text.lower().split())
+    close = [name for name in names if name.lower().rsplit("/", 1)[-1] == wanted]
+    hint = f" Did you mean {' or '.join(close[:3])}?" if close else ""
+    shown = text if len(text) <= 64 else text[:64] + "…"
+    raise forms.ValidationError(
+        f"We don't know the time zone “{shown}”.{hint} Please pick one from the list, "
+        "like Europe/Berlin or America/Los_Angeles."
+    )
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box with every IANA zone as a suggestion list (a <datalist>):
+    type "Berl" and pick Europe/Berlin. Works without JavaScript; with it the
+    browser's own zone is filled in where the box holds the default."""
+
+    def __init__(self, *, detect: bool = True) -> None:
+        attrs = {"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
+        if detect:
+            attrs["data-detect-timezone"] = ""
+        super().__init__(attrs)
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        box = super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '<option value="{}">', ((z,) for z, _ in time_zone_choices())
+        )
+        return mark_safe(box + format_html('<datalist id="time-zones">{}</datalist>', options))  # noqa: S308
+
+
+class TimeZoneField(forms.CharField):
+    def __init__(self, *, detect: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time zone")
+        super().__init__(max_length=200, widget=TimeZoneInput(detect=detect), **kwargs)
+
+    def clean(self, value: Any) -> str:
+        return clean_time_zone(str(value or ""))
 
 
 class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
     display_name = CleanCharField(
         max_length=80, required=False, label="What should we call you? (optional)"
     )
-    time_zone = forms.CharField(
-        max_length=64,
+    time_zone = TimeZoneField(
         initial="UTC",
-        help_text="Filled in from your browser; you can change it in settings.",
+        help_text="Filled in from your browser; type a city to search. You can change it in "
+        "settings.",
     )
 
     class Meta:
@@ -59,12 +103,6 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
             )
         return email
 
-    def clean_time_zone(self) -> str:
-        value = (self.cleaned_data.get("time_zone") or "UTC").strip()
-        value = LEGACY_ZONES.get(value, value)
-        # An unknown zone from the browser should not block signing up.
-        return value if value in dict(time_zone_choices()) else "UTC"
-
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
@@ -78,7 +116,9 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class SettingsForm(forms.ModelForm[User]):
     display_name = CleanCharField(max_length=80, required=False, label="Display name")
-    time_zone = forms.ChoiceField(choices=time_zone_choices, label="Time zone")
+    time_zone = TimeZoneField(
+        detect=False, help_text="Type a city to search, e.g. Berlin or Los Angeles."
+    )
 
     class Meta:
         model = User

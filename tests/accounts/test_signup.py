@@ -29,18 +29,48 @@ def test_it_signs_up_with_email_and_detected_zone() -> None:
 
 
 @pytest.mark.django_db
-def test_it_falls_back_to_utc_for_an_unknown_zone() -> None:
+def test_it_refuses_an_unknown_zone_with_a_clear_message() -> None:
+    # Issue 18: a zone typed by hand used to become UTC without a word.
+    for typed, expected in [
+        ("Mars/Olympus", "know the time zone “Mars/Olympus”"),
+        ("Berlin", "Did you mean Europe/Berlin?"),
+        ("los angeles", "Did you mean America/Los_Angeles?"),
+    ]:
+        response = Client().post(
+            "/accounts/signup/",
+            {
+                "email": "dan@example.com",
+                "time_zone": typed,
+                "password1": "listening to the rain 7",
+                "password2": "listening to the rain 7",
+            },
+        )
+        assert response.status_code == 200
+        assert expected in response.content.decode()
+        assert not User.objects.filter(email="dan@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_it_offers_every_zone_as_a_searchable_list() -> None:
+    html = Client().get("/accounts/signup/").content.decode()
+    assert 'list="time-zones"' in html and "data-detect-timezone" in html
+    assert '<option value="Europe/Berlin">' in html
+    assert '<option value="America/Los_Angeles">' in html
+
+
+@pytest.mark.django_db
+def test_it_takes_a_browsers_old_zone_name_as_todays() -> None:
     response = Client().post(
         "/accounts/signup/",
         {
-            "email": "dan@example.com",
-            "time_zone": "Mars/Olympus",
+            "email": "kiev@example.com",
+            "time_zone": "Europe/Kiev",
             "password1": "listening to the rain 7",
             "password2": "listening to the rain 7",
         },
     )
     assert response.status_code == 302
-    assert User.objects.get(email="dan@example.com").time_zone == "UTC"
+    assert User.objects.get(email="kiev@example.com").time_zone == "Europe/Kyiv"
 
 
 def test_it_refuses_a_taken_email(alice: User) -> None:
