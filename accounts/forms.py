@@ -5,9 +5,9 @@ from functools import cache
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from config.text import CleanCharField
@@ -63,7 +63,7 @@ class TimeZoneInput(forms.TextInput):
             attrs["data-detect-timezone"] = ""
         super().__init__(attrs)
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         box = super().render(name, value, attrs, renderer)
         options = format_html_join(
             "", '<option value="{}">', ((z,) for z, _ in time_zone_choices())
