@@ -104,6 +104,10 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
         return email
 
 
+class TimeZoneForm(forms.Form):
+    time_zone = TimeZoneField(detect=False)
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})

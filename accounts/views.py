@@ -13,7 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.deletion import delete_account
-from accounts.forms import ArchiveImportForm, DeleteAccountForm, SettingsForm, SignupForm
+from accounts.forms import (
+    ArchiveImportForm,
+    DeleteAccountForm,
+    SettingsForm,
+    SignupForm,
+    TimeZoneForm,
+)
 from accounts.http import AuthedHtmxRequest, HtmxRequest
 from accounts.models import User
 from accounts.onboarding import welcome
@@ -60,6 +66,20 @@ def settings_view(request: AuthedHtmxRequest) -> HttpResponse:
         messages.success(request, "Your settings are saved.")
         return redirect("settings")
     return _settings_page(request, form=form)
+
+
+@login_required
+@require_POST
+def time_zone_view(request: AuthedHtmxRequest) -> HttpResponse:
+    """The check-in page's "Switch to <this device's zone>"."""
+    form = TimeZoneForm(request.POST)
+    if form.is_valid():
+        request.user.time_zone = form.cleaned_data["time_zone"]
+        request.user.save(update_fields=["time_zone"])
+        messages.success(request, f"Times are now shown in {request.user.time_zone}.")
+    else:
+        messages.error(request, " ".join(form.errors["time_zone"]))
+    return redirect("home")
 
 
 def _download_name(user: User, extension: str) -> str:

@@ -12,6 +12,30 @@
     });
   }
 
+  // The check-in page says once (per pair of zones) when this device's zone
+  // is not the account's, and offers to switch.
+  function canonicalZone(name) {
+    try { return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone; }
+    catch (e) { return name; }
+  }
+
+  function zoneHint(root) {
+    root.querySelectorAll("[data-zone-hint]").forEach(function (hint) {
+      var browser;
+      try { browser = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+      var account = hint.dataset.accountZone;
+      if (!browser || !account || canonicalZone(browser) === canonicalZone(account)) return;
+      var key = "attune.zone-hint";
+      var pair = browser + "|" + account;
+      try { if (localStorage.getItem(key) === pair) return; localStorage.setItem(key, pair); }
+      catch (e) { /* storage off: show it each time */ }
+      hint.querySelectorAll("[data-browser-zone]").forEach(function (el) { el.textContent = browser; });
+      hint.querySelector("[data-browser-zone-input]").value = browser;
+      hint.querySelector("[data-zone-keep]").addEventListener("click", function () { hint.hidden = true; });
+      hint.hidden = false;
+    });
+  }
+
   // A list swapped whole by HTMX (a playlist being reordered) keeps keyboard
   // focus: htmx refocuses an element with the same id; when that button is now
   // disabled (the song reached the top) or gone (removed), focus its other
@@ -38,6 +62,7 @@
 
   function init(root) {
     detectTimeZone(root);
+    zoneHint(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
