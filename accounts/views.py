@@ -78,7 +78,7 @@ def time_zone_view(request: AuthedHtmxRequest) -> HttpResponse:
         request.user.save(update_fields=["time_zone"])
         messages.success(request, f"Times are now shown in {request.user.time_zone}.")
     else:
-        messages.error(request, " ".join(form.errors["time_zone"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["time_zone"]))
     return redirect("home")
 
 
