@@ -80,6 +80,9 @@ class TimeZoneField(forms.CharField):
         return clean_time_zone(str(value or ""))
 
 
+TAKEN_EMAIL = "There is already an account with this email. You can log in or reset your password."
+
+
 class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
     display_name = CleanCharField(
         max_length=80, required=False, label="What should we call you? (optional)"
@@ -93,14 +96,12 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
     class Meta:
         model = User
         fields = ["email", "display_name", "time_zone"]
+        error_messages = {"email": {"unique": TAKEN_EMAIL}}
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "There is already an account with this email. You can log in or reset "
-                "your password."
-            )
+            raise forms.ValidationError(TAKEN_EMAIL)
         return email
 
 

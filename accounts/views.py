@@ -8,12 +8,14 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.deletion import delete_account
 from accounts.forms import (
+    TAKEN_EMAIL,
     ArchiveImportForm,
     DeleteAccountForm,
     SettingsForm,
@@ -33,7 +35,13 @@ def signup(request: HtmxRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # The same email signed up a moment ago (a double tap, two tabs).
+            form.add_error("email", TAKEN_EMAIL)
+            return render(request, "accounts/signup.html", {"form": form})
         welcome(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Attune. Whenever you're ready, tap how you feel.")

@@ -114,3 +114,99 @@ def test_it_survives_surrogate_bytes_over_http() -> None:
         "/accounts/signup/", body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code in {200, 302}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ups_with_one_email_make_one_account_and_no_500() -> None:
+    """Issue 18: four sign-ups with one email at the same moment (threads, each
+    with its own PostgreSQL connection): one account, the others a clear message."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(4)
+    statuses: list[object] = []
+
+    def sign_up() -> None:
+        try:
+            barrier.wait(10)
+            response = Client().post(
+                "/accounts/signup/",
+                {
+                    "email": "twin@example.com",
+                    "time_zone": "UTC",
+                    "password1": "listening to the rain 7",
+                    "password2": "listening to the rain 7",
+                },
+            )
+            page = response.content.decode()
+            if response.status_code == 200 and "already an account" not in page:
+                start = page.find('class="errorlist')
+                statuses.append((200, page[start : start + 300]))
+            else:
+                statuses.append((response.status_code, True))
+        except Exception as error:
+            statuses.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(statuses, key=str) == sorted([(302, True)] + [(200, True)] * 3, key=str)
+    assert User.objects.filter(email="twin@example.com").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_up_that_loses_the_race_at_the_insert_gets_the_message() -> None:
+    """The form's check passes (the other sign-up has not committed), the insert
+    then waits on the unique index and fails when the other one commits."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    inserted, commit = threading.Event(), threading.Event()
+
+    def other_sign_up() -> None:
+        try:
+            with transaction.atomic():
+                User.objects.create_user("race@example.com", "another password 9")
+                inserted.set()
+                commit.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=other_sign_up)
+    holder.start()
+    assert inserted.wait(10)
+    result: list[object] = []
+
+    def sign_up() -> None:
+        try:
+            result.append(
+                Client().post(
+                    "/accounts/signup/",
+                    {
+                        "email": "race@example.com",
+                        "time_zone": "UTC",
+                        "password1": "listening to the rain 7",
+                        "password2": "listening to the rain 7",
+                    },
+                )
+            )
+        finally:
+            connections.close_all()
+
+    poster = threading.Thread(target=sign_up)
+    poster.start()
+    time.sleep(1)  # the insert is now waiting for the other transaction
+    commit.set()
+    holder.join(10)
+    poster.join(10)
+    (response,) = result
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "already an account" in response.content.decode()  # type: ignore[attr-defined]
+    assert User.objects.filter(email="race@example.com").count() == 1
