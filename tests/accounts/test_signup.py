@@ -166,7 +166,15 @@ def test_a_sign_up_that_loses_the_race_at_the_insert_gets_the_message() -> None:
     import threading
     import time
 
-    from django.db import connections, transaction
+    from django.db import connection, connections, transaction
+
+    def waiting_on_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            return bool(cursor.fetchone()[0])
 
     inserted, commit = threading.Event(), threading.Event()
 
@@ -202,7 +210,11 @@ def test_a_sign_up_that_loses_the_race_at_the_insert_gets_the_message() -> None:
 
     poster = threading.Thread(target=sign_up)
     poster.start()
-    time.sleep(1)  # the insert is now waiting for the other transaction
+    # Let the other sign-up commit once this one's insert waits on it.
+    deadline = time.monotonic() + 20
+    while not waiting_on_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert waiting_on_a_lock(), "the sign-up never reached its insert"
     commit.set()
     holder.join(10)
     poster.join(10)
