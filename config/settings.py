@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "journal",
     "music",
     "pwa",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat entry, in UTC: the dispatcher computes each user's local time itself.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
+    "dispatch-reminders": {"task": "reminders.dispatch", "schedule": 5 * 60},
 }
 # Weekly reflections (journal/dispatch.py, journal/delivery.py). The lease is
 # longer than the task time limit, so a live worker never loses its claim.
@@ -292,6 +294,23 @@ ATTUNE_NOTE_KEYS = env("ATTUNE_NOTE_KEYS") or secret_from_file(VAR_DIR / "note_k
 ATTUNE_SEARCH_KEY = env("ATTUNE_SEARCH_KEY") or secret_from_file(
     VAR_DIR / "search_key", _new_search_key
 )
+
+
+# Reminders (reminders/): Web Push signs with a VAPID key (RFC 8292), from the
+# environment or generated once into var/; the subject is how a push service
+# reaches whoever runs this Attune.
+def _new_vapid_key() -> str:
+    from reminders.vapid import new_private_key
+
+    return new_private_key()
+
+
+ATTUNE_VAPID_PRIVATE_KEY = env("ATTUNE_VAPID_PRIVATE_KEY") or secret_from_file(
+    VAR_DIR / "vapid_private_key", _new_vapid_key
+)
+ATTUNE_VAPID_SUBJECT = env("ATTUNE_VAPID_SUBJECT", "mailto:attune@localhost")
+ATTUNE_REMINDER_LEASE_SECONDS = envint("ATTUNE_REMINDER_LEASE_SECONDS", 120)
+ATTUNE_REMINDER_MAX_ATTEMPTS = envint("ATTUNE_REMINDER_MAX_ATTEMPTS", 3)
 
 # Care resources shown gently when a week is very low (per deployment).
 ATTUNE_CARE_RESOURCES = env(

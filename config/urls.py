@@ -9,6 +9,7 @@ from config import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("pwa.urls")),
+    path("", include("reminders.urls")),
     path("accounts/", include("accounts.urls")),
     path("settings/", account_views.settings_view, name="settings"),
     path("settings/time-zone/", account_views.time_zone_view, name="settings_time_zone"),

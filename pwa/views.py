@@ -33,6 +33,7 @@ SHELL = [
     "js/attune.js",
     "js/mood-grid.js",
     "js/offline.js",
+    "js/push.js",
     "vendor/htmx-2.0.11.min.js",
     "img/icon.svg",
     "img/icon-192.png",

@@ -164,3 +164,23 @@ const remove = (store, key) => run(store, "readwrite", (s) => s.delete(key));
 const all = (store) => run(store, "readonly", (s) => s.getAll());
 const setAccount = (account) => run("meta", "readwrite", (s) => s.put(account, "account"));
 const currentAccount = async () => (await run("meta", "readonly", (s) => s.get("account"))) || "";
+
+// Web Push: a reminder from reminders/channels.py, {title, body, url}.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  event.waitUntil(self.registration.showNotification(data.title || "Attune", {
+    body: data.body || "How are you feeling right now?",
+    icon: "/static/img/icon-192.png",
+    data: { url: data.url || "/" },
+    tag: "attune-reminder",
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  // Only ever open a page of this site.
+  const url = target.origin === self.location.origin ? target.href : "/";
+  event.waitUntil(self.clients.openWindow(url));
+});
