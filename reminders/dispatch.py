@@ -24,7 +24,6 @@ from reminders.models import ReminderPlan, ReminderSend, ReminderTime
 from reminders.schedule import NUDGE_WITHIN, SESSION_MINUTES, due_moment, nudge_due, session_end
 
 WINDOW = dt.timedelta(hours=2)
-BATCH = 50
 
 
 def due_sends(now: dt.datetime) -> list[ReminderSend]:
@@ -77,6 +76,7 @@ def dispatch(now: dt.datetime | None = None) -> list[int]:
         .order_by("due_at")
         .values_list("pk", flat=True)
     )
-    for start in range(0, len(ids), BATCH):
-        send_on_commit(deliver_reminders, ids[start : start + BATCH])
+    # One task each: a slow push service or mail server holds up one reminder only.
+    for pk in ids:
+        send_on_commit(deliver_reminders, [pk])
     return ids
