@@ -109,6 +109,33 @@ class TimeZoneForm(forms.Form):
     time_zone = TimeZoneField(detect=False)
 
 
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label="New email address", max_length=254)
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError("That is already your address.")
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(TAKEN_EMAIL)
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password doesn't match.")
+        return password
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})

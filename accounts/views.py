@@ -13,11 +13,13 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import email_change as email_changes
 from accounts.deletion import delete_account
 from accounts.forms import (
     TAKEN_EMAIL,
     ArchiveImportForm,
     DeleteAccountForm,
+    EmailChangeForm,
     SettingsForm,
     SignupForm,
     TimeZoneForm,
@@ -88,6 +90,42 @@ def time_zone_view(request: AuthedHtmxRequest) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for e in form.errors["time_zone"]))
     return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: AuthedHtmxRequest) -> HttpResponse:
+    form = EmailChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["new_email"]
+        try:
+            email_changes.send_confirmation(request.user, new_email)
+        except OSError:
+            messages.error(request, "We couldn't send the email just now. Please try again soon.")
+            return render(request, "accounts/email_change.html", {"form": form})
+        messages.success(
+            request,
+            f"We sent a link to {new_email}. Open it to confirm; until then your address "
+            "stays as it is.",
+        )
+        return redirect("settings")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request: HtmxRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST changes the address (scanners only GET)."""
+    try:
+        _user, new_email = email_changes.read_token(token)
+        if request.method == "POST":
+            email_changes.apply_change(token)
+            messages.success(request, f"Your email address is now {new_email}.")
+            return redirect("settings" if request.user.is_authenticated else "login")
+    except email_changes.ChangeRefused as refusal:
+        return render(request, "accounts/email_change_confirm.html", {"problem": str(refusal)})
+    return render(
+        request, "accounts/email_change_confirm.html", {"new_email": new_email, "token": token}
+    )
 
 
 def _download_name(user: User, extension: str) -> str:
