@@ -3,6 +3,7 @@ old address told when it is asked for and when it is done."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import time_machine
@@ -65,7 +66,7 @@ def test_it_asks_for_the_password_and_a_free_new_address(
 def test_an_expired_or_forged_link_changes_nothing(alice: User, alice_client: Client) -> None:
     ask(alice_client)
     link = link_in(mail.outbox[0])
-    with time_machine.travel(timezone.now() + timezone.timedelta(days=3)):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
         assert "expired" in alice_client.post(link).content.decode()
     forged = link.replace("/confirm/", "/confirm/x")
     assert "isn&#x27;t valid" in alice_client.post(forged).content.decode()
