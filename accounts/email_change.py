@@ -31,7 +31,9 @@ def make_token(user: User, new_email: str) -> str:
 
 
 def confirm_url(user: User, new_email: str) -> str:
-    return settings.SITE_URL + reverse("email_change_confirm", args=[make_token(user, new_email)])
+    return settings.SITE_URL + reverse(
+        "accounts:email_change_confirm", args=[make_token(user, new_email)]
+    )
 
 
 def read_token(token: str) -> tuple[User, str]:

@@ -14,7 +14,15 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.csp import CSP
 
-from config.env import env, envbool, envint, envlist, new_secret_key, secret_from_file
+from config.env import (
+    env,
+    envbool,
+    envint,
+    envlist,
+    new_secret_key,
+    new_vapid_key,
+    secret_from_file,
+)
 
 # Lets annotations such as ModelAdmin[User] and QuerySet[CheckIn] work at runtime.
 django_stubs_ext.monkeypatch()
@@ -43,6 +51,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "accounts",
+    "mood",
+    "imports",
     "journal",
     "music",
     "pwa",
@@ -123,9 +133,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "journal:home"
+LOGOUT_REDIRECT_URL = "journal:home"
 
 # Login throttling: the 6th bad password for a username+IP locks it for a while.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
@@ -267,8 +277,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
     "dispatch-reminders": {"task": "reminders.dispatch", "schedule": 5 * 60},
+    "sweep-imports": {"task": "imports.tasks.sweep_imports", "schedule": 60},
 }
-# Weekly reflections (journal/dispatch.py, journal/delivery.py). The lease is
+# Imports (imports/jobs.py, imports/sweeper.py). A running job whose worker
+# holds it longer than the lease (more than the task time limit) is taken over;
+# a job never handed to a worker is woken after the grace period.
+ATTUNE_IMPORT_LEASE_SECONDS = envint("ATTUNE_IMPORT_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
+ATTUNE_IMPORT_QUEUED_GRACE_SECONDS = envint("ATTUNE_IMPORT_QUEUED_GRACE_SECONDS", 60)
+ATTUNE_IMPORT_MAX_ATTEMPTS = envint("ATTUNE_IMPORT_MAX_ATTEMPTS", 3)
+# Weekly reflections (journal/reflections/schedule.py, delivery.py). The lease is
 # longer than the task time limit, so a live worker never loses its claim.
 ATTUNE_REFLECTION_LEASE_SECONDS = envint(
     "ATTUNE_REFLECTION_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60
@@ -299,14 +316,8 @@ ATTUNE_SEARCH_KEY = env("ATTUNE_SEARCH_KEY") or secret_from_file(
 # Reminders (reminders/): Web Push signs with a VAPID key (RFC 8292), from the
 # environment or generated once into var/; the subject is how a push service
 # reaches whoever runs this Attune.
-def _new_vapid_key() -> str:
-    from reminders.vapid import new_private_key
-
-    return new_private_key()
-
-
 ATTUNE_VAPID_PRIVATE_KEY = env("ATTUNE_VAPID_PRIVATE_KEY") or secret_from_file(
-    VAR_DIR / "vapid_private_key", _new_vapid_key
+    VAR_DIR / "vapid_private_key", new_vapid_key
 )
 ATTUNE_VAPID_SUBJECT = env("ATTUNE_VAPID_SUBJECT", "mailto:attune@localhost")
 ATTUNE_REMINDER_LEASE_SECONDS = envint("ATTUNE_REMINDER_LEASE_SECONDS", 120)

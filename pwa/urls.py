@@ -4,6 +4,8 @@ from django.urls import path
 
 from pwa import views
 
+app_name = "pwa"
+
 urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),

@@ -94,7 +94,7 @@ def why_not(send: ReminderSend, plan: ReminderPlan | None) -> str:
 
 
 def reminder_for(send: ReminderSend) -> Reminder:
-    url = settings.SITE_URL + reverse("home")
+    url = settings.SITE_URL + reverse("journal:home")
     body = LISTENING_BODY if send.slot == ReminderSend.LISTENING else BODY
     return Reminder(title=TITLE, body=body, url=url)
 

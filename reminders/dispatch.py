@@ -17,13 +17,15 @@ from collections import defaultdict
 from django.conf import settings
 from django.utils import timezone
 
-from config.queue import send_on_commit
+from config.queue import send_by_name_on_commit
 from music.models import Listen
 from reminders.delivery import claimable
 from reminders.models import ReminderPlan, ReminderSend, ReminderTime
 from reminders.schedule import NUDGE_WITHIN, SESSION_MINUTES, due_moment, nudge_due, session_end
 
 WINDOW = dt.timedelta(hours=2)
+# Named, not imported: reminders/tasks.py sits on top of this module.
+DELIVER = "reminders.deliver"
 
 
 def due_sends(now: dt.datetime) -> list[ReminderSend]:
@@ -63,8 +65,6 @@ def due_sends(now: dt.datetime) -> list[ReminderSend]:
 
 
 def dispatch(now: dt.datetime | None = None) -> list[int]:
-    from reminders.tasks import deliver_reminders
-
     now = now or timezone.now()
     ReminderSend.objects.bulk_create(due_sends(now), ignore_conflicts=True)
     ids = list(
@@ -78,5 +78,5 @@ def dispatch(now: dt.datetime | None = None) -> list[int]:
     )
     # One task each: a slow push service or mail server holds up one reminder only.
     for pk in ids:
-        send_on_commit(deliver_reminders, [pk])
+        send_by_name_on_commit(DELIVER, [pk])
     return ids

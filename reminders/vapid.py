@@ -19,11 +19,6 @@ def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def new_private_key() -> str:
-    key = ec.generate_private_key(ec.SECP256R1())
-    return b64url(key.private_numbers().private_value.to_bytes(32, "big"))
-
-
 def private_key() -> ec.EllipticCurvePrivateKey:
     value = int.from_bytes(b64url_decode(settings.ATTUNE_VAPID_PRIVATE_KEY), "big")
     return ec.derive_private_key(value, ec.SECP256R1())

@@ -51,7 +51,7 @@ def reminder_settings(request: AuthedHtmxRequest) -> HttpResponse:
         return page(request, plan_form=form)
     form.save()
     messages.success(request, "Your reminders are saved.")
-    return redirect("reminders")
+    return redirect("reminders:settings")
 
 
 @login_required
@@ -66,7 +66,7 @@ def reminder_time_add(request: AuthedHtmxRequest) -> HttpResponse:
     time.user = request.user
     time.save()
     messages.success(request, f"Added a reminder {time}.")
-    return redirect("reminders")
+    return redirect("reminders:settings")
 
 
 @login_required
@@ -75,7 +75,7 @@ def reminder_time_remove(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     time = get_object_or_404(ReminderTime, pk=pk, user=request.user)
     time.delete()
     messages.success(request, f"Removed the reminder {time}.")
-    return redirect("reminders")
+    return redirect("reminders:settings")
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import User
 from journal import checkins
-from journal.mood import Mood
+from mood.values import Mood
 
 
 def test_it_serves_a_manifest_an_installable_app_needs(client: Client) -> None:

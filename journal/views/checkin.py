@@ -33,9 +33,10 @@ from journal.forms import (
     TrackForm,
     WordsForm,
 )
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import MOOD_RANGE
-from journal.vocabulary import words_near
+from journal.models import CheckIn, CheckInTrack, Tag
+from mood.models import EmotionWord
+from mood.values import MOOD_RANGE
+from mood.vocabulary import words_near
 from music.models import Track
 
 TEMPLATE = "journal/today.html"
@@ -142,7 +143,7 @@ def with_today_list(request: AuthedHtmxRequest, response: HttpResponse) -> HttpR
 def home(request: HtmxRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "POST":
-            return redirect(f"{reverse('login')}?next=/")
+            return redirect(f"{reverse('accounts:login')}?next=/")
         return render(request, "journal/landing.html")
     return today(request)  # type: ignore[arg-type]
 
@@ -194,7 +195,7 @@ def save_tap(request: AuthedHtmxRequest, form: CheckInForm) -> HttpResponse:
         messages.info(request, "That check-in was saved before, and deleted since.")
         if request.htmx:
             return page(request, f"{TEMPLATE}#tap", tap_context(user))
-        return redirect("home")
+        return redirect("journal:home")
     if not request.htmx:
         messages.success(
             request,
@@ -202,7 +203,7 @@ def save_tap(request: AuthedHtmxRequest, form: CheckInForm) -> HttpResponse:
             if created
             else "That check-in was already saved; here it is.",
         )
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     checkin = load_checkin(user, checkin.pk)
     context = {**editor_context(user, checkin), "just_saved": True}
     return with_today_list(request, page(request, f"{TEMPLATE}#editor", context))
@@ -237,7 +238,7 @@ QUIET_PARTS = ("words", "tags", "note")  # their forms swap nothing; a status sa
 def after_save(request: AuthedHtmxRequest, checkin: CheckIn, part: str) -> HttpResponse:
     if not request.htmx:
         messages.success(request, PART_MESSAGES[part])
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     if part in QUIET_PARTS:
         context: dict[str, Any] = {"checkin": checkin, "part": part, "saved": part, "oob": True}
         response = page(request, f"{TEMPLATE}#status", context)
@@ -267,7 +268,7 @@ def show_errors(
 def post_only(request: AuthedHtmxRequest, checkin: CheckIn) -> HttpResponse | None:
     """The part URLs take POST; a GET (say, a reload) goes to the check-in."""
     if request.method == "GET":
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     return None
@@ -392,7 +393,7 @@ def checkin_track_feel(request: AuthedHtmxRequest, pk: int, link_pk: int) -> Htt
 def checkin_track_remove(request: AuthedHtmxRequest, pk: int, link_pk: int) -> HttpResponse:
     checkin, link = load_link(request, pk, link_pk)
     if request.method == "GET":
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     checkins.detach_track(link)
     return after_save(request, checkin, "tracks")
 
@@ -403,7 +404,7 @@ def checkin_track_remove(request: AuthedHtmxRequest, pk: int, link_pk: int) -> H
 def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.live(), pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     checkins.delete_checkin(checkin)
     if request.htmx:
         # The list with its undo button, and the grid again in place of an
@@ -415,7 +416,7 @@ def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"Check-in deleted. You can undo this for {checkins.UNDO_SECONDS // 60} minutes."
     )
-    return redirect("home")
+    return redirect("journal:home")
 
 
 @login_required
@@ -424,14 +425,14 @@ def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
 def checkin_restore(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn, pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("home")
+        return redirect("journal:home")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     if checkin.deleted_at is not None and not checkins.undo_delete(checkin):
         messages.info(request, "That check-in was removed a while ago and can't be brought back.")
     if request.htmx:
         return page(request, f"{TEMPLATE}#today_list", today_list_context(request.user))
-    return HttpResponseRedirect(reverse("home"))
+    return HttpResponseRedirect(reverse("journal:home"))
 
 
 # Song suggestions ------------------------------------------------------------

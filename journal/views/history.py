@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedHtmxRequest
-from journal import charts, insights
+from journal import charts
+from journal.insights import figures, queries, results
 from journal.models import CheckIn
 from journal.timeline import (
     Filters,
@@ -48,19 +49,19 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     filters = Filters.from_form(form)
     checkins = filters.apply(user, CheckIn.objects.owned_by(user))
     cursor = request.GET.get("after", "")
-    links = filter_links(reverse("history"), request.GET)
+    links = filter_links(reverse("journal:history"), request.GET)
     page = timeline_page(checkins, cursor, links, home_zone=user.time_zone)
     paged = decode_cursor(cursor) is not None
     context = {"page": page, "filters": filters, "form": form, "paged": paged}
     if request.htmx:
         return render(request, "journal/history.html#timeline-page", context)
     today = user.local_today()
-    calendar = insights.calendar_year(user, _year(request, filters, today))
+    calendar = figures.calendar_year(user, _year(request, filters, today))
     context.update(
         calendar=calendar,
-        calendar_months=charts.calendar_months(calendar, reverse("history")),
-        on_this_day=insights.on_this_day(user, today),
-        last_felt=insights.last_felt(user),
+        calendar_months=charts.calendar_months(calendar, reverse("journal:history")),
+        on_this_day=queries.on_this_day(user, today),
+        last_felt=queries.last_felt(user),
         today=today,
     )
     return render(request, "journal/history.html", context)
@@ -73,21 +74,21 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
     """Patterns over the last year, each as an SVG with its numbers in words."""
     user = request.user
     try:
-        period = insights.Period(request.GET.get("period", "day"))
+        period = results.Period(request.GET.get("period", "day"))
     except ValueError:
-        period = insights.Period.DAY
+        period = results.Period.DAY
     end = user.local_today()
     start = end - dt.timedelta(days=INSIGHT_DAYS - 1)
     # Every mood figure reads the same rows, and every music figure the same
     # song links: two queries for all of them.
-    rows = insights.mood_rows(user, min(start, insights.series_start(period, end)), end)
-    links = insights.song_links(user, start, end)
-    days = insights.daily_moods(user, start, end, rows=rows)
-    series = insights.mood_over_time(user, period, end, rows=rows)
-    tags = insights.tag_impact(user, start, end, days=days)
+    rows = queries.mood_rows(user, min(start, figures.series_start(period, end)), end)
+    links = queries.song_links(user, start, end)
+    days = figures.daily_moods(user, start, end, rows=rows)
+    series = figures.mood_over_time(user, period, end, rows=rows)
+    tags = figures.tag_impact(user, start, end, days=days)
     context = {
         "period": period,
-        "periods": list(insights.Period),
+        "periods": list(results.Period),
         "start": start,
         "end": end,
         "day_count": len(days),
@@ -98,23 +99,21 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
         "weekday": charts.pattern_chart(
             "chart-weekday",
             "Your mood by day of the week",
-            insights.weekday_pattern(user, start, end, rows=rows),
+            figures.weekday_pattern(user, start, end, rows=rows),
             "day of the week",
         ),
         "time_of_day": charts.pattern_chart(
             "chart-time",
             "Your mood by time of day",
-            insights.time_of_day_pattern(user, start, end, rows=rows),
+            figures.time_of_day_pattern(user, start, end, rows=rows),
             "part of the day",
         ),
-        "words": charts.words_chart(insights.word_frequencies(user, start, end)),
+        "words": charts.words_chart(queries.word_frequencies(user, start, end)),
         "tags": tags,
         "tags_chart": charts.tag_impact_chart(tags),
-        "music": insights.music_by_quadrant(user, start, end, links=links),
-        "lifts": insights.songs_that_lift(user, start, end, rows=rows, links=links),
-        "min_lift": insights.MIN_LIFT_SAMPLES,
-        "listening": charts.listening_chart(
-            insights.listening_vs_mood(user, start, end, days=days)
-        ),
+        "music": figures.music_by_quadrant(user, start, end, links=links),
+        "lifts": figures.songs_that_lift(user, start, end, rows=rows, links=links),
+        "min_lift": results.MIN_LIFT_SAMPLES,
+        "listening": charts.listening_chart(figures.listening_vs_mood(user, start, end, days=days)),
     }
     return render(request, "journal/insights.html", context)

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
 from journal.forms import CustomWordForm, TagForm
-from journal.models import EmotionWord, Tag
-from journal.vocabulary import add_tag, add_word
+from journal.models import Tag
+from journal.vocabulary import add_tag
+from mood.models import EmotionWord
+from mood.vocabulary import add_word
 
 
 @login_required
@@ -28,7 +30,7 @@ def word_list(request: AuthedHtmxRequest) -> HttpResponse:
             messages.success(request, f"Added “{added.word}” to your words.")
         else:
             messages.info(request, f"“{added.word}” is already in your words.")
-        return redirect("words")
+        return redirect("journal:words")
     own = EmotionWord.objects.filter(user=request.user)
     shipped = EmotionWord.objects.filter(user__isnull=True)
     context = {
@@ -45,12 +47,12 @@ def word_list(request: AuthedHtmxRequest) -> HttpResponse:
 def word_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     word = get_object_or_404(EmotionWord, pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("words")
+        return redirect("journal:words")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     word.delete()
     messages.success(request, f"Removed “{word.word}” from your words.")
-    return redirect("words")
+    return redirect("journal:words")
 
 
 @login_required
@@ -65,7 +67,7 @@ def tag_list(request: AuthedHtmxRequest) -> HttpResponse:
             messages.success(request, f"Added the tag “{tag.name}”.")
         else:
             messages.info(request, f"You already have a tag called “{tag.name}”.")
-        return redirect("tags")
+        return redirect("journal:tags")
     return render(
         request,
         "journal/tags.html",
@@ -79,7 +81,7 @@ def tag_update(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     """Rename a tag, or hide it from the check-in (past check-ins keep it)."""
     tag = get_object_or_404(Tag, pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("tags")
+        return redirect("journal:tags")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     if "archived" in request.POST:
@@ -87,7 +89,7 @@ def tag_update(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         tag.save(update_fields=["archived"])
         state = "hidden from" if tag.archived else "back on"
         messages.success(request, f"“{tag.name}” is {state} the check-in page.")
-        return redirect("tags")
+        return redirect("journal:tags")
     form = TagForm(request.user, request.POST, tag=tag)
     if form.is_valid():
         name = form.cleaned_data["name"]
@@ -100,7 +102,7 @@ def tag_update(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
             form.add_error("name", f"You already have a tag called “{name}”.")
         else:
             messages.success(request, f"Saved the tag “{name}”.")
-            return redirect("tags")
+            return redirect("journal:tags")
     return render(
         request,
         "journal/tags.html",

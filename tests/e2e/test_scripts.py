@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from journal import checkins
-from journal.mood import Mood
+from mood.values import Mood
 from tests.e2e.conftest import Browsing, add_session_cookie, axe_check
 
 ARABIC = "أشعر بالهدوء بعد الموسيقى."

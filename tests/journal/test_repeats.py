@@ -16,9 +16,11 @@ from django.test import Client
 
 from accounts.models import User
 from journal import checkins
-from journal.models import CheckIn, EmotionWord, Tag
-from journal.mood import Mood
-from journal.vocabulary import add_tag, add_word
+from journal.models import CheckIn, Tag
+from journal.vocabulary import add_tag
+from mood.models import EmotionWord
+from mood.values import Mood
+from mood.vocabulary import add_word
 from tests.conftest import make_user
 
 HX = {"HX-Request": "true"}

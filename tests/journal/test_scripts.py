@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from journal import checkins
-from journal.mood import Mood
 from journal.timeline import excerpt_text
+from mood.values import Mood
 
 MIXED = "صباح الخير، يا عالم!\n\n  Coffee   with Dana.\nשלום, מה שלומך?"
 

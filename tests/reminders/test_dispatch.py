@@ -13,7 +13,7 @@ from django.core import mail
 
 from accounts.models import User
 from journal import checkins
-from journal.mood import Mood
+from mood.values import Mood
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import Listen
 from reminders import delivery
