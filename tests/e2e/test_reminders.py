@@ -15,7 +15,7 @@ def test_it_sets_up_reminders_in_settings(browsing: Browsing, new_user: User) ->
     add_session_cookie(context, browsing.base_url, new_user)
     page = context.new_page()
     page.goto("/settings/")
-    page.get_by_role("link", name="Reminders").click()
+    page.get_by_role("link", name="Set up reminders").click()
     expect(page.get_by_role("heading", name="Reminders", exact=True)).to_be_visible()
     axe_check(page, context="Settings → Reminders")
 
