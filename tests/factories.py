@@ -25,6 +25,7 @@ from journal.search import index_note
 from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
+from reminders.models import PushSubscription, ReminderPlan, ReminderSend, ReminderTime
 
 _counter = itertools.count(1)
 
@@ -184,6 +185,34 @@ def make_admin_log_entry(user: User) -> LogEntry:
     )
 
 
+def make_reminder_plan(user: User) -> ReminderPlan:
+    plan, _ = ReminderPlan.objects.get_or_create(user=user, defaults={"by_email": True})
+    return plan
+
+
+def make_reminder_time(user: User) -> ReminderTime:
+    return ReminderTime.objects.create(user=user, at=dt.time(20, 0))
+
+
+def make_push_subscription(user: User) -> PushSubscription:
+    return PushSubscription.objects.create(
+        user=user,
+        endpoint=f"https://push.example.net/s/{_n()}",
+        p256dh="BPk" + "x" * 84,
+        auth="a" * 22,
+    )
+
+
+def make_reminder_send(user: User) -> ReminderSend:
+    return ReminderSend.objects.create(
+        user=user,
+        local_date=dt.date(2026, 3, 1) + dt.timedelta(days=_n()),
+        slot="t1",
+        due_at=dt.datetime(2026, 3, 1, 19, tzinfo=dt.UTC),
+        status=ReminderSend.Status.SENT,
+    )
+
+
 def _checkin(user: User) -> models.Model:
     return make_checkin(user, "a note")
 
@@ -207,6 +236,10 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "music.playlist": make_playlist,
     "music.playlistitem": make_playlist_item,
     "imports.importjob": make_import_job,
+    "reminders.reminderplan": make_reminder_plan,
+    "reminders.remindertime": make_reminder_time,
+    "reminders.pushsubscription": make_push_subscription,
+    "reminders.remindersend": make_reminder_send,
 }
 
 
