@@ -157,7 +157,19 @@
     }, true);
   }
 
+  // A skip link's target that holds a grid (the check-in area, which may show
+  // the editor instead): focus goes on to the grid's roving square.
+  function focusHolder(holder) {
+    if (holder.dataset.gridFocusBound) return;
+    holder.dataset.gridFocusBound = "1";
+    holder.addEventListener("focus", function (event) {
+      var grid = event.target === holder && holder.querySelector("[data-mood-grid]");
+      if (grid) grid.focus();
+    });
+  }
+
   function init(root) {
+    document.querySelectorAll("[data-grid-focus]").forEach(focusHolder);
     var scope = root.querySelectorAll ? root : document;
     if (scope.matches && scope.matches("[data-mood-grid]")) setup(scope);
     scope.querySelectorAll("[data-mood-grid]").forEach(setup);
