@@ -537,7 +537,9 @@ def test_it_deletes_with_undo_for_two_minutes(alice: User, alice_client: Client)
     response = alice_client.post(reverse("journal:checkin_delete", args=[checkin.pk]), headers=HX)
     html = response.content.decode()
     assert "Deleted the check-in" in html and "Undo" in html
-    assert '<div id="checkin-area" hx-swap-oob="true">' in html  # the grid, not a stale editor
+    assert (
+        '<div id="checkin-area" hx-swap-oob="true" tabindex="-1" data-grid-focus>' in html
+    )  # the grid, not a stale editor
     assert not CheckIn.objects.live().filter(pk=checkin.pk).exists()
     assert alice_client.get(reverse("journal:checkin_detail", args=[checkin.pk])).status_code == 404
 
