@@ -16,7 +16,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 .PHONY: help run test check lint typecheck test-unit test-e2e fuzz bench bench-smoke clean python
 
 help:
-	@echo "make run    - run Attune at http://127.0.0.1:8000 (SQLite, file broker, worker and beat)"
+	@echo "make run    - run Attune at http://127.0.0.1:8000 (SQLite, file broker, worker and beat; ADDR=host:port to change)"
 	@echo "make test   - lint, type-check and run the whole test suite"
 	@echo "make fuzz   - run every fuzz test with new random examples"
 	@echo "make bench  - run the benchmarks (make bench-smoke for a small, quick run)"
@@ -37,7 +37,7 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 	@touch $@
 
 run: $(VENV)/.runtime
-	$(PY) manage.py run_embedded
+	$(PY) manage.py run_embedded $(if $(ADDR),--addr $(ADDR))
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .

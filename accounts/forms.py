@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from config.queue import send_by_name_on_commit
@@ -35,39 +37,107 @@ LEGACY_ZONES = {
 
 
 def clean_time_zone(value: str) -> str:
-    if value not in dict(time_zone_choices()):
-        raise forms.ValidationError("Please pick a time zone from the list.")
-    return value
+    """A zone's IANA name (an old name a browser reports becomes today's), or
+    a form error that suggests the zones the text might mean ("Berlin")."""
+    text = (value or "").strip()
+    text = LEGACY_ZONES.get(text, text)
+    names = dict(time_zone_choices())
+    if text in names:
+        return text
+    if not text:
+        raise forms.ValidationError("Please pick your time zone from the list.")
+    wanted = "_".join(text.lower().split())
+    close = [name for name in names if name.lower().rsplit("/", 1)[-1] == wanted]
+    hint = f" Did you mean {' or '.join(close[:3])}?" if close else ""
+    shown = text if len(text) <= 64 else text[:64] + "…"
+    raise forms.ValidationError(
+        f"We don't know the time zone “{shown}”.{hint} Please pick one from the list, "
+        "like Europe/Berlin or America/Los_Angeles."
+    )
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box with every IANA zone as a suggestion list (a <datalist>):
+    type "Berl" and pick Europe/Berlin. Works without JavaScript; with it the
+    browser's own zone is filled in where the box holds the default."""
+
+    def __init__(self, *, detect: bool = True) -> None:
+        attrs = {"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
+        if detect:
+            attrs["data-detect-timezone"] = ""
+        super().__init__(attrs)
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        box = super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '<option value="{}">', ((z,) for z, _ in time_zone_choices())
+        )
+        return mark_safe(box + format_html('<datalist id="time-zones">{}</datalist>', options))  # noqa: S308
+
+
+class TimeZoneField(forms.CharField):
+    def __init__(self, *, detect: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time zone")
+        super().__init__(max_length=200, widget=TimeZoneInput(detect=detect), **kwargs)
+
+    def clean(self, value: Any) -> str:
+        return clean_time_zone(str(value or ""))
+
+
+TAKEN_EMAIL = "There is already an account with this email. You can log in or reset your password."
 
 
 class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
     display_name = CleanCharField(
         max_length=80, required=False, label="What should we call you? (optional)"
     )
-    time_zone = forms.CharField(
-        max_length=64,
+    time_zone = TimeZoneField(
         initial="UTC",
-        help_text="Filled in from your browser; you can change it in settings.",
+        help_text="Filled in from your browser; type a city to search. You can change it in "
+        "settings.",
     )
 
     class Meta:
         model = User
         fields = ["email", "display_name", "time_zone"]
+        error_messages = {"email": {"unique": TAKEN_EMAIL}}
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "There is already an account with this email. You can log in or reset "
-                "your password."
-            )
+            raise forms.ValidationError(TAKEN_EMAIL)
         return email
 
-    def clean_time_zone(self) -> str:
-        value = (self.cleaned_data.get("time_zone") or "UTC").strip()
-        value = LEGACY_ZONES.get(value, value)
-        # An unknown zone from the browser should not block signing up.
-        return value if value in dict(time_zone_choices()) else "UTC"
+
+class TimeZoneForm(forms.Form):
+    time_zone = TimeZoneField(detect=False)
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label="New email address", max_length=254)
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError("That is already your address.")
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(TAKEN_EMAIL)
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password doesn't match.")
+        return password
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -82,13 +152,16 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class SettingsForm(forms.ModelForm[User]):
     display_name = CleanCharField(max_length=80, required=False, label="Display name")
-    time_zone = forms.ChoiceField(choices=time_zone_choices, label="Time zone")
+    time_zone = TimeZoneField(
+        detect=False, help_text="Type a city to search, e.g. Berlin or Los Angeles."
+    )
 
     class Meta:
         model = User
         fields = [
             "display_name",
             "time_zone",
+            "one_tap_checkin",
             "reflection_enabled",
             "reflection_weekday",
             "reflection_time",
@@ -97,6 +170,8 @@ class SettingsForm(forms.ModelForm[User]):
             "reminder_time",
         ]
         labels = {
+            "one_tap_checkin": "On a touch screen, save with one tap on the grid "
+            "(without first showing what the square means)",
             "reflection_enabled": "Send me a weekly reflection by email",
             "reflection_weekday": "On",
             "reflection_time": "At (your local time)",

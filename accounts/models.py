@@ -54,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # On a touch screen a tap on the grid saves at once, instead of first
+    # showing what the square means (for those who know the grid).
+    one_tap_checkin = models.BooleanField(default=False)
 
     # Weekly reflection: a local weekday and time, or off.
     reflection_enabled = models.BooleanField(default=True)

@@ -10,6 +10,13 @@ app_name = "accounts"
 
 urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
+    path("settings/time-zone/", views.time_zone_view, name="settings_time_zone"),
+    path("settings/email/", views.email_change, name="email_change"),
+    path(
+        "settings/email/confirm/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
     path("accounts/signup/", views.signup, name="signup"),
     path(
         "accounts/login/",

@@ -6,11 +6,13 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import SettingsForm, SignupForm
+from accounts import email_change as email_changes
+from accounts.forms import TAKEN_EMAIL, EmailChangeForm, SettingsForm, SignupForm, TimeZoneForm
 from accounts.http import AuthedHtmxRequest, HtmxRequest
 from accounts.onboarding import welcome
 from accounts.settings_page import render_settings
@@ -22,7 +24,13 @@ def signup(request: HtmxRequest) -> HttpResponse:
         return redirect("journal:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # The same email signed up a moment ago (a double tap, two tabs).
+            form.add_error("email", TAKEN_EMAIL)
+            return render(request, "accounts/signup.html", {"form": form})
         welcome(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Attune. Whenever you're ready, tap how you feel.")
@@ -39,6 +47,58 @@ def settings_view(request: AuthedHtmxRequest) -> HttpResponse:
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
     return render_settings(request, form=form)
+
+
+@login_required
+@require_POST
+def time_zone_view(request: AuthedHtmxRequest) -> HttpResponse:
+    """The check-in page's "Switch to <this device's zone>"."""
+    form = TimeZoneForm(request.POST)
+    if form.is_valid():
+        request.user.time_zone = form.cleaned_data["time_zone"]
+        request.user.save(update_fields=["time_zone"])
+        messages.success(request, f"Times are now shown in {request.user.time_zone}.")
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors["time_zone"]))
+    return redirect("journal:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: AuthedHtmxRequest) -> HttpResponse:
+    form = EmailChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["new_email"]
+        try:
+            email_changes.send_confirmation(request.user, new_email)
+        except OSError:
+            messages.error(request, "We couldn't send the email just now. Please try again soon.")
+            return render(request, "accounts/email_change.html", {"form": form})
+        messages.success(
+            request,
+            f"We sent a link to {new_email}. Open it to confirm; until then your address "
+            "stays as it is.",
+        )
+        return redirect("accounts:settings")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request: HtmxRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST changes the address (scanners only GET)."""
+    try:
+        _user, new_email = email_changes.read_token(token)
+        if request.method == "POST":
+            email_changes.apply_change(token)
+            messages.success(request, f"Your email address is now {new_email}.")
+            return redirect(
+                "accounts:settings" if request.user.is_authenticated else "accounts:login"
+            )
+    except email_changes.ChangeRefused as refusal:
+        return render(request, "accounts/email_change_confirm.html", {"problem": str(refusal)})
+    return render(
+        request, "accounts/email_change_confirm.html", {"new_email": new_email, "token": token}
+    )
 
 
 class PasswordResetConfirmAndUnlockView(auth_views.PasswordResetConfirmView):

@@ -47,3 +47,13 @@ def secret_from_file(path: Path, make: Callable[[], str]) -> str:
 
 def new_secret_key() -> str:
     return secrets.token_urlsafe(50)
+
+
+def new_vapid_key() -> str:
+    """A P-256 private key for Web Push (VAPID), as base64url of its 32 raw bytes."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    value = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(value.to_bytes(32, "big")).rstrip(b"=").decode()

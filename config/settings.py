@@ -14,7 +14,15 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.csp import CSP
 
-from config.env import env, envbool, envint, envlist, new_secret_key, secret_from_file
+from config.env import (
+    env,
+    envbool,
+    envint,
+    envlist,
+    new_secret_key,
+    new_vapid_key,
+    secret_from_file,
+)
 
 # Lets annotations such as ModelAdmin[User] and QuerySet[CheckIn] work at runtime.
 django_stubs_ext.monkeypatch()
@@ -47,6 +55,8 @@ INSTALLED_APPS = [
     "imports",
     "journal",
     "music",
+    "pwa",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +282,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat entry, in UTC: the dispatcher computes each user's local time itself.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
+    "dispatch-reminders": {"task": "reminders.dispatch", "schedule": 5 * 60},
     "sweep-imports": {"task": "imports.tasks.sweep_imports", "schedule": 60},
 }
 # Imports (imports/jobs.py, imports/sweeper.py). A running job whose worker
@@ -306,6 +317,17 @@ ATTUNE_NOTE_KEYS = env("ATTUNE_NOTE_KEYS") or secret_from_file(VAR_DIR / "note_k
 ATTUNE_SEARCH_KEY = env("ATTUNE_SEARCH_KEY") or secret_from_file(
     VAR_DIR / "search_key", _new_search_key
 )
+
+
+# Reminders (reminders/): Web Push signs with a VAPID key (RFC 8292), from the
+# environment or generated once into var/; the subject is how a push service
+# reaches whoever runs this Attune.
+ATTUNE_VAPID_PRIVATE_KEY = env("ATTUNE_VAPID_PRIVATE_KEY") or secret_from_file(
+    VAR_DIR / "vapid_private_key", new_vapid_key
+)
+ATTUNE_VAPID_SUBJECT = env("ATTUNE_VAPID_SUBJECT", "mailto:attune@localhost")
+ATTUNE_REMINDER_LEASE_SECONDS = envint("ATTUNE_REMINDER_LEASE_SECONDS", 120)
+ATTUNE_REMINDER_MAX_ATTEMPTS = envint("ATTUNE_REMINDER_MAX_ATTEMPTS", 3)
 
 # Care resources shown gently when a week is very low (per deployment).
 ATTUNE_CARE_RESOURCES = env(

@@ -33,6 +33,13 @@ class CleanCharField(forms.CharField):
 
     default_validators = [validate_clean_text]
 
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, str]:
+        # Typed text may be in any script: the browser picks its direction.
+        attrs = super().widget_attrs(widget)
+        if not widget.is_hidden:
+            attrs.setdefault("dir", "auto")
+        return attrs
+
     def to_python(self, value: object) -> str:
         # Run our check before the built-in NUL validator so the message is ours.
         text = super().to_python(value)

@@ -7,6 +7,8 @@ from config import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("", include("pwa.urls")),
+    path("", include("reminders.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("imports.urls")),

@@ -55,6 +55,10 @@ NOT_ARCHIVED_MODELS = {
     "journal.dailyreminder": "a log of which days a reminder went out; no journal content",
     "imports.importjob": "a log of past uploads, not part of the history",
     "admin.logentry": "staff actions in the admin",
+    "reminders.reminderplan": "delivery settings; Apprise URLs may hold tokens for one server",
+    "reminders.remindertime": "reminder settings, set again in Settings → Reminders",
+    "reminders.pushsubscription": "a browser's push endpoint, valid only with this server's key",
+    "reminders.remindersend": "a log of which reminders went out; no journal content",
     "accounts.user_groups": "staff permissions",
     "accounts.user_user_permissions": "staff permissions",
 }

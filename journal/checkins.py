@@ -11,15 +11,22 @@ Deleting is soft: `deleted_at` is set and the check-in disappears from
 soft-deletes are purged lazily: each delete also purges that user's check-ins
 whose undo window has passed (`purge_expired_deletions`), and nothing reads
 them in the meantime because every query goes through `live()`.
+
+A check-in form carries a one-time key (`CheckIn.submit_key`, unique per
+user): `record_checkin_once` turns every repeat of one form's post (a double
+tap, a retry, back-and-resubmit, an offline tap sent again) into the check-in
+the first one made. The database's unique constraint decides, so four posts
+at the same moment still make one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
@@ -62,10 +69,16 @@ def _place_in_time(checkin: CheckIn, user: User, felt_at: dt.datetime) -> None:
 
 
 def create_checkin(
-    user: User, mood: Mood, felt_at: dt.datetime | None = None, note: str = ""
+    user: User,
+    mood: Mood,
+    felt_at: dt.datetime | None = None,
+    note: str = "",
+    submit_key: uuid.UUID | None = None,
 ) -> CheckIn:
     """One tap: a check-in with just a mood, now or at a chosen moment."""
-    checkin = CheckIn(user=user, pleasantness=mood.pleasantness, energy=mood.energy)
+    checkin = CheckIn(
+        user=user, pleasantness=mood.pleasantness, energy=mood.energy, submit_key=submit_key
+    )
     _place_in_time(checkin, user, felt_at or timezone.now())
     if note:
         checkin.set_note(note)  # sealed before the insert: the row's uuid is already known
@@ -96,12 +109,13 @@ def record_checkin(
     tags: Iterable[Tag | int] = (),
     note: str = "",
     track: TrackChoice | None = None,
+    submit_key: uuid.UUID | None = None,
 ) -> CheckIn:
     """A whole check-in at once: the mood and whichever parts were given. A
     song is either the id of a track in the user's library or ('Artist',
     'Title') typed by them (see TrackChoice).
     Written for few queries: the check-in is new, so nothing needs replacing."""
-    checkin = create_checkin(user, mood, felt_at, note)
+    checkin = create_checkin(user, mood, felt_at, note, submit_key)
     # The check-in is new, so its links are plain inserts (no conflicts to skip).
     insert_rows(
         CheckIn.words.through,
@@ -125,6 +139,28 @@ def record_checkin(
             felt = feel or mood
             fold_new_checkin(user.pk, picked, (felt.pleasantness, felt.energy))
     return checkin
+
+
+def record_checkin_once(
+    user: User,
+    submit_key: uuid.UUID,
+    mood: Mood,
+    felt_at: dt.datetime | None = None,
+    **parts: Any,
+) -> tuple[CheckIn, bool]:
+    """`record_checkin` for a form's post with its one-time key: (the check-in,
+    whether this post made it). A repeat answers with the first post's check-in
+    (even one deleted since) and changes nothing."""
+    try:
+        with transaction.atomic():
+            return record_checkin(user, mood, felt_at, submit_key=submit_key, **parts), True
+    except IntegrityError:
+        # A post with this key came first (if at the same moment, the insert
+        # waited for it to commit).
+        existing = CheckIn.objects.filter(user=user, submit_key=submit_key).first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 def update_checkin(checkin: CheckIn, mood: Mood, felt_at: dt.datetime) -> None:

@@ -4,6 +4,7 @@ a person can act on; nothing here raises on hostile input."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -134,18 +135,56 @@ class WhenMixin(forms.Form):
         return moment
 
 
+class TappedAtField(forms.CharField):
+    """The moment of a tap made offline (ISO 8601 with an offset), sent later
+    by the service worker; empty for a tap sent at once."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > 40:
+            raise forms.ValidationError(TAPPED_AT_INVALID, code="invalid")
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise forms.ValidationError(TAPPED_AT_INVALID, code="invalid") from None
+        if moment.tzinfo is None or moment.year < EARLIEST_DATE.year:
+            raise forms.ValidationError(TAPPED_AT_INVALID, code="invalid")
+        if moment > timezone.now() + FUTURE_SLACK:
+            raise forms.ValidationError(
+                "That moment hasn't happened yet. Please pick a time up to now.", code="future"
+            )
+        return moment.astimezone(dt.UTC)
+
+
+TAPPED_AT_INVALID = "We couldn't read the time of that tap. Please tap the grid again."
+
+
 class CheckInForm(WhenMixin):
     """One tap on the grid, optionally for an earlier moment.
 
     The same POST may also carry the other parts (words, tags, note, a song
     with its feel), so a whole check-in can be sent at once; each is checked by
-    its own form and its problems are reported here."""
+    its own form and its problems are reported here.
+
+    `once` is the form's one-time key (journal.checkins.record_checkin_once):
+    a new one each time the form is shown, the same one in every repeat of
+    its post."""
 
     mood = MoodField()
+    once = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "This form has expired. Please tap the grid again."},
+    )
+    tapped_at = TappedAtField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.is_bound:
+            self.initial.setdefault("once", uuid.uuid4())
 
     def part_forms(self) -> list[tuple[str, forms.Form]]:
         data = self.data
@@ -162,6 +201,8 @@ class CheckInForm(WhenMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = self.clean_with_when()
+        if cleaned.get("felt_at") is None and cleaned.get("tapped_at") is not None:
+            cleaned["felt_at"] = cleaned["tapped_at"]
         cleaned.update(words=[], tags=[], note="", track=None)
         for name, form in self.part_forms():
             if not form.is_valid():

@@ -83,6 +83,9 @@ class CheckIn(models.Model):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.ATTUNE)
     # Set by importers so the same row imported twice arrives once.
     import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # The check-in form's one-time key: a repeated post of one form (a double
+    # tap, a retry, a queued offline tap) finds the check-in it made.
+    submit_key = models.UUIDField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,6 +106,12 @@ class CheckIn(models.Model):
                 "import_key",
                 name="checkin_unique_import",
                 condition=Q(import_key__isnull=False),
+            ),
+            models.UniqueConstraint(
+                "user",
+                "submit_key",
+                name="checkin_unique_submit",
+                condition=Q(submit_key__isnull=False),
             ),
         ]
 

@@ -442,10 +442,18 @@ def entry_for(checkin: CheckIn, found: Details, links: dict[str, str], home_zone
     )
 
 
+def excerpt_text(note: str) -> str:
+    """A note's text for an excerpt: spaces within a line collapsed, blank
+    lines dropped, line breaks kept (a line in another script stays its own
+    line, so each reads in its own direction)."""
+    lines = (" ".join(line.split()) for line in note.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def note_excerpt(checkin: CheckIn, limit: int = EXCERPT_CHARS) -> str:
     if not checkin.note_ciphertext:
         return ""
-    text = " ".join(checkin.note.split())
+    text = excerpt_text(checkin.note)
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]

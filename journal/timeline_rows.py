@@ -257,7 +257,7 @@ def render_entry(entry: Entry) -> str:
             f"  {heard}\n</p>\n"
         )
     if entry.excerpt:
-        parts.append(f'        <p class="note-excerpt">{escape(entry.excerpt)}</p>\n')
+        parts.append(f'        <p class="note-excerpt" dir="auto">{escape(entry.excerpt)}</p>\n')
     parts.append("      </article>\n    </li>\n")
     return "".join(parts)
 

@@ -195,3 +195,25 @@ def words_near(
     near = sorted((w for w in vocabulary if w.pk in near_ids), key=lambda w: (distance(w), w.word))
     other = [word for word in vocabulary if word.pk not in near_ids]
     return near, other
+
+
+def add_word(user: Any, word: str, mood: Mood, definition: str = "") -> tuple[EmotionWord, bool]:
+    """One of the user's own words: (the word, whether it is new). The same
+    word added twice at once (two tabs, a double tap) is one word: the unique
+    constraint decides and the second gets the first's row, never a 500."""
+    from django.db import IntegrityError, transaction
+
+    from mood.models import EmotionWord
+
+    try:
+        with transaction.atomic():
+            own = EmotionWord.objects.create(
+                user=user,
+                word=word,
+                definition=definition,
+                pleasantness=mood.pleasantness,
+                energy=mood.energy,
+            )
+    except IntegrityError:
+        return EmotionWord.objects.get(user=user, word__iexact=word), False
+    return own, True

@@ -33,6 +33,7 @@ from music.models import (
     Track,
     UserTrack,
 )
+from reminders.models import PushSubscription, ReminderPlan, ReminderSend, ReminderTime
 
 _counter = itertools.count(1)
 
@@ -210,6 +211,34 @@ def make_playing_now(user: User) -> PlayingNow:
     )[0]
 
 
+def make_reminder_plan(user: User) -> ReminderPlan:
+    plan, _ = ReminderPlan.objects.get_or_create(user=user, defaults={"by_email": True})
+    return plan
+
+
+def make_reminder_time(user: User) -> ReminderTime:
+    return ReminderTime.objects.create(user=user, at=dt.time(20, 0))
+
+
+def make_push_subscription(user: User) -> PushSubscription:
+    return PushSubscription.objects.create(
+        user=user,
+        endpoint=f"https://push.example.net/s/{_n()}",
+        p256dh="BPk" + "x" * 84,
+        auth="a" * 22,
+    )
+
+
+def make_reminder_send(user: User) -> ReminderSend:
+    return ReminderSend.objects.create(
+        user=user,
+        local_date=dt.date(2026, 3, 1) + dt.timedelta(days=_n()),
+        slot="t1",
+        due_at=dt.datetime(2026, 3, 1, 19, tzinfo=dt.UTC),
+        status=ReminderSend.Status.SENT,
+    )
+
+
 def _checkin(user: User) -> models.Model:
     return make_checkin(user, "a note")
 
@@ -235,6 +264,10 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "imports.importjob": make_import_job,
     "music.listentoken": make_listen_token,
     "music.playingnow": make_playing_now,
+    "reminders.reminderplan": make_reminder_plan,
+    "reminders.remindertime": make_reminder_time,
+    "reminders.pushsubscription": make_push_subscription,
+    "reminders.remindersend": make_reminder_send,
 }
 
 

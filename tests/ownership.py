@@ -176,6 +176,9 @@ URL_NAME_PARAMS: dict[str, dict[str, Param]] = {
     "journal:journal_import_job": {
         "pk": Param("importjob", lambda user, made: f.make_import_job(user, kind="daylio"))
     },
+    "reminders:time_remove": {
+        "pk": Param("remindertime", lambda user, made: f.make_reminder_time(user))
+    },
 }
 
 # URLs outside the matrix, each with the reason.

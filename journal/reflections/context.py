@@ -15,6 +15,7 @@ from journal.models import CheckIn, WeeklyReflection
 from journal.reflections.content import ReflectionContent
 from journal.reflections.rules import care_resources
 from journal.reflections.unsubscribe import unsubscribe_url
+from journal.timeline import excerpt_text
 from mood.values import PLEASANTNESS_WORDS
 
 NOTE_EXCERPT_CHARS = 160
@@ -75,7 +76,7 @@ def note_excerpts(
         checkin = checkins.get(pk)
         if checkin is None or not checkin.note_ciphertext:
             continue
-        text = " ".join(checkin.note.split())
+        text = excerpt_text(checkin.note)
         if len(text) > NOTE_EXCERPT_CHARS:
             text = text[: NOTE_EXCERPT_CHARS - 1].rstrip() + "…"
         out[key] = text

@@ -64,6 +64,18 @@ def chunked[T](items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def full_week(user: User, week_start: dt.date, first_checkin: dt.date | None) -> bool:
+    """No reflection email before a person's first full week (a "quiet week"
+    email to an account minutes old): they joined by the week's first day (or
+    its second, by the clock of a zone ahead of the moment they joined), or
+    they brought a history (check-ins dated before joining). A week that is
+    not full still gets its in-app reflection, marked not emailed."""
+    joined = user.date_joined.astimezone(user.zone).date()
+    if joined <= week_start + dt.timedelta(days=1):
+        return True
+    return first_checkin is not None and first_checkin < joined
+
+
 def due_week(user: User, now: dt.datetime, first_checkin: dt.date | None = None) -> dt.date | None:
     """The Monday of the week whose reflection is due for `user` at `now`, or
     None if there is none yet: they joined after that week ended and have no
@@ -127,9 +139,11 @@ def dispatch(now: dt.datetime | None = None, *, dry_run: bool = False) -> Dispat
 def _reflections_for_chunk(
     chunk: list[User], now: dt.datetime, result: DispatchResult, *, dry_run: bool
 ) -> None:
-    chunk = [user for user in chunk if user.reflection_enabled]
+    # Everyone gets the in-app reflection; `reflection_enabled` is the email
+    # only (delivery marks the row "not emailed").
     due = [(user, week) for user in chunk if (week := due_week(user, now)) is not None]
     newcomers = [u.pk for u in chunk if u.date_joined > now - dt.timedelta(days=15)]
+    first: dict[int, dt.date] = {}
     if newcomers:
         # New accounts with an imported history: their first check-in counts
         # as joining (one GROUP BY for the chunk).
@@ -157,7 +171,16 @@ def _reflections_for_chunk(
         result.would_reflect += [(u.email, w) for u, w in due if (u.pk, w) not in existing]
         return
     WeeklyReflection.objects.bulk_create(
-        [WeeklyReflection(user_id=user.pk, week_start=week) for user, week in due],
+        [
+            WeeklyReflection(
+                user_id=user.pk,
+                week_start=week,
+                status=Status.PENDING
+                if full_week(user, week, first.get(user.pk))
+                else Status.SKIPPED,
+            )
+            for user, week in due
+        ],
         ignore_conflicts=True,
     )
     result.due += len(due)

@@ -148,36 +148,85 @@ def home(request: HtmxRequest) -> HttpResponse:
     return today(request)  # type: ignore[arg-type]
 
 
+def tap_context(
+    user: User,
+    form: CheckInForm | None = None,
+    selected: str = "",
+    today_checkins: list[CheckIn] | None = None,
+) -> dict[str, Any]:
+    """The grid: its form (with a fresh one-time key), and where the keyboard
+    starts (the last check-in's square, else the centre). Today's check-ins,
+    when the page has them already, spare the query for the last one."""
+    live = [c for c in today_checkins or [] if c.deleted_at is None]
+    last = (
+        (live[0].pleasantness, live[0].energy)
+        if live
+        else CheckIn.objects.live().filter(user=user).values_list("pleasantness", "energy").first()
+    )
+    return {
+        "form": form or CheckInForm(user),
+        "selected": selected,
+        "grid_start": f"{last[0]},{last[1]}" if last else "0,0",
+        "one_tap": user.one_tap_checkin,
+    }
+
+
+# The offline queue (static/js/offline.js) sends taps again with this header
+# and reads the answer's status: 201 saved, 200 saved before, 422 never will be.
+REPLAY_HEADER = "X-Attune-Replay"
+
+
+def save_tap(request: AuthedHtmxRequest, form: CheckInForm) -> HttpResponse:
+    user = request.user
+    data = form.cleaned_data
+    parts = {key: data[key] for key in ("words", "tags", "note", "track")}
+    if data["once"] is not None:
+        checkin, created = checkins.record_checkin_once(
+            user, data["once"], data["mood"], data.get("felt_at"), **parts
+        )
+    else:
+        checkin = checkins.record_checkin(user, data["mood"], data.get("felt_at"), **parts)
+        created = True
+    if request.headers.get(REPLAY_HEADER):
+        return HttpResponse(
+            "Saved." if created else "Saved before.", status=201 if created else 200
+        )
+    if checkin.deleted_at is not None:
+        messages.info(request, "That check-in was saved before, and deleted since.")
+        if request.htmx:
+            return page(request, f"{TEMPLATE}#tap", tap_context(user))
+        return redirect("journal:home")
+    if not request.htmx:
+        messages.success(
+            request,
+            "Saved. Add words, a note or a song if you like — or leave it there."
+            if created
+            else "That check-in was already saved; here it is.",
+        )
+        return redirect("journal:checkin_detail", pk=checkin.pk)
+    checkin = load_checkin(user, checkin.pk)
+    context = {**editor_context(user, checkin), "just_saved": True}
+    return with_today_list(request, page(request, f"{TEMPLATE}#editor", context))
+
+
 @login_required
 def today(request: AuthedHtmxRequest) -> HttpResponse:
     user = request.user
+    form = None
     if request.method == "POST":
         form = CheckInForm(user, request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            checkin = checkins.record_checkin(
-                user,
-                data["mood"],
-                data.get("felt_at"),
-                words=data["words"],
-                tags=data["tags"],
-                note=data["note"],
-                track=data["track"],
-            )
-            if not request.htmx:
-                messages.success(
-                    request, "Saved. Add words, a note or a song if you like — or leave it there."
-                )
-                return redirect("journal:checkin_detail", pk=checkin.pk)
-            checkin = load_checkin(user, checkin.pk)
-            context = {**editor_context(user, checkin), "just_saved": True}
-            return with_today_list(request, page(request, f"{TEMPLATE}#editor", context))
-    else:
-        form = CheckInForm(user)
-    context = {"form": form, "selected": request.POST.get("mood", "")}
+            return save_tap(request, form)
+        if request.headers.get(REPLAY_HEADER):
+            problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            return HttpResponse(problems, status=422, content_type="text/plain")
     if request.htmx:
-        return page(request, f"{TEMPLATE}#tap", context)
-    return page(request, TEMPLATE, {**context, **today_list_context(user)})
+        return page(
+            request, f"{TEMPLATE}#tap", tap_context(user, form, request.POST.get("mood", ""))
+        )
+    day = today_list_context(user)
+    context = tap_context(user, form, request.POST.get("mood", ""), day["today_checkins"])
+    return page(request, TEMPLATE, {**context, **day})
 
 
 # One check-in -------------------------------------------------------------
@@ -361,9 +410,7 @@ def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         # The list with its undo button, and the grid again in place of an
         # editor that might be showing the deleted check-in.
         response = page(request, f"{TEMPLATE}#today_list", today_list_context(request.user))
-        grid = render_to_string(
-            f"{TEMPLATE}#area_oob", {"form": CheckInForm(request.user)}, request
-        )
+        grid = render_to_string(f"{TEMPLATE}#area_oob", tap_context(request.user), request)
         response.content += grid.encode()
         return response
     messages.success(

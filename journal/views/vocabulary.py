@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import AuthedHtmxRequest
 from journal.forms import CustomWordForm, TagForm
 from journal.models import Tag
+from journal.vocabulary import add_tag
 from mood.models import EmotionWord
+from mood.vocabulary import add_word
 
 
 @login_required
@@ -22,15 +24,12 @@ from mood.models import EmotionWord
 def word_list(request: AuthedHtmxRequest) -> HttpResponse:
     form = CustomWordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mood = form.cleaned_data["mood"]
-        EmotionWord.objects.create(
-            user=request.user,
-            word=form.cleaned_data["word"],
-            definition=form.cleaned_data["definition"],
-            pleasantness=mood.pleasantness,
-            energy=mood.energy,
-        )
-        messages.success(request, f"Added “{form.cleaned_data['word']}” to your words.")
+        data = form.cleaned_data
+        added, created = add_word(request.user, data["word"], data["mood"], data["definition"])
+        if created:
+            messages.success(request, f"Added “{added.word}” to your words.")
+        else:
+            messages.info(request, f"“{added.word}” is already in your words.")
         return redirect("journal:words")
     own = EmotionWord.objects.filter(user=request.user)
     shipped = EmotionWord.objects.filter(user__isnull=True)
@@ -62,14 +61,12 @@ def word_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
 def tag_list(request: AuthedHtmxRequest) -> HttpResponse:
     form = TagForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        top = Tag.objects.filter(user=request.user).aggregate(top=Max("position"))["top"]
-        Tag.objects.create(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            is_musical=form.cleaned_data["is_musical"],
-            position=0 if top is None else top + 1,
-        )
-        messages.success(request, f"Added the tag “{form.cleaned_data['name']}”.")
+        data = form.cleaned_data
+        tag, created = add_tag(request.user, data["name"], is_musical=data["is_musical"])
+        if created:
+            messages.success(request, f"Added the tag “{tag.name}”.")
+        else:
+            messages.info(request, f"You already have a tag called “{tag.name}”.")
         return redirect("journal:tags")
     return render(
         request,
@@ -95,11 +92,17 @@ def tag_update(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         return redirect("journal:tags")
     form = TagForm(request.user, request.POST, tag=tag)
     if form.is_valid():
-        tag.name = form.cleaned_data["name"]
-        tag.is_musical = form.cleaned_data["is_musical"]
-        tag.save(update_fields=["name", "is_musical"])
-        messages.success(request, f"Saved the tag “{tag.name}”.")
-        return redirect("journal:tags")
+        name = form.cleaned_data["name"]
+        try:
+            with transaction.atomic():
+                Tag.objects.filter(pk=tag.pk).update(
+                    name=name, is_musical=form.cleaned_data["is_musical"]
+                )
+        except IntegrityError:  # another tab took the name a moment ago
+            form.add_error("name", f"You already have a tag called “{name}”.")
+        else:
+            messages.success(request, f"Saved the tag “{name}”.")
+            return redirect("journal:tags")
     return render(
         request,
         "journal/tags.html",

@@ -12,26 +12,27 @@
     });
   }
 
-  // Arrow keys move focus across the mood grid (9 cells a row).
-  function moodGridKeys(root) {
-    root.querySelectorAll("[data-mood-grid]").forEach(function (grid) {
-      if (grid.dataset.keysBound) return;
-      grid.dataset.keysBound = "1";
-      grid.addEventListener("keydown", function (event) {
-        var moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -9, ArrowDown: 9 };
-        if (!(event.key in moves)) return;
-        var cells = Array.prototype.slice.call(grid.querySelectorAll("button.cell, .cell input"));
-        var index = cells.indexOf(document.activeElement);
-        if (index < 0) return;
-        // Left and right stop at the row's edge instead of wrapping to the next row.
-        var column = index % 9;
-        if ((event.key === "ArrowLeft" && column === 0) || (event.key === "ArrowRight" && column === 8)) {
-          event.preventDefault();
-          return;
-        }
-        var next = cells[index + moves[event.key]];
-        if (next) { event.preventDefault(); next.focus(); if (next.type === "radio") next.checked = true; }
-      });
+  // The check-in page says once (per pair of zones) when this device's zone
+  // is not the account's, and offers to switch.
+  function canonicalZone(name) {
+    try { return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone; }
+    catch (e) { return name; }
+  }
+
+  function zoneHint(root) {
+    root.querySelectorAll("[data-zone-hint]").forEach(function (hint) {
+      var browser;
+      try { browser = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+      var account = hint.dataset.accountZone;
+      if (!browser || !account || canonicalZone(browser) === canonicalZone(account)) return;
+      var key = "attune.zone-hint";
+      var pair = browser + "|" + account;
+      try { if (localStorage.getItem(key) === pair) return; localStorage.setItem(key, pair); }
+      catch (e) { /* storage off: show it each time */ }
+      hint.querySelectorAll("[data-browser-zone]").forEach(function (el) { el.textContent = browser; });
+      hint.querySelector("[data-browser-zone-input]").value = browser;
+      hint.querySelector("[data-zone-keep]").addEventListener("click", function () { hint.hidden = true; });
+      hint.hidden = false;
     });
   }
 
@@ -61,7 +62,7 @@
 
   function init(root) {
     detectTimeZone(root);
-    moodGridKeys(root);
+    zoneHint(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

@@ -92,6 +92,15 @@ class Chromium:
             )
         return self._browser
 
+    def persistent_context(self, user_data_dir: str, **options: Any) -> Any:
+        """A context with a profile on disk, started by this run's Playwright.
+        Chromium calls every other context incognito, where an app cannot be
+        installed (what the installability journey checks)."""
+        self.get()
+        return self._playwright.chromium.launch_persistent_context(
+            user_data_dir, executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options
+        )
+
     def stop(self) -> None:
         if self._browser is None:
             return

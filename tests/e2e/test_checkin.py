@@ -103,9 +103,10 @@ def test_it_checks_in_by_keyboard_only(browsing: Browsing, new_user: User) -> No
     else:
         pytest.fail("Tab never reached the mood grid")
     start = page.evaluate("() => document.activeElement.value || ''")
-    assert start == "-4,4", f"Tab should land on the grid's first cell, got {start!r}"
+    # The journey user's last check-in (yesterday's) is at 2,-1: the keyboard starts there.
+    assert start == "2,-1", f"Tab should land on the last check-in's square, got {start!r}"
 
-    for key in ["ArrowRight"] * 5 + ["ArrowDown"] * 6:
+    for key in ["ArrowLeft"] * 1 + ["ArrowDown"] * 1:
         page.keyboard.press(key)
     focused = page.evaluate("() => document.activeElement.value")
     assert focused == "1,-2"

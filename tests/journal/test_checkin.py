@@ -56,12 +56,36 @@ def test_it_shows_the_grid_and_a_gentle_empty_day(alice_client: Client) -> None:
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('name="mood"') == 81
-    assert "one tap saves it" in html
+    assert "Tap the square closest to how you feel" in html
+    assert "data-one-tap" not in html, "a first touch shows the meaning, a second saves"
     assert "Nothing here yet today" in html
     assert "streak" not in html.lower()
     assert 'hx-history="false"' in html
     assert "no-store" in response["Cache-Control"]
     assert "HX-Request" in response["Vary"]
+
+
+def test_it_saves_with_one_touch_for_those_who_chose_it(alice: User, alice_client: Client) -> None:
+    response = alice_client.post(
+        "/settings/",
+        {
+            "time_zone": "UTC",
+            "one_tap_checkin": "on",
+            "reflection_weekday": "0",
+            "reflection_time": "08:00",
+            "reminder_time": "20:00",
+        },
+    )
+    assert response.status_code == 302
+    html = alice_client.get("/").content.decode()
+    assert "one tap saves it" in html
+    assert "data-one-tap" in html
+
+
+def test_it_starts_the_keyboard_on_the_last_check_in(alice: User, alice_client: Client) -> None:
+    assert 'data-start="0,0"' in alice_client.get("/").content.decode()
+    checkins.record_checkin(alice, Mood(-3, 2))
+    assert 'data-start="-3,2"' in alice_client.get("/").content.decode()
 
 
 def test_it_saves_a_check_in_with_one_tap_and_offers_words_for_that_region(
@@ -131,7 +155,7 @@ def test_it_takes_a_check_in_without_javascript_end_to_end(
     assert "Saved your song." in page
     assert "Nina Simone – Feeling Good" in page
     today = alice_client.get("/").content.decode()
-    assert "Choir night.<br>We sang Bach." in today
+    assert "Choir night.\nWe sang Bach.</p>" in today  # kept as typed; CSS keeps the line
     assert ">happy</span>" in today and ">proud</span>" in today
     assert "Tags: sang" in today
     assert "Nina Simone – Feeling Good" in today
@@ -513,7 +537,9 @@ def test_it_deletes_with_undo_for_two_minutes(alice: User, alice_client: Client)
     response = alice_client.post(reverse("journal:checkin_delete", args=[checkin.pk]), headers=HX)
     html = response.content.decode()
     assert "Deleted the check-in" in html and "Undo" in html
-    assert '<div id="checkin-area" hx-swap-oob="true">' in html  # the grid, not a stale editor
+    assert (
+        '<div id="checkin-area" hx-swap-oob="true" tabindex="-1" data-grid-focus>' in html
+    )  # the grid, not a stale editor
     assert not CheckIn.objects.live().filter(pk=checkin.pk).exists()
     assert alice_client.get(reverse("journal:checkin_detail", args=[checkin.pk])).status_code == 404
 

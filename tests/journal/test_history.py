@@ -47,7 +47,7 @@ def test_it_shows_checkins_newest_first_with_words_tags_tracks_and_note(
     assert entries(html) == ["Sunday 12 April 2026, 21:45", "Friday 10 April 2026, 09:00"]
     assert "tender" in html and "# walk" in html
     assert "Says</a> by <a" in html and "Nils Frahm" in html
-    excerpt = re.search(r'<p class="note-excerpt">([^<]+)</p>', html)
+    excerpt = re.search(r'<p class="note-excerpt" dir="auto">([^<]+)</p>', html)
     assert excerpt is not None
     assert excerpt.group(1).startswith("Walked by the river.")
     assert excerpt.group(1).endswith("…")

@@ -236,7 +236,29 @@ def test_a_new_account_with_an_imported_history_gets_its_first_reflection() -> N
     assert WeeklyReflection.objects.get(user=user).week_start == dt.date(2026, 11, 23)
 
 
-def test_it_creates_no_reflection_for_someone_who_turned_the_email_off() -> None:
+def test_turning_the_email_off_keeps_the_in_app_reflection() -> None:
+    # Issue 18: unsubscribing from the email used to stop the reflection itself.
     person("Europe/Berlin", reflection_enabled=False)
+    assert run_at(local("Europe/Berlin", 2026, 11, 23, 9, 0)) == 0  # no email
+    reflection = WeeklyReflection.objects.get()
+    assert reflection.week_start == dt.date(2026, 11, 16)
+    assert reflection.status == WeeklyReflection.Status.SKIPPED  # "Not emailed", shown in-app
+
+
+def test_no_reflection_email_before_the_first_full_week() -> None:
+    """Issue 18: an account minutes old got a "quiet week" email."""
+    user = person("Europe/Berlin", joined=dt.date(2026, 11, 19))  # a Thursday
     assert run_at(local("Europe/Berlin", 2026, 11, 23, 9, 0)) == 0
-    assert not WeeklyReflection.objects.exists()
+    first = WeeklyReflection.objects.get(user=user)
+    assert (first.week_start, first.status) == (
+        dt.date(2026, 11, 16),
+        WeeklyReflection.Status.SKIPPED,
+    )
+    # The first full week is emailed.
+    assert run_at(local("Europe/Berlin", 2026, 11, 30, 9, 0)) == 1
+
+
+def test_an_imported_history_makes_the_first_week_full() -> None:
+    user = person("Europe/Berlin", joined=dt.date(2026, 11, 19))
+    checkin(user, dt.date(2026, 11, 2), 1, 1)  # imported from another app
+    assert run_at(local("Europe/Berlin", 2026, 11, 23, 9, 0)) == 1

@@ -3,16 +3,37 @@ worker and Celery beat together; Ctrl-C stops all three."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def site_url_for(addr: str) -> str:
+    """The address runserver serves `addr` at ("8001", "0.0.0.0:8000", "[::1]:8000")."""
+    host, sep, port = addr.rpartition(":")
+    if not sep:
+        host, port = "", addr
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104 - naming the wildcard, not binding it
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def child_env(addr: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """Links in emails must point where this run serves: SITE_URL from the
+    address unless it is set."""
+    env = dict(environ)
+    if not env.get("SITE_URL"):
+        env["SITE_URL"] = site_url_for(addr)
+    return env
 
 
 class Command(BaseCommand):
@@ -56,10 +77,11 @@ class Command(BaseCommand):
                 str(settings.VAR_DIR / "celerybeat-schedule"),
             ],
         }
-        procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        env = child_env(addr, os.environ)
+        procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         mail_dir = settings.MAIL_DIR
         self.stdout.write(
-            self.style.SUCCESS(f"\nAttune is starting at http://{addr}/\n")
+            self.style.SUCCESS(f"\nAttune is starting at {site_url_for(addr)}/\n")
             + f"Emails (password resets, reflections) are written to {mail_dir}/\n"
             + "Press Ctrl-C to stop the web server, the worker and beat.\n"
         )

@@ -1,0 +1,112 @@
+"""Where a reminder goes: Web Push (pywebpush, signed with our VAPID key,
+encrypted per RFC 8291), email, and any Apprise URL. Each channel raises
+`Undelivered` when nothing reached the person through it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import apprise
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from pywebpush import WebPushException, webpush
+
+from accounts.models import User
+from reminders.models import PushSubscription, ReminderPlan
+
+logger = logging.getLogger(__name__)
+PUSH_TTL = 4 * 3600  # a reminder hours late is not worth showing
+
+
+class Undelivered(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Reminder:
+    title: str
+    body: str
+    url: str  # where a tap on it leads
+
+    def as_json(self) -> str:
+        return json.dumps({"title": self.title, "body": self.body, "url": self.url})
+
+
+def send_push(user: User, reminder: Reminder) -> int:
+    """Push to each of the person's browsers; a subscription the push service
+    says is gone (404/410) is forgotten. Returns how many accepted it."""
+    accepted = 0
+    for subscription in PushSubscription.objects.filter(user=user):
+        endpoint = urlsplit(subscription.endpoint)
+        try:
+            webpush(
+                subscription_info=subscription.as_info(),
+                data=reminder.as_json(),
+                vapid_private_key=settings.ATTUNE_VAPID_PRIVATE_KEY,
+                vapid_claims={
+                    "sub": settings.ATTUNE_VAPID_SUBJECT,
+                    "aud": f"{endpoint.scheme}://{endpoint.netloc}",
+                },
+                ttl=PUSH_TTL,
+                timeout=10,
+            )
+        except WebPushException as error:
+            status = getattr(error.response, "status_code", None)
+            if status in (404, 410):
+                subscription.delete()
+            logger.warning("push to %s failed: %s", endpoint.netloc, status or error)
+            continue
+        accepted += 1
+    return accepted
+
+
+def send_apprise(plan: ReminderPlan, reminder: Reminder) -> int:
+    """Notify every Apprise URL of the plan; returns how many took it."""
+    accepted = 0
+    for url in plan.apprise_list:
+        notifier = apprise.Apprise()
+        if not notifier.add(url):
+            continue
+        if notifier.notify(title=reminder.title, body=f"{reminder.body}\n{reminder.url}"):
+            accepted += 1
+    return accepted
+
+
+def valid_apprise_url(url: str) -> bool:
+    return bool(apprise.Apprise().add(url))
+
+
+def send_email(user: User, reminder: Reminder) -> int:
+    context = {"user": user, "reminder": reminder}
+    message = EmailMultiAlternatives(
+        subject=reminder.title,
+        body=render_to_string("emails/nudge.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("emails/nudge.html", context), "text/html")
+    return message.send()
+
+
+def deliver(user: User, plan: ReminderPlan, reminder: Reminder) -> list[str]:
+    """Every channel the person chose; the names of those that delivered."""
+    reached: list[str] = []
+    attempts = [
+        ("push", plan.by_push, lambda: send_push(user, reminder)),
+        ("email", plan.by_email, lambda: send_email(user, reminder)),
+        ("apprise", bool(plan.apprise_list), lambda: send_apprise(plan, reminder)),
+    ]
+    for name, wanted, send in attempts:
+        if not wanted:
+            continue
+        try:
+            if send():
+                reached.append(name)
+        except Exception as error:  # one channel failing must not stop the others
+            logger.warning("reminder by %s failed: %s", name, type(error).__name__)
+    if not reached:
+        raise Undelivered("no channel reached the person")
+    return reached
