@@ -141,9 +141,7 @@ class DayAttributesForm(forms.Form):
 
 def values_for(user: User, day: dt.date) -> dict[str, Decimal]:
     """The day's values by kind (one query)."""
-    return dict(
-        DayAttribute.objects.filter(user=user, local_date=day).values_list("kind", "value")
-    )
+    return dict(DayAttribute.objects.filter(user=user, local_date=day).values_list("kind", "value"))
 
 
 @transaction.atomic

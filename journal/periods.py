@@ -107,7 +107,9 @@ def history_of(user: User, today: dt.date) -> History:
 
 
 def twelve_months(history: History) -> Period:
-    return Period(TWELVE_MONTHS, "Last 12 months", twelve_months_start(history.today), history.today)
+    return Period(
+        TWELVE_MONTHS, "Last 12 months", twelve_months_start(history.today), history.today
+    )
 
 
 def all_time(history: History) -> Period:
@@ -156,7 +158,8 @@ def choose(params: Mapping[str, str], history: History) -> Choice:
             return Choice(period)
     if key.isdigit() and len(key) == 4:
         return Choice(
-            default(history), f"You have no check-ins in {key}, so this shows {default_text(history)}."
+            default(history),
+            f"You have no check-ins in {key}, so this shows {default_text(history)}.",
         )
     if key != CUSTOM:
         return Choice(

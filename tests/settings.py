@@ -29,9 +29,7 @@ REDIS_TEST_DB = int(
 # ATTUNE_TEST_REDIS_PORT points a checkout at a Redis server of its own (several
 # checkouts testing side by side on one machine).
 _redis_port = os.environ.get("ATTUNE_TEST_REDIS_PORT", "6379")
-CELERY_BROKER_URL = os.environ.get(
-    "REDIS_URL", f"redis://127.0.0.1:{_redis_port}/{REDIS_TEST_DB}"
-)
+CELERY_BROKER_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/{REDIS_TEST_DB}")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
 # Tests that start worker processes of their own (test_reflection_worker) give
 # them a queue of their own as well.

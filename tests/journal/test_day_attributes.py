@@ -86,7 +86,10 @@ def test_it_sets_replaces_and_clears_one_value_per_day_and_kind(alice: User, bob
     day_attributes.set_day(alice, DAY, {SLEEP: Decimal("6"), EXERCISE: None})
     day_attributes.set_day(alice, DAY, {MUSIC: Decimal("15")})
     day_attributes.set_day(bob, DAY, {SLEEP: Decimal("9")})
-    assert day_attributes.values_for(alice, DAY) == {SLEEP: Decimal("6.00"), MUSIC: Decimal("15.00")}
+    assert day_attributes.values_for(alice, DAY) == {
+        SLEEP: Decimal("6.00"),
+        MUSIC: Decimal("15.00"),
+    }
     day_attributes.set_day(alice, DAY - dt.timedelta(days=3), {SLEEP: Decimal("8")})
     assert day_attributes.values_between(alice, DAY - dt.timedelta(days=1), DAY) == {
         SLEEP: {DAY: 6.0},
