@@ -129,9 +129,11 @@ class ValueField(forms.CharField):
 class DayAttributesForm(forms.Form):
     """One field per kind, for the day a check-in belongs to."""
 
-    def __init__(self, *args: Any, values: dict[str, Decimal] | None = None, **kwargs: Any):
-        initial = {kind: show(value) for kind, value in (values or {}).items()}
-        super().__init__(*args, initial=initial, **kwargs)
+    def __init__(
+        self, data: Any = None, *, values: dict[str, Decimal] | None = None, **kwargs: Any
+    ) -> None:
+        kwargs["initial"] = {kind: show(value) for kind, value in (values or {}).items()}
+        super().__init__(data, **kwargs)
         for kind in SPECS:
             self.fields[kind] = ValueField(kind)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from journal.views import checkin, history, imports, reflections, vocabulary
+from journal.views import checkin, history, imports, reflections, review, vocabulary
 
 urlpatterns = [
     path("", checkin.home, name="home"),
@@ -30,6 +30,8 @@ urlpatterns = [
     path("tags/<int:pk>/", vocabulary.tag_update, name="tag_update"),
     path("history/", history.history, name="history"),
     path("history/insights/", history.insights_view, name="insights"),
+    path("history/insights/summary/", review.printable_summary, name="insights_summary"),
+    path("history/<int:year>/review/", review.review, name="year_review"),
     path("reflections/", reflections.reflection_list, name="reflections"),
     path("import/", imports.start, name="journal_import"),
     path("import/columns/", imports.columns, name="journal_import_columns"),
