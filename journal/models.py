@@ -145,6 +145,9 @@ class CheckIn(models.Model):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.ATTUNE)
     # Set by importers so the same row imported twice arrives once.
     import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # The mood as the imported journal named it ("rad"), case and spaces
+    # folded, so its place on the grid can be changed later for all its rows.
+    import_label = models.CharField(max_length=60, blank=True, default="", editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

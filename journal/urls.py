@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from journal.views import checkin, history, imports, reflections, review, vocabulary
+from journal.views import checkin, history, imports, reflections, replace, review, vocabulary
 
 urlpatterns = [
     path("", checkin.home, name="home"),
@@ -37,6 +37,7 @@ urlpatterns = [
     path("import/columns/", imports.columns, name="journal_import_columns"),
     path("import/moods/", imports.moods, name="journal_import_moods"),
     path("import/cancel/", imports.cancel, name="journal_import_cancel"),
+    path("import/moods/<str:source>/", replace.replace, name="journal_import_replace"),
     path("import/<int:pk>/", imports.job_detail, name="journal_import_job"),
     path("reflections/<int:pk>/", reflections.reflection_detail, name="reflection_detail"),
     path("unsubscribe/<str:token>/", reflections.unsubscribe, name="unsubscribe"),

@@ -246,12 +246,15 @@ def parse_moment(
 
 # Moods ---------------------------------------------------------------------
 
+# Daylio's five on both axes: a suggestion the mood step shows on the grid.
+# Daylio never asked about energy, so a kept suggestion stays marked as an
+# estimate (left out of energy figures); a moved one is the person's own.
 DAYLIO_DEFAULTS: dict[str, Placement] = {
-    "rad": Placement(4, 0, True),
-    "good": Placement(2, 0, True),
+    "rad": Placement(4, 3, True),
+    "good": Placement(2, 1, True),
     "meh": Placement(0, 0, True),
-    "bad": Placement(-2, 0, True),
-    "awful": Placement(-4, 0, True),
+    "bad": Placement(-2, -1, True),
+    "awful": Placement(-4, -2, True),
 }
 
 

@@ -205,6 +205,7 @@ class CheckInWriter:
                 energy_estimated=entry.energy_estimated,
                 source=self.source,
                 import_key=key,
+                import_label=" ".join(entry.mood_label.split()).casefold()[:60],
             )
             note = normalise_note(entry.note)
             if len(note) > limit:

@@ -73,7 +73,7 @@ def test_it_walks_a_daylio_export_from_upload_to_summary(
     assert placed["Location"] == f"/import/{job.pk}/"
     assert (job.kind, job.status, job.file_name) == ("daylio", "queued", "daylio_export.csv")
     assert job.options["moods"]["super tired"] == [-2, -3, False]
-    assert job.options["moods"]["rad"] == [4, 0, True]
+    assert job.options["moods"]["rad"] == [4, 3, True]
 
     waiting = alice_client.get(f"/import/{job.pk}/")
     assert "Waiting for a worker" in waiting.content.decode()
@@ -111,14 +111,14 @@ def test_it_lets_daylios_own_moods_be_moved(
     upload(alice_client, daylio_csv())
     page = alice_client.get("/import/moods/")
     rad = next(g["name"] for g in page.context["default_grids"] if g["label"] == "rad")
-    assert f'name="{rad}" value="4,0" checked' in page.content.decode()
+    assert f'name="{rad}" value="4,3" checked' in page.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
-        alice_client.post("/import/moods/", {"mood_0": "-2,-3", "mood_1": "-2,3", rad: "4,3"})
+        alice_client.post("/import/moods/", {"mood_0": "-2,-3", "mood_1": "-2,3", rad: "4,1"})
     run_queued(callbacks)
     spring = CheckIn.objects.owned_by(alice).get(local_date=dt.date(2026, 3, 29))
-    assert (spring.pleasantness, spring.energy, spring.energy_estimated) == (4, 3, False)
+    assert (spring.pleasantness, spring.energy, spring.energy_estimated) == (4, 1, False)
     pm = CheckIn.objects.owned_by(alice).get(local_date=dt.date(2026, 3, 27))
-    assert (pm.pleasantness, pm.energy, pm.energy_estimated) == (2, 0, True)
+    assert (pm.pleasantness, pm.energy, pm.energy_estimated) == (2, 1, True)
 
 
 def test_it_starts_right_away_when_daylio_moods_are_all_defaults(
