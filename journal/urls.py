@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from journal.views import checkin, history, imports, reflections, replace, review, vocabulary
+from journal.views import (
+    checkin,
+    entry,
+    history,
+    imports,
+    reflections,
+    replace,
+    review,
+    vocabulary,
+)
 
 urlpatterns = [
     path("", checkin.home, name="home"),
@@ -30,6 +39,10 @@ urlpatterns = [
     path("tags/<int:pk>/", vocabulary.tag_update, name="tag_update"),
     path("history/", history.history, name="history"),
     path("history/insights/", history.insights_view, name="insights"),
+    path("history/entries/<int:pk>/", entry.entry, name="history_entry"),
+    path("history/entries/<int:pk>/delete/", entry.entry_delete, name="history_entry_delete"),
+    path("history/entries/<int:pk>/restore/", entry.entry_restore, name="history_entry_restore"),
+    path("history/day/<str:date>/", entry.day, name="history_day"),
     path("history/insights/summary/", review.printable_summary, name="insights_summary"),
     path("history/<int:year>/review/", review.review, name="year_review"),
     path("reflections/", reflections.reflection_list, name="reflections"),
