@@ -4,6 +4,7 @@ from django.urls import path
 
 from journal.views import (
     checkin,
+    correlations,
     entry,
     history,
     imports,
@@ -43,6 +44,11 @@ urlpatterns = [
     path("history/entries/<int:pk>/delete/", entry.entry_delete, name="history_entry_delete"),
     path("history/entries/<int:pk>/restore/", entry.entry_restore, name="history_entry_restore"),
     path("history/day/<str:date>/", entry.day, name="history_day"),
+    path(
+        "history/insights/correlations/",
+        correlations.correlations,
+        name="insights_correlations",
+    ),
     path("history/insights/summary/", review.printable_summary, name="insights_summary"),
     path("history/<int:year>/review/", review.review, name="year_review"),
     path("reflections/", reflections.reflection_list, name="reflections"),
