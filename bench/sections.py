@@ -73,6 +73,7 @@ def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
 # Sections kept in their own modules register themselves on import.
 from bench import history as _history  # noqa: E402, F401
+from bench import insights as _insights  # noqa: E402, F401
 
 
 def _deliver_share(ids: list[int]) -> tuple[int, int]:
