@@ -450,7 +450,8 @@ def listening_chart(buckets: list[ListeningBucket]) -> Chart:
 def calendar_months(calendar: CalendarYear, history_url: str) -> SafeString:
     """The twelve month grids of the calendar, built in Python because a year
     is 365 cells (the template language would be the slowest part of the page).
-    Each day with check-ins is a link to that day's timeline, coloured by its
+    Each day with check-ins is a link to that day's entries in full
+    (/history/day/<date>/, under `history_url`), coloured by its
     average mood's quadrant, with the quadrant's shape and a spoken label."""
     parts: list[str] = []
     heads = "".join(f"<span>{d}</span>" for d in "MTWTFSS")
@@ -477,8 +478,8 @@ def calendar_months(calendar: CalendarYear, history_url: str) -> SafeString:
             iso = day.isoformat()
             # Dates, the URL and the quadrant's fixed words need no escaping.
             parts.append(
-                f'<li class="day q-{quadrant.value}{css}"><a href="{history_url}?from={iso}&amp;'
-                f'to={iso}&amp;year={day.year}#timeline-heading" title="{spoken_day}: '
+                f'<li class="day q-{quadrant.value}{css}"><a href="{history_url}day/{iso}/" '
+                f'title="{spoken_day}: '
                 f'{quadrant.label}{estimate}, {checkins}" aria-label="{spoken_day}: mostly '
                 f'{quadrant.label} ({quadrant.description}){estimate}, {checkins}">'
                 f'<span aria-hidden="true">{QUADRANT_SHAPES[quadrant]}</span></a></li>'

@@ -126,7 +126,11 @@ def page(request: AuthedHtmxRequest, template: str, context: dict[str, Any]) -> 
 
 
 def with_today_list(request: AuthedHtmxRequest, response: HttpResponse) -> HttpResponse:
-    """Add the refreshed list of today's check-ins as an out-of-band swap."""
+    """Add the refreshed list of today's check-ins as an out-of-band swap, on
+    the page that shows it (the editor page of a past check-in has none)."""
+    current = request.htmx.current_url_abs_path
+    if current is not None and current.split("?")[0] != reverse("home"):
+        return response
     extra = render_to_string(
         f"{TEMPLATE}#today_list", {**today_list_context(request.user), "oob": True}, request
     )

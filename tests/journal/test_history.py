@@ -240,17 +240,17 @@ def test_it_colours_each_calendar_day_by_its_mean_mood_with_a_shape_and_link(
     assert day is not None
     assert day.group(1) == "red"
     assert day.group(3) == "mostly Stirred (unpleasant, high energy), 2 check-ins"
-    assert "from=2026-03-03&amp;to=2026-03-03" in day.group(2)
+    assert day.group(2) == "/history/day/2026-03-03/"
     assert 'aria-label="Sunday 29 March: mostly Calm (pleasant, low energy), 1 check-in"' in html
     assert 'aria-label="Monday 30 March' not in html
     assert "4 March: no check-in" in html
     assert "you checked in on 2 days" in html
     assert "dashed edge" not in html and " estimated" not in html
-    # The day's link opens that day's check-ins.
-    link = day.group(2).replace("&amp;", "&")
-    assert entries(alice_client.get(link).content.decode()) == [
-        "Tuesday 3 March 2026, 20:00",
+    # The day's link opens that day's check-ins in full, oldest first.
+    day_page = alice_client.get(day.group(2)).content.decode()
+    assert re.findall(r'<time datetime="[^"]+">([^<]+)</time>', day_page) == [
         "Tuesday 3 March 2026, 08:00",
+        "Tuesday 3 March 2026, 20:00",
     ]
 
 
