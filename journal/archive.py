@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from journal import day_attributes
 from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
 from journal.mood import quadrant_of
 from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
@@ -47,6 +48,7 @@ ARCHIVED_MODELS = {
     "music.playlist": "playlists",
     "music.playlistitem": "playlists[].items",
     "journal.weeklyreflection": "reflections",
+    "journal.dayattribute": "day_attributes",
 }
 NOT_ARCHIVED_MODELS = {
     "journal.notetoken": "the search index, rebuilt from the notes on import",
@@ -305,6 +307,7 @@ SECTIONS = [
     ("user_tracks", _user_tracks),
     ("playlists", _playlists),
     ("reflections", _reflections),
+    ("day_attributes", day_attributes.archive_rows),
 ]
 
 

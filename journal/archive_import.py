@@ -26,6 +26,7 @@ from django.utils.timezone import now
 
 from accounts.models import User
 from config.text import scrub
+from journal import day_attributes
 from journal.archive import CHUNK, FORMAT, VERSION, ArchiveError
 from journal.crypto import UNREADABLE_NOTE, NoteKeyError, decrypt_text, encrypt_text
 from journal.models import CheckIn, CheckInTrack, EmotionWord, NoteToken, Tag, WeeklyReflection
@@ -51,6 +52,7 @@ class ImportResult:
     playlists: int = 0
     reflections: int = 0
     tracks: int = 0
+    day_attributes: int = 0
     bad_rows: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -61,6 +63,7 @@ class ImportResult:
             f"{self.listens} listens",
             f"{self.playlists} playlists",
             f"{self.reflections} reflections",
+            f"{self.day_attributes} day figures (sleep, exercise, music-making)",
         ]
         text = "Imported " + ", ".join(parts) + "."
         if self.bad_rows:
@@ -580,6 +583,10 @@ def import_archive(user: User, data: dict[str, Any]) -> ImportResult:
         _import_user_tracks(user, _rows(data, "user_tracks"), tracks, result)
         _import_playlists(user, _rows(data, "playlists"), tracks, result)
         _import_reflections(user, _rows(data, "reflections"), result)
+        # A day figure already here stays as it is (and is not counted).
+        added, _kept, problems = day_attributes.import_rows(user, _rows(data, "day_attributes"))
+        result.day_attributes = added
+        result.bad_rows += problems
     return result
 
 

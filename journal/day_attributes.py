@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -173,3 +174,42 @@ def values_between(
     for kind, day, value in rows.order_by().values_list("kind", "local_date", "value"):
         found.setdefault(kind, {})[day] = float(value)
     return found
+
+
+# The archive (journal/archive.py, journal/archive_import.py) ------------------
+
+
+def archive_rows(user: User) -> Iterator[dict[str, str]]:
+    """Every value as the archive writes it, oldest day first."""
+    rows = DayAttribute.objects.filter(user=user).order_by("local_date", "kind")
+    for day, kind, value in rows.values_list("local_date", "kind", "value").iterator(
+        chunk_size=500
+    ):
+        yield {"local_date": day.isoformat(), "kind": kind, "value": show(value)}
+
+
+def import_rows(user: User, rows: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
+    """Bring archived values in: (added, already there, problems). A day and
+    kind that already has a value keeps it, so importing twice adds nothing."""
+    existing = set(DayAttribute.objects.filter(user=user).values_list("local_date", "kind"))
+    fresh: dict[tuple[dt.date, str], DayAttribute] = {}
+    problems: list[str] = []
+    kept = 0
+    for index, row in enumerate(rows, start=1):
+        try:
+            day = dt.date.fromisoformat(str(row["local_date"]))
+            kind = str(row["kind"])
+            if kind not in SPECS:
+                raise BadValue(f"unknown kind {kind[:30]!r}")
+            value = parse_value(kind, str(row["value"]))
+            if value is None:
+                raise BadValue("no value")
+        except (KeyError, ValueError) as problem:
+            problems.append(f"day attribute {index}: {problem}"[:200])
+            continue
+        if (day, kind) in existing or (day, kind) in fresh:
+            kept += 1
+            continue
+        fresh[(day, kind)] = DayAttribute(user=user, local_date=day, kind=kind, value=value)
+    DayAttribute.objects.bulk_create(fresh.values(), batch_size=1000)
+    return len(fresh), kept, problems

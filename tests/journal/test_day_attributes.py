@@ -106,3 +106,25 @@ def test_the_database_refuses_a_second_value_or_one_out_of_range(alice: User) ->
         with pytest.raises(IntegrityError), transaction.atomic():
             DayAttribute.objects.create(user=alice, local_date=day, kind=kind, value=Decimal(value))
     DayAttribute.objects.create(user=alice, local_date=DAY, kind=EXERCISE, value=Decimal("1440"))
+
+
+@pytest.mark.django_db
+def test_archive_rows_come_back_once_and_bad_ones_are_reported(alice: User, bob: User) -> None:
+    day_attributes.set_day(alice, DAY, {SLEEP: Decimal("7.25"), EXERCISE: Decimal("40")})
+    rows = list(day_attributes.archive_rows(alice))
+    assert rows == [
+        {"local_date": "2026-04-15", "kind": "exercise_minutes", "value": "40"},
+        {"local_date": "2026-04-15", "kind": "sleep_hours", "value": "7.25"},
+    ]
+    hostile = [
+        *rows,
+        {"local_date": "2026-02-30", "kind": "sleep_hours", "value": "7"},
+        {"local_date": "2026-04-16", "kind": "naps", "value": "1"},
+        {"local_date": "2026-04-16", "kind": "sleep_hours", "value": "99"},
+        {"kind": "sleep_hours"},
+        rows[0],
+    ]
+    added, kept, problems = day_attributes.import_rows(bob, hostile)
+    assert (added, kept, len(problems)) == (2, 1, 4)
+    assert day_attributes.values_for(bob, DAY) == {SLEEP: Decimal("7.25"), EXERCISE: Decimal("40")}
+    assert day_attributes.import_rows(bob, rows)[:2] == (0, 2)
