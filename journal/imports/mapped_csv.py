@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models.functions import Lower
 
 from accounts.models import User
+from journal import day_attributes
 from journal.imports.csvfile import CsvLayout, iter_rows, read_layout
 from journal.imports.result import ImportResult
 from journal.imports.writer import CheckInWriter, Entry
@@ -71,6 +73,9 @@ class Mapping:
     moods: dict[str, Placement] = field(default_factory=dict)
     time_zone: str = "UTC"
     source: str = CheckIn.Source.CSV
+    # Day attributes (hours slept, minutes of exercise, of music-making) by
+    # kind: the column that holds each.
+    attribute_columns: dict[str, str] = field(default_factory=dict)
 
     def to_options(self) -> dict[str, Any]:
         return {
@@ -86,6 +91,7 @@ class Mapping:
             },
             "time_zone": self.time_zone,
             "source": self.source,
+            "attribute_columns": dict(self.attribute_columns),
         }
 
     @classmethod
@@ -106,6 +112,11 @@ class Mapping:
                 moods=moods,
                 time_zone=str(options.get("time_zone") or "UTC"),
                 source=str(options.get("source") or CheckIn.Source.CSV),
+                attribute_columns={
+                    str(kind): str(column)
+                    for kind, column in (options.get("attribute_columns") or {}).items()
+                    if column
+                },
             )
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise MappingError("The import settings are incomplete.") from error
@@ -129,9 +140,11 @@ class Mapping:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise MappingError("Please choose a time zone from the list.") from error
+        if any(kind not in day_attributes.SPECS for kind in self.attribute_columns):
+            raise MappingError("The import settings name a day figure Attune doesn't keep.")
         if header is not None:
             used = [self.date_column, self.mood_column, self.time_column, self.tags_column]
-            for name in [*used, *self.note_columns]:
+            for name in [*used, *self.note_columns, *self.attribute_columns.values()]:
                 if name and name not in header:
                     raise MappingError(f"This file has no column called {name!r}.")
 
@@ -385,9 +398,32 @@ def import_mapped_csv(
         except BadValue as problem:
             result.skip(row.line, problem.reason, problem.detail)
             continue
+        if mapping.attribute_columns:
+            figures, messages = read_attributes(row.cells, mapping.attribute_columns)
+            for message in messages:
+                result.warn(row.line, message)
+            entry = replace(entry, attributes=figures)
         writer.add(entry)
     writer.flush()
     return result
+
+
+def read_attributes(
+    cells: dict[str, str], columns: dict[str, str]
+) -> tuple[tuple[tuple[str, Decimal], ...], list[str]]:
+    """The row's day figures, and a message for each cell that isn't one
+    (the row itself still comes in)."""
+    figures: list[tuple[str, Decimal]] = []
+    problems: list[str] = []
+    for kind, column in columns.items():
+        try:
+            value = day_attributes.parse_value(kind, cells.get(column, ""))
+        except day_attributes.BadValue as problem:
+            problems.append(f"{problem} (column {column!r}); the rest of the row came in")
+            continue
+        if value is not None:
+            figures.append((kind, value))
+    return tuple(figures), problems
 
 
 def _entry(

@@ -173,6 +173,7 @@ def _mood_labels(
         tags_separator=data["tags_separator"],
         time_zone=draft["time_zone"],
         source=CheckIn.Source.CSV,
+        attribute_columns=form.attribute_columns(),
     )
     if not _some_date_reads(mapping, layout, rows):
         form.add_error(
