@@ -11,6 +11,7 @@ the rest of the form is kept.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONObject
 
-from journal.models import DayAttribute
+from journal.models import CheckIn, DayAttribute
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -140,6 +143,31 @@ class DayAttributesForm(forms.Form):
 
     def values(self) -> dict[str, Decimal | None]:
         return {kind: self.cleaned_data.get(kind) for kind in SPECS}
+
+
+def with_day_values(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+    """Each check-in with its day's values in the same query (read them back
+    with `day_values_of`), so the editor costs no extra query for them."""
+    return checkins.annotate(
+        day_json=Subquery(
+            DayAttribute.objects.filter(
+                user_id=OuterRef("user_id"), local_date=OuterRef("local_date")
+            )
+            .values("user_id")
+            .annotate(
+                rows=StringAgg(
+                    Cast(JSONObject(kind="kind", value="value"), TextField()), Value(",")
+                )
+            )
+            .values("rows")
+        )
+    )
+
+
+def day_values_of(checkin: CheckIn) -> dict[str, Decimal]:
+    text = getattr(checkin, "day_json", None)
+    rows = json.loads(f"[{text}]") if text else []
+    return {str(row["kind"]): Decimal(str(row["value"])) for row in rows}
 
 
 def values_for(user: User, day: dt.date) -> dict[str, Decimal]:

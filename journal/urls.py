@@ -20,6 +20,7 @@ urlpatterns = [
     path("checkins/<int:pk>/words/", checkin.checkin_words, name="checkin_words"),
     path("checkins/<int:pk>/tags/", checkin.checkin_tags, name="checkin_tags"),
     path("checkins/<int:pk>/note/", checkin.checkin_note, name="checkin_note"),
+    path("checkins/<int:pk>/day/", checkin.checkin_day, name="checkin_day"),
     path("checkins/<int:pk>/tracks/", checkin.checkin_tracks, name="checkin_tracks"),
     path(
         "checkins/<int:pk>/tracks/<int:link_pk>/",
