@@ -76,6 +76,9 @@ class Mapping:
     # Day attributes (hours slept, minutes of exercise, of music-making) by
     # kind: the column that holds each.
     attribute_columns: dict[str, str] = field(default_factory=dict)
+    # Activities the person chose to file under an existing tag, by the
+    # activity's folded name ("good sleep" → "slept well").
+    tag_choices: dict[str, str] = field(default_factory=dict)
 
     def to_options(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class Mapping:
             "time_zone": self.time_zone,
             "source": self.source,
             "attribute_columns": dict(self.attribute_columns),
+            "tag_choices": dict(self.tag_choices),
         }
 
     @classmethod
@@ -116,6 +120,11 @@ class Mapping:
                     str(kind): str(column)
                     for kind, column in (options.get("attribute_columns") or {}).items()
                     if column
+                },
+                tag_choices={
+                    str(activity).casefold(): str(tag)
+                    for activity, tag in (options.get("tag_choices") or {}).items()
+                    if tag
                 },
             )
         except (KeyError, TypeError, ValueError, IndexError) as error:
@@ -357,6 +366,15 @@ def split_tags(text: str, separator: str) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+def file_tags(names: tuple[str, ...], mapping: Mapping) -> tuple[str, ...]:
+    """The row's activities with the person's chosen tag in place of each
+    activity they filed under one (duplicates dropped)."""
+    if not mapping.tag_choices:
+        return names
+    chosen = (mapping.tag_choices.get(name.casefold(), name) for name in names)
+    return tuple(dict.fromkeys(chosen))
+
+
 def join_note(parts: list[str]) -> str:
     return "\n\n".join(part.strip() for part in parts if part.strip())
 
@@ -453,7 +471,9 @@ def _entry(
         energy=placement.energy,
         energy_estimated=placement.estimated,
         mood_label=label,
-        tags=split_tags(cells.get(mapping.tags_column, ""), mapping.tags_separator)
+        tags=file_tags(
+            split_tags(cells.get(mapping.tags_column, ""), mapping.tags_separator), mapping
+        )
         if mapping.tags_column
         else (),
         note=join_note([cells.get(name, "") for name in mapping.note_columns]),
