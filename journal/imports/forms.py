@@ -179,3 +179,37 @@ class MoodPlacementForm(forms.Form):
                 }
             )
         return out
+
+
+KEEP_AS_IS = ""
+
+
+class ActivityChoiceForm(forms.Form):
+    """For each activity that seems to mean an existing tag: file it under
+    that tag (proposed), another tag, or keep it as a tag of its own."""
+
+    def __init__(
+        self,
+        proposals: dict[str, str],
+        tags: list[str],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.activities = list(proposals)
+        for index, (activity, proposed) in enumerate(proposals.items()):
+            self.fields[f"activity_{index}"] = forms.ChoiceField(
+                label=f"“{activity}”",
+                required=False,
+                initial=proposed,
+                choices=[(KEEP_AS_IS, f"Keep “{activity}” as its own tag")]
+                + [(tag, f"File under your tag “{tag}”") for tag in tags],
+            )
+
+    def choices(self) -> dict[str, str]:
+        """Activity (folded) → the tag chosen for it, for those filed under one."""
+        return {
+            activity.casefold(): self.cleaned_data[f"activity_{index}"]
+            for index, activity in enumerate(self.activities)
+            if self.cleaned_data.get(f"activity_{index}")
+        }
