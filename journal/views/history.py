@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedHtmxRequest
-from journal import charts, insights
+from journal import charts, insights, year_review
 from journal.models import CheckIn
 from journal.timeline import (
     Filters,
@@ -62,6 +62,7 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
         on_this_day=insights.on_this_day(user, today),
         last_felt=insights.last_felt(user),
         today=today,
+        review_offer=year_review.offered_review_year(today, calendar.years),
     )
     return render(request, "journal/history.html", context)
 

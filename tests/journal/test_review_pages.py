@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.test import Client
 
 from accounts.models import User
@@ -82,3 +83,16 @@ def test_bob_sees_only_his_own(alice: User, bob_client: Client) -> None:
         "Low day"
         not in bob_client.get("/history/insights/summary/?period=all&notes=1").content.decode()
     )
+
+
+def test_history_links_the_years_insights_and_review_and_offers_last_year_in_january(
+    alice: User, alice_client: Client
+) -> None:
+    _year(alice)
+    html = alice_client.get("/history/?year=2025").content.decode()
+    assert 'href="/history/insights/?period=2025"' in html
+    assert 'href="/history/2025/review/"' in html
+    assert "is ready to look back on" not in html
+    with time_machine.travel("2026-01-10 12:00Z", tick=False):
+        html = alice_client.get("/history/").content.decode()
+    assert "Your 2025 is ready to look back on." in html
