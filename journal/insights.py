@@ -268,7 +268,10 @@ def calendar_year(user: User, year: int) -> CalendarYear:
         months.append(CalendarMonth(first, first.weekday(), days))
     counts: dict[Quadrant, int] = dict.fromkeys(QUADRANT_ORDER, 0)
     for day in by_day.values():
-        counts[day.shown_quadrant] += 1
+        # A day without recorded energy has no quadrant: the calendar colours
+        # it by pleasantness (charts.tone_days counts those).
+        if not day.energy_is_estimate:
+            counts[day.quadrant] += 1
     estimated = sum(day.energy_is_estimate for day in by_day.values())
     return CalendarYear(year, months, len(by_day), counts, years, estimated)
 

@@ -58,7 +58,8 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     calendar = insights.calendar_year(user, _year(request, filters, today))
     context.update(
         calendar=calendar,
-        calendar_months=charts.calendar_months(calendar, reverse("history")),
+        calendar_months=charts.calendar_months(calendar, reverse("history"), today),
+        tone_days=charts.tone_days(calendar) if calendar.estimated_days else [],
         on_this_day=insights.on_this_day(user, today),
         last_felt=insights.last_felt(user),
         today=today,
