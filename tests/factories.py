@@ -23,6 +23,7 @@ from journal.models import (
     CheckIn,
     CheckInTrack,
     DailyReminder,
+    DayAttribute,
     EmotionWord,
     NoteToken,
     Tag,
@@ -161,6 +162,15 @@ def make_daily_reminder(user: User) -> DailyReminder:
     )
 
 
+def make_day_attribute(user: User) -> DayAttribute:
+    return DayAttribute.objects.create(
+        user=user,
+        local_date=dt.date(2026, 3, 1) + dt.timedelta(days=_n()),
+        kind=DayAttribute.Kind.SLEEP,
+        value=7,
+    )
+
+
 def make_note_token(user: User) -> NoteToken:
     checkin = make_checkin(user, "tokens for the blind index", with_extras=False)
     return checkin.note_tokens.first()  # type: ignore[return-value]
@@ -196,6 +206,7 @@ def _checkin(user: User) -> models.Model:
 
 MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "accounts.user": lambda user: user,
+    "journal.dayattribute": make_day_attribute,
     "accounts.user_groups": make_group_membership,
     "accounts.user_user_permissions": make_permission_grant,
     "admin.logentry": make_admin_log_entry,
