@@ -95,7 +95,7 @@ def _axis_values(mood: DayMood, axis: Axis) -> tuple[float, int, int]:
     return mood.energy, mood.min_energy, mood.max_energy
 
 
-def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
+def mood_over_time_chart(series: MoodSeries, axis: Axis, span: str | None = None) -> Chart:
     """Mean (marker and line) and range (vertical bar) per bucket, −4 … +4."""
     name = "Pleasantness" if axis == "pleasantness" else "Energy"
     key = f"chart-{axis}-{series.period.value}"
@@ -169,11 +169,14 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
                     anchor,
                 )
             )
-    span = {
-        Period.DAY: "the last 30 days",
-        Period.WEEK: "the last 26 weeks",
-        Period.MONTH: "the last 12 months",
-    }[series.period]
+    span = (
+        span
+        or {
+            Period.DAY: "the last 30 days",
+            Period.WEEK: "the last 26 weeks",
+            Period.MONTH: "the last 12 months",
+        }[series.period]
+    )
     summary = _over_time_summary(series, axis, span)
     title = f"{name} over {span}"
     desc = (
@@ -192,7 +195,7 @@ def _over_time_summary(series: MoodSeries, axis: Axis, span: str) -> str:
     if not moods:
         if axis == "energy" and series.moods:
             return f"No energy was recorded in {span} (only pleasantness, from an import)."
-        return f"No check-ins in {span} yet."
+        return "No check-ins yet." if span.startswith("all ") else f"No check-ins in {span} yet."
 
     def weight(m: DayMood) -> int:
         return m.energy_count if axis == "energy" else m.count

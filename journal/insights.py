@@ -359,6 +359,29 @@ def mood_over_time(
     return MoodSeries(period, start, end, buckets, moods)
 
 
+def bucket_of(period: Period) -> Callable[[dt.date], dt.date]:
+    return {Period.DAY: _same_day, Period.WEEK: _week_start, Period.MONTH: _month_start}[period]
+
+
+def mood_series(period: Period, start: dt.date, end: dt.date, rows: list[MoodRow]) -> MoodSeries:
+    """Mean and range per day, week or month from `start` to `end`, every
+    bucket listed with or without data (no query: pass the rows)."""
+    bucket = bucket_of(period)
+    first = bucket(start)
+    buckets: list[dt.date] = []
+    current = first
+    while current <= end:
+        buckets.append(current)
+        if period is Period.DAY:
+            current += dt.timedelta(days=1)
+        elif period is Period.WEEK:
+            current += dt.timedelta(weeks=1)
+        else:
+            current = _add_months(current, 1)
+    moods = {m.date: m for m in _mood_buckets(_within(rows, start, end), bucket)}
+    return MoodSeries(period, start, end, buckets, moods)
+
+
 # --- Weekday and time of day ------------------------------------------------
 
 

@@ -63,6 +63,25 @@ class Period:
     def is_year(self) -> bool:
         return self.key.isdigit()
 
+    @property
+    def span(self) -> str:
+        """How a sentence names it: "Across the last 90 days", "… 2023"."""
+        if self.key == ALL_TIME:
+            return "all your check-ins"
+        if self.key == CUSTOM or self.is_year:
+            return self.label
+        return "the " + self.label.lower()
+
+    @property
+    def scales(self) -> list[str]:
+        """The buckets the mood-over-time chart may use for this length."""
+        allowed = ["month"]
+        if self.days <= 3 * 366:
+            allowed.insert(0, "week")
+        if self.days <= 92:
+            allowed.insert(0, "day")
+        return allowed
+
 
 @dataclass(frozen=True)
 class History:

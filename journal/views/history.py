@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedHtmxRequest
-from journal import charts, insights, year_review
+from journal import charts, insights, periods, year_review
 from journal.models import CheckIn
 from journal.timeline import (
     Filters,
@@ -20,9 +21,6 @@ from journal.timeline import (
     filter_links,
     timeline_page,
 )
-
-# How far back the pattern charts look.
-INSIGHT_DAYS = 365
 
 
 def _year(request: AuthedHtmxRequest, filters: Filters, today: dt.date) -> int:
@@ -68,34 +66,49 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     return render(request, "journal/history.html", context)
 
 
+def _scale(request: AuthedHtmxRequest, period: periods.Period) -> insights.Period:
+    """The mood-over-time chart's buckets: ?scale= (or the older ?period=day),
+    if it suits the period's length; otherwise the natural one for it."""
+    for asked in (request.GET.get("scale", ""), request.GET.get("period", "")):
+        if asked in period.scales:
+            return insights.Period(asked)
+    return insights.Period(period.scale)
+
+
 @login_required
 @require_GET
 @never_cache
 def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
-    """Patterns over the last year, each as an SVG with its numbers in words."""
+    """Patterns over the chosen period (in the URL, so bookmarkable), each as
+    an SVG with its numbers in words. Every figure follows the period."""
     user = request.user
-    try:
-        period = insights.Period(request.GET.get("period", "day"))
-    except ValueError:
-        period = insights.Period.DAY
-    end = user.local_today()
-    start = end - dt.timedelta(days=INSIGHT_DAYS - 1)
+    past = periods.history_of(user, user.local_today())
+    choice = periods.choose(request.GET, past)
+    period = choice.period
+    scale = _scale(request, period)
+    start, end = period.start, period.end
     # Every mood figure reads the same rows, and every music figure the same
     # song links: two queries for all of them.
-    rows = insights.mood_rows(user, min(start, insights.series_start(period, end)), end)
+    rows = insights.mood_rows(user, start, end)
     links = insights.song_links(user, start, end)
     days = insights.daily_moods(user, start, end, rows=rows)
-    series = insights.mood_over_time(user, period, end, rows=rows)
+    series = insights.mood_series(scale, start, end, rows)
     tags = insights.tag_impact(user, start, end, days=days)
+    period_query = urlencode(period.query)
     context = {
         "period": period,
-        "periods": list(insights.Period),
+        "period_error": choice.error,
+        "period_choices": periods.choices(past),
+        "period_url": reverse("insights"),
+        "period_query": period_query,
+        "scale": scale,
+        "scales": [insights.Period(value) for value in period.scales],
         "start": start,
         "end": end,
         "day_count": len(days),
         "over_time": [
-            charts.mood_over_time_chart(series, "pleasantness"),
-            charts.mood_over_time_chart(series, "energy"),
+            charts.mood_over_time_chart(series, "pleasantness", period.span),
+            charts.mood_over_time_chart(series, "energy", period.span),
         ],
         "weekday": charts.pattern_chart(
             "chart-weekday",
