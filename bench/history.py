@@ -24,7 +24,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
     from accounts.models import User
     from bench.generate import fill_history, make_library, make_user, settle
-    from journal import charts, insights
+    from journal import calendar_chart, charts, insights
     from journal.models import CheckIn
 
     rng = random.Random(15)
@@ -84,7 +84,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     def year_of_charts() -> None:
         # What the history page's calendar and the insights page compute,
         # every period of the mood-over-time chart included.
-        charts.calendar_months(insights.calendar_year(big, today.year), "/history/")
+        calendar_chart.calendar_months(insights.calendar_year(big, today.year), "/history/")
         earliest = min(start, insights.series_start(insights.Period.MONTH, today))
         rows = insights.mood_rows(big, earliest, today)
         links = insights.song_links(big, start, today)

@@ -269,7 +269,7 @@ def calendar_year(user: User, year: int) -> CalendarYear:
     counts: dict[Quadrant, int] = dict.fromkeys(QUADRANT_ORDER, 0)
     for day in by_day.values():
         # A day without recorded energy has no quadrant: the calendar colours
-        # it by pleasantness (charts.tone_days counts those).
+        # it by pleasantness (calendar_chart.tone_days counts those).
         if not day.energy_is_estimate:
             counts[day.quadrant] += 1
     estimated = sum(day.energy_is_estimate for day in by_day.values())

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedHtmxRequest
-from journal import charts, insights, periods, year_review
+from journal import calendar_chart, charts, insights, periods, year_review
 from journal.models import CheckIn
 from journal.timeline import (
     Filters,
@@ -56,8 +56,8 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     calendar = insights.calendar_year(user, _year(request, filters, today))
     context.update(
         calendar=calendar,
-        calendar_months=charts.calendar_months(calendar, reverse("history"), today),
-        tone_days=charts.tone_days(calendar) if calendar.estimated_days else [],
+        calendar_months=calendar_chart.calendar_months(calendar, reverse("history"), today),
+        tone_days=calendar_chart.tone_days(calendar) if calendar.estimated_days else [],
         on_this_day=insights.on_this_day(user, today),
         last_felt=insights.last_felt(user),
         today=today,
