@@ -139,14 +139,14 @@ def candidates(
     listened = {day: minutes.get(day, 0.0) for day in moods}
     split = median_split(listened, moods)
     if split is not None:
-        above, universe, middle = split
+        above, _every_day, middle = split
         found.append(
             Candidate(
                 "listening",
                 "minutes",
                 "listening",
                 above,
-                universe,
+                None,  # every day with a mood: shares the tags' shuffles
                 with_label=f"days you listened more than {round(middle)} minutes",
                 without_label=f"days with {round(middle)} minutes or less",
             )
