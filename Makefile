@@ -42,6 +42,7 @@ run: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy .

@@ -8,7 +8,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
 
 from accounts.models import User
+from config.queue import send_by_name_on_commit
 from config.text import CleanCharField
+
+# accounts/tasks.py, sent by name: a form never imports a tasks module.
+RESET_EMAIL_TASK = "accounts.tasks.send_password_reset"
 
 
 @cache
@@ -111,49 +115,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
     so no reset link ever sits in the broker."""
 
     def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        from accounts.tasks import send_password_reset
-
         request = kwargs.get("request")
         use_https = bool(kwargs.get("use_https"))
         domain = request.get_host() if request is not None else ""
         for user in self.get_users(self.cleaned_data["email"]):
-            send_password_reset.delay_on_commit(user.pk, domain, use_https)
-
-
-class ArchiveImportForm(forms.Form):
-    archive = forms.FileField(
-        label="Attune archive (.json)",
-        help_text="A file you exported from Attune. Entries you already have are skipped.",
-    )
-
-    def clean_archive(self) -> object:
-        from django.conf import settings
-
-        upload = self.cleaned_data["archive"]
-        limit = settings.ATTUNE_ARCHIVE_MAX_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                f"This file is larger than {limit} MB, which is more than an Attune archive "
-                "should be. Is it the right file?"
-            )
-        return upload
-
-
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(
-                "That password doesn't match. Your account has not been deleted."
-            )
-        return password
+            send_by_name_on_commit(RESET_EMAIL_TASK, user.pk, domain, use_https)

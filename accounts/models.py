@@ -19,6 +19,16 @@ WEEKDAYS = [
 ]
 
 
+def zone_or_utc(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone called `name`, or UTC when the name is blank or unknown
+    (a zone dropped from the system's tz data, an imported file's typo): the
+    one fallback for a user's zone and for a check-in's own zone."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -74,10 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        try:
-            return zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_or_utc(self.time_zone)
 
     def local_now(self) -> dt.datetime:
         return timezone.now().astimezone(self.zone)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from accounts.models import User
+from accounts.signals import user_signed_up
 
 
 def welcome(user: User) -> None:
-    """Give a new user the default context tags (their own, editable copies)."""
-    from journal.vocabulary import ensure_default_tags
-
-    ensure_default_tags(user)
+    """Tell the apps a person has joined (journal gives them the default context
+    tags, their own editable copies)."""
+    user_signed_up.send(sender=User, user=user)

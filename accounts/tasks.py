@@ -28,11 +28,3 @@ def send_password_reset(user_id: int, domain: str, use_https: bool) -> None:
     message = EmailMultiAlternatives(subject, body, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.send()
-
-
-@shared_task
-def import_archive_job(job_id: int) -> None:
-    """Import an Attune archive uploaded on /settings/ (journal/archive_import.py)."""
-    from journal.archive_import import run_archive_job
-
-    run_archive_job(job_id)

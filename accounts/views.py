@@ -1,54 +1,33 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from axes.utils import reset as axes_reset
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from accounts.deletion import delete_account
-from accounts.forms import ArchiveImportForm, DeleteAccountForm, SettingsForm, SignupForm
+from accounts.forms import SettingsForm, SignupForm
 from accounts.http import AuthedHtmxRequest, HtmxRequest
-from accounts.models import User
 from accounts.onboarding import welcome
-from journal import archive, archive_import
-from music.models import ImportJob
+from accounts.settings_page import render_settings
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HtmxRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect("journal:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         welcome(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Attune. Whenever you're ready, tap how you feel.")
-        return redirect("home")
+        return redirect("journal:home")
     return render(request, "accounts/signup.html", {"form": form})
-
-
-def _settings_page(
-    request: AuthedHtmxRequest,
-    form: SettingsForm | None = None,
-    import_form: ArchiveImportForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    context = {
-        "form": form or SettingsForm(instance=request.user),
-        "import_form": import_form or ArchiveImportForm(),
-        "archive_jobs": ImportJob.objects.filter(
-            user=request.user, kind=archive_import.ARCHIVE_JOB_KIND
-        )[:3],
-    }
-    return render(request, "accounts/settings.html", context, status=status)
 
 
 @login_required
@@ -58,76 +37,8 @@ def settings_view(request: AuthedHtmxRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your settings are saved.")
-        return redirect("settings")
-    return _settings_page(request, form=form)
-
-
-def _download_name(user: User, extension: str) -> str:
-    return f"attune-export-{user.local_today().isoformat()}.{extension}"
-
-
-def _download(
-    request: AuthedHtmxRequest, chunks: Iterator[str], content_type: str, extension: str
-) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    name = _download_name(request.user, extension)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@login_required
-@require_GET
-def export_json(request: AuthedHtmxRequest) -> StreamingHttpResponse:
-    """Everything the person has, as an Attune archive (streamed)."""
-    chunks = archive.export_json(request.user)
-    return _download(request, chunks, "application/json; charset=utf-8", "json")
-
-
-@login_required
-@require_GET
-def export_csv(request: AuthedHtmxRequest) -> StreamingHttpResponse:
-    """The check-ins as a spreadsheet (streamed)."""
-    return _download(request, archive.export_csv(request.user), "text/csv; charset=utf-8", "csv")
-
-
-@login_required
-@require_POST
-def import_archive(request: AuthedHtmxRequest) -> HttpResponse:
-    form = ArchiveImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["archive"]
-        raw = upload.read()
-        try:
-            data = archive_import.read_archive(raw)  # a wrong file is refused at once
-            if len(raw) > archive_import.SYNC_LIMIT_BYTES:
-                archive_import.queue_archive(request.user, raw, upload.name or "archive.json")
-                messages.success(
-                    request,
-                    "Your archive is being imported in the background. You can keep using "
-                    "Attune; the result will show here on this page.",
-                )
-            else:
-                result = archive_import.import_archive(request.user, data)
-                messages.success(request, result.summary())
-        except archive_import.ArchiveError as error:
-            form.add_error("archive", str(error))
-        else:
-            return redirect("settings")
-    return _settings_page(request, import_form=form, status=400)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def delete_account_view(request: AuthedHtmxRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        delete_account(request.user)
-        logout(request)
-        messages.success(
-            request, "Your account and everything in it have been deleted. Take good care."
-        )
-        return redirect("home")
-    return render(request, "accounts/delete_account.html", {"form": form})
+        return redirect("accounts:settings")
+    return render_settings(request, form=form)
 
 
 class PasswordResetConfirmAndUnlockView(auth_views.PasswordResetConfirmView):

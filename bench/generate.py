@@ -16,8 +16,9 @@ from django.db import connection
 from accounts.models import User
 from accounts.onboarding import welcome
 from journal.crypto import associated_data, encrypt_text
-from journal.models import CheckIn, EmotionWord, Tag
+from journal.models import CheckIn, Tag
 from journal.search import note_digests
+from mood.models import EmotionWord
 from music.models import Artist, Track
 
 NOTE_WORDS = (

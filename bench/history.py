@@ -24,7 +24,9 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
     from accounts.models import User
     from bench.generate import fill_history, make_library, make_user, settle
-    from journal import calendar_chart, charts, insights
+    from journal import calendar_chart, charts
+    from journal.insights import figures, results
+    from journal.insights import queries as insight_queries
     from journal.models import CheckIn
 
     rng = random.Random(15)
@@ -84,24 +86,24 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     def year_of_charts() -> None:
         # What the history page's calendar and the insights page compute,
         # every period of the mood-over-time chart included.
-        calendar_chart.calendar_months(insights.calendar_year(big, today.year), "/history/")
-        earliest = min(start, insights.series_start(insights.Period.MONTH, today))
-        rows = insights.mood_rows(big, earliest, today)
-        links = insights.song_links(big, start, today)
-        days = insights.daily_moods(big, start, today, rows=rows)
-        for period in insights.Period:
-            series = insights.mood_over_time(big, period, today, rows=rows)
+        calendar_chart.calendar_months(figures.calendar_year(big, today.year), "/history/")
+        earliest = min(start, figures.series_start(results.Period.MONTH, today))
+        rows = insight_queries.mood_rows(big, earliest, today)
+        links = insight_queries.song_links(big, start, today)
+        days = figures.daily_moods(big, start, today, rows=rows)
+        for period in results.Period:
+            series = figures.mood_over_time(big, period, today, rows=rows)
             charts.mood_over_time_chart(series, "pleasantness")
             charts.mood_over_time_chart(series, "energy")
-        weekdays = insights.weekday_pattern(big, start, today, rows=rows)
+        weekdays = figures.weekday_pattern(big, start, today, rows=rows)
         charts.pattern_chart("w", "", weekdays, "weekday")
-        times = insights.time_of_day_pattern(big, start, today, rows=rows)
+        times = figures.time_of_day_pattern(big, start, today, rows=rows)
         charts.pattern_chart("t", "", times, "time")
-        charts.words_chart(insights.word_frequencies(big, start, today))
-        charts.tag_impact_chart(insights.tag_impact(big, start, today, days=days))
-        insights.music_by_quadrant(big, start, today, links=links)
-        insights.songs_that_lift(big, start, today, rows=rows, links=links)
-        charts.listening_chart(insights.listening_vs_mood(big, start, today, days=days))
+        charts.words_chart(insight_queries.word_frequencies(big, start, today))
+        charts.tag_impact_chart(figures.tag_impact(big, start, today, days=days))
+        figures.music_by_quadrant(big, start, today, links=links)
+        figures.songs_that_lift(big, start, today, rows=rows, links=links)
+        charts.listening_chart(figures.listening_vs_mood(big, start, today, days=days))
 
     value = p50_ms(timed(year_of_charts, max(3, sizes.samples // 5)))
     report.add(

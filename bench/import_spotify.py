@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import User
-from music.imports.jobs import create_job_from_path, run_job
+from imports.jobs import create_job_from_path, run_job
 from music.models import Listen
 
 PLAYS = int(os.environ.get("BENCH_PLAYS", "100000"))

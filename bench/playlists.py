@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from music.playlists import PRESETS, Candidate, sequence
+from music.playlist_engine import PRESETS, Candidate, sequence
 
 if TYPE_CHECKING:
     from bench.run import Report, Sizes

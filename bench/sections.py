@@ -84,7 +84,7 @@ def _deliver_share(ids: list[int]) -> tuple[int, int]:
     from django.db import connections
 
     from bench.mail import SENT
-    from journal.delivery import deliver_reflections
+    from journal.reflections.delivery import deliver_reflections
 
     connections.close_all()
     SENT["messages"] = 0  # forked: count this process's own
@@ -108,10 +108,10 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
     from bench.generate import make_library, settle, week_users
     from config.celery import app
-    from journal.delivery import deliver_reflections
-    from journal.dispatch import dispatch
     from journal.models import WeeklyReflection
-    from journal.reflections import week_start_of
+    from journal.reflections.delivery import deliver_reflections
+    from journal.reflections.schedule import dispatch
+    from journal.reflections.weeks import week_start_of
 
     rng = random.Random(16)
     tracks = make_library(1000, rng, prefix="reflect")
@@ -280,7 +280,8 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from django.conf import settings
 
     from bench.generate import make_library, make_user
-    from journal.models import EmotionWord, Tag
+    from journal.models import Tag
+    from mood.models import EmotionWord
     from tests.faults import gunicorn
 
     rng = random.Random(14)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -40,3 +40,19 @@ def send_now(task: Task, *args: Any) -> bool:
 def send_on_commit(task: Task, *args: Any) -> None:
     """Publish after the current transaction commits (so the worker sees the row)."""
     transaction.on_commit(lambda: send_now(task, *args))
+
+
+def send_by_name(name: str, *args: Any) -> bool:
+    """`send_now` for a task known by its name, so domain code need not import
+    the tasks module that calls it back."""
+    try:
+        current_app.send_task(name, args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception as error:  # kombu raises several types for "unreachable"
+        logger.warning("Broker unavailable, %s left for the sweeper: %r", name, error)
+        return False
+    return True
+
+
+def send_by_name_on_commit(name: str, *args: Any) -> None:
+    """`send_by_name` after the current transaction commits."""
+    transaction.on_commit(lambda: send_by_name(name, *args))

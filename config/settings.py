@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "accounts",
+    "mood",
+    "imports",
     "journal",
     "music",
 ]
@@ -121,9 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "journal:home"
+LOGOUT_REDIRECT_URL = "journal:home"
 
 # Login throttling: the 6th bad password for a username+IP locks it for a while.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
@@ -264,8 +266,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat entry, in UTC: the dispatcher computes each user's local time itself.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
+    "sweep-imports": {"task": "imports.tasks.sweep_imports", "schedule": 60},
 }
-# Weekly reflections (journal/dispatch.py, journal/delivery.py). The lease is
+# Imports (imports/jobs.py, imports/sweeper.py). A running job whose worker
+# holds it longer than the lease (more than the task time limit) is taken over;
+# a job never handed to a worker is woken after the grace period.
+ATTUNE_IMPORT_LEASE_SECONDS = envint("ATTUNE_IMPORT_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
+ATTUNE_IMPORT_QUEUED_GRACE_SECONDS = envint("ATTUNE_IMPORT_QUEUED_GRACE_SECONDS", 60)
+ATTUNE_IMPORT_MAX_ATTEMPTS = envint("ATTUNE_IMPORT_MAX_ATTEMPTS", 3)
+# Weekly reflections (journal/reflections/schedule.py, delivery.py). The lease is
 # longer than the task time limit, so a live worker never loses its claim.
 ATTUNE_REFLECTION_LEASE_SECONDS = envint(
     "ATTUNE_REFLECTION_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60

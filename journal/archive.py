@@ -22,10 +22,12 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, zone_or_utc
 from journal import day_attributes
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag, WeeklyReflection
-from journal.mood import quadrant_of
+from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
+from journal.reflections.content import ReflectionContent
+from mood.models import EmotionWord
+from mood.values import quadrant_of
 from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
 
 FORMAT = "attune-archive"
@@ -37,7 +39,7 @@ CHUNK = 500
 # deliberately left out (tests/test_privacy_export.py keeps this complete).
 ARCHIVED_MODELS = {
     "accounts.user": "account",
-    "journal.emotionword": "emotion_words",
+    "mood.emotionword": "emotion_words",
     "journal.tag": "tags",
     "journal.checkin": "checkins",
     "journal.checkin_words": "checkins[].words",
@@ -53,7 +55,7 @@ ARCHIVED_MODELS = {
 NOT_ARCHIVED_MODELS = {
     "journal.notetoken": "the search index, rebuilt from the notes on import",
     "journal.dailyreminder": "a log of which days a reminder went out; no journal content",
-    "music.importjob": "a log of past uploads, not part of the history",
+    "imports.importjob": "a log of past uploads, not part of the history",
     "admin.logentry": "staff actions in the admin",
     "accounts.user_groups": "staff permissions",
     "accounts.user_user_permissions": "staff permissions",
@@ -291,7 +293,9 @@ def _reflections(user: User) -> Iterator[dict[str, Any]]:
     for row in rows.iterator(chunk_size=CHUNK):
         yield {
             "week_start": _iso(row.week_start),
-            "content": row.content,
+            "content": ReflectionContent.from_stored(row.content).to_stored()
+            if row.content
+            else {},
             "status": row.status,
             "sent_at": _iso(row.sent_at),
             "created_at": _iso(row.created_at),
@@ -388,9 +392,4 @@ def export_csv(user: User) -> Iterator[str]:
 
 
 def checkin_zone(checkin: CheckIn) -> dt.tzinfo:
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(checkin.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
+    return zone_or_utc(checkin.time_zone)

@@ -9,7 +9,8 @@ import datetime as dt
 from django.utils.safestring import SafeString, mark_safe
 
 from journal.calendar_tones import TONES, Tone, tone_of
-from journal.insights import CalendarYear, signed
+from journal.insights.results import CalendarYear
+from journal.insights.wording import signed
 from journal.templatetags.mood import QUADRANT_SHAPES
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from journal.insights import (
+from journal.insights.results import (
     MIN_LISTEN_DAYS,
     DayMood,
     ListeningBucket,
@@ -24,10 +24,10 @@ from journal.insights import (
     TagImpact,
     TagImpactReport,
     WordCount,
-    signed,
 )
-from journal.mood import MOOD_MAX, MOOD_MIN
+from journal.insights.wording import signed
 from journal.templatetags.mood import QUADRANT_SHAPES
+from mood.values import MOOD_MAX, MOOD_MIN
 
 Axis = Literal["pleasantness", "energy"]
 # The <desc> says how to read a chart; its figures are in the visible sentence

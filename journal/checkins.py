@@ -1,7 +1,10 @@
 """Recording, changing and removing check-ins.
 
 Every change to a check-in's parts goes through here, so the note's search
-index and the music side (the user's row for each attached track) stay in step.
+index and the music side stay in step: each change that touches a song's
+moments (attaching, changing or removing it, a check-in's mood changing, a
+delete or an undo) has music.feel, the one writer of a song's derived numbers,
+refresh that song's check-in mood and feel.
 
 Deleting is soft: `deleted_at` is set and the check-in disappears from
 `CheckIn.objects.live()`; it can be restored for UNDO_SECONDS. Expired
@@ -13,20 +16,22 @@ them in the meantime because every query goes through `live()`.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
-from django.db.models import Avg, Count, Max, Model
+from django.db import transaction
+from django.db.models import Max, Model
 from django.utils import timezone
 
+from accounts.models import zone_or_utc
 from config.rows import insert_rows
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Mood
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import index_note
+from mood.models import EmotionWord
+from mood.values import Mood
 from music.catalogue import TrackInfo, get_or_create_track
-from music.models import Track, UserTrack
+from music.feel import fold_new_checkin, recompute_feel
+from music.models import Track
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -47,11 +52,7 @@ def local_moment(user: User, date: dt.date, time: dt.time) -> dt.datetime:
 
 
 def local_date_of(felt_at: dt.datetime, zone_name: str) -> dt.date:
-    try:
-        zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return felt_at.astimezone(zone).date()
+    return felt_at.astimezone(zone_or_utc(zone_name)).date()
 
 
 def _place_in_time(checkin: CheckIn, user: User, felt_at: dt.datetime) -> None:
@@ -121,7 +122,8 @@ def record_checkin(
                 ("checkin_id", "track_id", "pleasantness", "energy", "position"),
                 [(checkin.pk, picked, p, e, 0)],
             )
-            count_new_checkin(user.pk, picked, mood)
+            felt = feel or mood
+            fold_new_checkin(user.pk, picked, (felt.pleasantness, felt.energy))
     return checkin
 
 
@@ -133,8 +135,7 @@ def update_checkin(checkin: CheckIn, mood: Mood, felt_at: dt.datetime) -> None:
         update_fields=["pleasantness", "energy", "felt_at", "time_zone", "local_date", "updated_at"]
     )
     # The mood of the check-in is part of each attached track's feel.
-    for track_id in checkin.track_links.values_list("track_id", flat=True):
-        refresh_user_track(checkin.user_id, track_id)
+    _refresh_tracks_of(checkin)
 
 
 @transaction.atomic
@@ -171,8 +172,8 @@ def attach_track(
         },
     )
     if not created and feel is not None:
-        set_track_feel(link, feel)
-    refresh_user_track(checkin.user_id, track_id)
+        _store_track_feel(link, feel)
+    recompute_feel(checkin.user_id, [track_id])
     return link, created
 
 
@@ -189,73 +190,28 @@ def attach_typed_track(
     return attach_track(checkin, track, feel)
 
 
-def set_track_feel(link: CheckInTrack, feel: Mood | None) -> None:
+def _store_track_feel(link: CheckInTrack, feel: Mood | None) -> None:
     link.pleasantness = feel.pleasantness if feel else None
     link.energy = feel.energy if feel else None
     link.save(update_fields=["pleasantness", "energy"])
 
 
 @transaction.atomic
+def set_track_feel(link: CheckInTrack, feel: Mood | None) -> None:
+    """How the song felt in this moment; part of the song's feel."""
+    _store_track_feel(link, feel)
+    recompute_feel(link.checkin.user_id, [link.track_id])
+
+
+@transaction.atomic
 def detach_track(link: CheckInTrack) -> None:
     user_id, track_id = link.checkin.user_id, link.track_id
     link.delete()
-    refresh_user_track(user_id, track_id)
-
-
-def refresh_user_track(user_id: int, track_id: int) -> UserTrack:
-    """The music side of a check-in: make sure the user has a row for the track
-    and refresh what their check-ins say about it (how many, and their mean
-    mood). The music app derives the track's feel from these fields; this is
-    the one place to hook that recomputation in."""
-    stats = CheckIn.objects.filter(
-        user_id=user_id, deleted_at__isnull=True, track_links__track_id=track_id
-    ).aggregate(count=Count("id"), p=Avg("pleasantness"), e=Avg("energy"))
-    fields = ["checkin_count", "checkin_pleasantness", "checkin_energy"]
-    # One upsert (INSERT ... ON CONFLICT UPDATE) keeps ratings and plays intact.
-    (user_track,) = UserTrack.objects.bulk_create(
-        [
-            UserTrack(
-                user_id=user_id,
-                track_id=track_id,
-                checkin_count=stats["count"] or 0,
-                checkin_pleasantness=stats["p"],
-                checkin_energy=stats["e"],
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["user", "track"],
-        update_fields=fields,
-    )
-    return user_track
-
-
-def count_new_checkin(user_id: int, track_id: int, mood: Mood) -> None:
-    """A new live check-in with this track: fold its mood into the user's
-    running count and means with one UPDATE, instead of re-aggregating every
-    check-in the track was ever attached to. The row-level UPDATE is atomic,
-    so concurrent check-ins with the same song each count once. A track the
-    user has no row for yet (a song typed for the first time) gets one."""
-    # Plain SQL: the ORM's expression compiler cost more than the update itself.
-    # Every right-hand side reads the row as it was, so the means use the old count.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {UserTrack._meta.db_table} SET "  # noqa: S608
-            "checkin_count = checkin_count + 1, "
-            "checkin_pleasantness = (COALESCE(checkin_pleasantness, 0) * checkin_count + %s)"
-            " / (checkin_count + 1.0), "
-            "checkin_energy = (COALESCE(checkin_energy, 0) * checkin_count + %s)"
-            " / (checkin_count + 1.0) "
-            "WHERE user_id = %s AND track_id = %s",
-            [mood.pleasantness, mood.energy, user_id, track_id],
-        )
-        updated = cursor.rowcount
-    if not updated:
-        refresh_user_track(user_id, track_id)
+    recompute_feel(user_id, [track_id])
 
 
 def _refresh_tracks_of(checkin: CheckIn) -> None:
-    for track_id in checkin.track_links.values_list("track_id", flat=True):
-        refresh_user_track(checkin.user_id, track_id)
+    recompute_feel(checkin.user_id, checkin.track_links.values_list("track_id", flat=True))
 
 
 @transaction.atomic

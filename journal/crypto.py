@@ -13,14 +13,11 @@ import base64
 import os
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-
-if TYPE_CHECKING:
-    from journal.models import CheckIn
 
 NONCE_BYTES = 12
 UNREADABLE_NOTE = "[This note can't be decrypted with the current keys.]"
@@ -28,6 +25,16 @@ UNREADABLE_NOTE = "[This note can't be decrypted with the current keys.]"
 
 class NoteKeyError(Exception):
     pass
+
+
+class NoteRow(Protocol):
+    """What the note functions need of a row (a CheckIn): crypto stays below
+    the models, which call into it."""
+
+    uuid: Any
+    user_id: int
+    note_ciphertext: Any
+    note_key_id: str
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ def keyring() -> Keyring:
     return _keyring_for(settings.ATTUNE_NOTE_KEYS)
 
 
-def associated_data(checkin: CheckIn) -> bytes:
+def associated_data(checkin: NoteRow) -> bytes:
     return f"attune-note:{checkin.uuid}:{checkin.user_id}".encode()
 
 
@@ -90,7 +97,7 @@ def decrypt_text(blob: bytes, key_id: str, aad: bytes, ring: Keyring | None = No
     return plain.decode("utf-8")
 
 
-def encrypt_note(checkin: CheckIn, text: str) -> None:
+def encrypt_note(checkin: NoteRow, text: str) -> None:
     if not text:
         checkin.note_ciphertext = None
         checkin.note_key_id = ""
@@ -98,7 +105,7 @@ def encrypt_note(checkin: CheckIn, text: str) -> None:
     checkin.note_ciphertext, checkin.note_key_id = encrypt_text(text, associated_data(checkin))
 
 
-def decrypt_note(checkin: CheckIn) -> str:
+def decrypt_note(checkin: NoteRow) -> str:
     if not checkin.note_ciphertext:
         return ""
     try:

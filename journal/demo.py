@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from accounts.models import User
-from journal.checkins import refresh_user_track
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Quadrant, quadrant_of
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import index_note
+from mood.models import EmotionWord
+from mood.values import Quadrant, quadrant_of
+from music.feel import recompute_feel
 from music.models import Track, UserTrack
 
 NOTES: dict[Quadrant, list[str]] = {
@@ -175,5 +176,4 @@ def seed_journal(user: User, rng: random.Random, *, days: int, tracks: list[Trac
                         pleasantness=max(-4, min(4, mood_p + rng.choice([0, 1]))) if felt else None,
                         energy=mood_e if felt else None,
                     )
-    for track in tracks:
-        refresh_user_track(user.pk, track.pk)
+    recompute_feel(user.pk, [track.pk for track in tracks])

@@ -19,8 +19,8 @@ from django.db.models import Q
 from journal import checkins as checkin_rules
 from journal import day_attributes
 from journal.models import CheckIn, DayAttribute
-from journal.mood import Quadrant
 from journal.timeline import details, with_details
+from mood.values import Quadrant
 from music.models import Listen
 
 if TYPE_CHECKING:

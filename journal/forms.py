@@ -14,8 +14,9 @@ from django.utils import timezone
 from config.rows import ids_where
 from config.text import CleanCharField
 from journal.checkins import FUTURE_SLACK, local_moment
-from journal.models import OWNED_SQL, WORDS_OF_SQL, EmotionWord, Tag
-from journal.mood import ENERGY_WORDS, MOOD_MAX, MOOD_MIN, MOOD_RANGE, PLEASANTNESS_WORDS, Mood
+from journal.models import OWNED_SQL, Tag
+from mood.models import WORDS_OF_SQL, EmotionWord
+from mood.values import ENERGY_WORDS, MOOD_MAX, MOOD_MIN, MOOD_RANGE, PLEASANTNESS_WORDS, Mood
 from music.catalogue import split_artist_title
 from music.models import UserTrack
 

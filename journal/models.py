@@ -4,81 +4,16 @@ import uuid
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from journal.mood import MOOD_MAX, MOOD_MIN, Mood, Quadrant, quadrant_of
+from journal.crypto import decrypt_note, encrypt_note
+from mood.values import Mood, Quadrant, mood_range_check, mood_validators, quadrant_of
 
-mood_validators = [MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
-
-
-def mood_range_check(prefix: str, field: str, *, nullable: bool = False) -> models.CheckConstraint:
-    condition = Q(**{f"{field}__gte": MOOD_MIN, f"{field}__lte": MOOD_MAX})
-    if nullable:
-        condition |= Q(**{f"{field}__isnull": True})
-    return models.CheckConstraint(condition=condition, name=f"{prefix}_{field}_range")
-
-
-def words_of(user: settings.AUTH_USER_MODEL) -> Q:  # type: ignore[name-defined]
-    """The shipped vocabulary plus the user's own words, as a filter."""
-    return Q(user__isnull=True) | Q(user=user)
-
-
-# The same rules as plain SQL conditions (with %s for the user's id), for the
-# check-in POST's ownership checks (config.rows.ids_where). A test holds each
-# equal to its filter.
-WORDS_OF_SQL = "user_id IS NULL OR user_id = %s"
+# The check-in POST's ownership check for the user's own rows, as a plain SQL
+# condition (with %s for the user's id); see mood.models.WORDS_OF_SQL.
 OWNED_SQL = "user_id = %s"
-
-
-class EmotionWordQuerySet(models.QuerySet["EmotionWord"]):
-    def for_user(self, user: settings.AUTH_USER_MODEL) -> EmotionWordQuerySet:  # type: ignore[name-defined]
-        """The shipped vocabulary plus the user's own words."""
-        return self.filter(words_of(user))
-
-
-class EmotionWord(models.Model):
-    """A word for a feeling, placed on the mood grid. `user` is empty for the
-    vocabulary Attune ships; users add their own."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="emotion_words",
-    )
-    word = models.CharField(max_length=40)
-    pleasantness = models.SmallIntegerField(validators=mood_validators)
-    energy = models.SmallIntegerField(validators=mood_validators)
-    definition = models.CharField(max_length=200, blank=True)
-
-    objects: ClassVar[EmotionWordQuerySet] = EmotionWordQuerySet.as_manager()  # type: ignore[assignment]
-
-    class Meta:
-        ordering = ["word"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("word"),
-                "user",
-                name="emotionword_unique_per_user",
-                condition=Q(user__isnull=False),
-            ),
-            models.UniqueConstraint(
-                Lower("word"), name="emotionword_unique_shipped", condition=Q(user__isnull=True)
-            ),
-            mood_range_check("emotionword", "pleasantness"),
-            mood_range_check("emotionword", "energy"),
-        ]
-
-    def __str__(self) -> str:
-        return self.word
-
-    @property
-    def quadrant(self) -> Quadrant:
-        return quadrant_of(self.pleasantness, self.energy)
 
 
 class Tag(models.Model):
@@ -140,7 +75,7 @@ class CheckIn(models.Model):
     # The note, encrypted with AES-GCM (journal/crypto.py); never stored in clear.
     note_ciphertext = models.BinaryField(null=True, blank=True, editable=False)
     note_key_id = models.CharField(max_length=16, blank=True, editable=False)
-    words = models.ManyToManyField(EmotionWord, blank=True, related_name="checkins")
+    words = models.ManyToManyField("mood.EmotionWord", blank=True, related_name="checkins")
     tags = models.ManyToManyField(Tag, blank=True, related_name="checkins")
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.ATTUNE)
     # Set by importers so the same row imported twice arrives once.
@@ -184,13 +119,9 @@ class CheckIn(models.Model):
 
     @property
     def note(self) -> str:
-        from journal.crypto import decrypt_note
-
         return decrypt_note(self)
 
     def set_note(self, text: str) -> None:
-        from journal.crypto import encrypt_note
-
         encrypt_note(self, text)
 
 

@@ -10,10 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from journal.charts import FIGURES_BELOW, Bar, Chart, bar_chart
 from journal.correlations import signed
-from journal.mood import MOOD_MAX, MOOD_MIN, Quadrant
 from journal.summary import Summary
 from journal.templatetags.mood import QUADRANT_SHAPES
 from journal.year_review import YearReview
+from mood.values import MOOD_MAX, MOOD_MIN, Quadrant
 
 
 def _days(n: int) -> str:

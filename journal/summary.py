@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import Count
 
 from journal.models import CheckIn
-from journal.mood import Quadrant, quadrant_of
+from mood.values import Quadrant, quadrant_of
 
 if TYPE_CHECKING:
     from accounts.models import User

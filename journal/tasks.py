@@ -1,7 +1,7 @@
 """Celery tasks: thin, taking ids and calling one domain function each.
 
 They are safe to run twice (acks_late + reject_on_worker_lost redeliver a task
-whose worker died): the claim in journal/delivery.py, a conditional UPDATE,
+whose worker died): the claim in journal/reflections/delivery.py, a conditional UPDATE,
 decides who sends, and attempts are bounded in the database.
 """
 
@@ -11,12 +11,12 @@ from typing import Any
 
 from celery import shared_task
 
-from journal import delivery, dispatch
+from journal.reflections import delivery, schedule
 
 
 @shared_task(name="journal.dispatch_reflections")
 def dispatch_reflections() -> None:
-    dispatch.dispatch()
+    schedule.dispatch()
 
 
 @shared_task(bind=True, name="journal.deliver_reflections", max_retries=50)

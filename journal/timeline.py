@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.db.models import OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
@@ -21,10 +20,12 @@ from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.models import zone_or_utc
 from config.text import CleanCharField
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Quadrant
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import search_notes
+from mood.models import EmotionWord
+from mood.values import Quadrant
 from music.models import Artist, Track
 
 if TYPE_CHECKING:
@@ -374,7 +375,7 @@ def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
     from journal.templatetags.mood import QUADRANT_SHAPES
 
     quadrant = checkin.quadrant
-    local = checkin.felt_at.astimezone(_zone(checkin.time_zone))
+    local = checkin.felt_at.astimezone(zone_or_utc(checkin.time_zone))
     when = f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
     if checkin.time_zone != home_zone:
         # Made while away: the clock time there, and where "there" was.
@@ -396,13 +397,6 @@ def _entry(checkin: CheckIn, links: dict[str, str], home_zone: str) -> Entry:
         ],
         excerpt=note_excerpt(checkin),
     )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def timeline_page(

@@ -11,10 +11,22 @@ from journal.views import (
     reflections,
     replace,
     review,
+    tracks,
     vocabulary,
+    your_data,
 )
 
+app_name = "journal"
+
 urlpatterns = [
+    # "Your data" lives beside the settings page it belongs to.
+    path("settings/export.json", your_data.export_json, name="export_json"),
+    path("settings/export.csv", your_data.export_csv, name="export_csv"),
+    path("settings/import/", your_data.import_archive, name="import_archive"),
+    path("settings/delete/", your_data.delete_account_view, name="delete_account"),
+    # A track's page shows its check-ins too, so its view is journal's (music never
+    # imports journal); the path stays in music's part of the site.
+    path("music/tracks/<int:pk>/", tracks.track_detail, name="music_track"),
     path("", checkin.home, name="home"),
     path("checkins/<int:pk>/", checkin.checkin_detail, name="checkin_detail"),
     path("checkins/<int:pk>/words/", checkin.checkin_words, name="checkin_words"),

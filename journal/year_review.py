@@ -19,7 +19,7 @@ from django.db.models import Count, F
 from django.db.models.functions import ExtractYear, Length, TruncDate
 
 from journal.models import CheckIn, CheckInTrack
-from journal.mood import Quadrant, quadrant_of
+from mood.values import Quadrant, quadrant_of
 from music.models import Listen
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ class MusicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Each importer registers itself with music.imports.jobs.
+        # Each music import kind registers itself with imports.registry.
         from music.imports import (  # noqa: F401
             apple_music,
             lastfm,

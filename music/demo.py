@@ -9,7 +9,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
-from journal.mood import quadrant_of
+from mood.values import quadrant_of
 from music.catalogue import TrackInfo, get_or_create_track
 from music.feel import recompute_feel
 from music.models import Listen, Track, UserTrack

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from journal.mood import MOOD_MAX, MOOD_MIN
-from music.imports.jobs import importers_for
+from imports.registry import kinds_for as importers_for
+from mood.values import MOOD_MAX, MOOD_MIN
 from music.library import SORTS
 
 SEARCH_MAX = 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from journal.models import CheckInTrack
-from journal.mood import Quadrant
+from mood.values import Mood, Quadrant
 from music.feel import recompute_feel
 from music.models import Listen, Track, UserTrack
+from music.moments import moments
 
 SORTS: dict[str, tuple[str, list[Any]]] = {
     "plays": ("Most played", [F("play_count").desc(), "track__title", "pk"]),
@@ -72,7 +73,7 @@ def visible_tracks(user: User) -> QuerySet[Track]:
     return Track.objects.filter(
         Exists(UserTrack.objects.filter(user=user, track=OuterRef("pk")))
         | Exists(Listen.objects.filter(user=user, track=OuterRef("pk")))
-        | Exists(CheckInTrack.objects.filter(checkin__user=user, track=OuterRef("pk")))
+        | Exists(moments().track_links(user.pk, live=False).filter(track_id=OuterRef("pk")))
     )
 
 
@@ -141,3 +142,37 @@ def listens_by_month(user: User, track: Track, months: int = 12) -> list[MonthBa
         bars.append(MonthBar(month, plays, round(100 * plays / peak, 1), index * 24))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return bars
+
+
+LISTENS_SHOWN = 10
+
+
+def nearest(value: float) -> int:
+    """The nearest grid step, halves away from the middle (as the badges do)."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def track_page(user: User, track: Track) -> dict[str, Any]:
+    """The music part of a track's page: the user's entry, feel and rating,
+    their latest listens and plays by month. (The check-ins with the song are
+    journal's part, added by journal/views/tracks.py.)"""
+    entry = UserTrack.objects.filter(user=user, track=track).first()
+    listens = list(
+        Listen.objects.filter(user=user, track=track).order_by("-played_at")[:LISTENS_SHOWN]
+    )
+    bars = listens_by_month(user, track)
+    feel = None
+    if entry and entry.feel_pleasantness is not None and entry.feel_energy is not None:
+        feel = Mood(nearest(entry.feel_pleasantness), nearest(entry.feel_energy))
+    rating = ""
+    if entry and entry.rating_pleasantness is not None:
+        rating = f"{entry.rating_pleasantness},{entry.rating_energy}"
+    return {
+        "track": track,
+        "entry": entry,
+        "feel": feel,
+        "rating": rating,
+        "listens": listens,
+        "bars": bars,
+        "bar_peak": max((bar.plays for bar in bars), default=0),
+    }

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from config.text import CleanCharField
-from journal.mood import MOOD_MAX, MOOD_MIN
+from mood.values import MOOD_MAX, MOOD_MIN
 from music.models import Playlist
-from music.playlists import MAX_LENGTH, MIN_LENGTH, PRESETS, Point
+from music.playlist_engine import MAX_LENGTH, MIN_LENGTH, PRESETS, Point
 
 
 def parse_point(value: str) -> Point:

@@ -4,9 +4,10 @@ from django.urls import path
 
 from music.views import imports, library, playlists, tracks
 
+app_name = "music"
+
 urlpatterns = [
     path("music/", library.library, name="music_library"),
-    path("music/tracks/<int:pk>/", tracks.track_detail, name="music_track"),
     path("music/tracks/<int:pk>/rate/", tracks.track_rate, name="music_track_rate"),
     path("music/tracks/<int:pk>/comfort/", tracks.track_comfort, name="music_track_comfort"),
     path("music/import/", imports.import_page, name="music_import"),

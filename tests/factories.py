@@ -19,19 +19,20 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
+from imports.models import ImportJob
 from journal.models import (
     CheckIn,
     CheckInTrack,
     DailyReminder,
     DayAttribute,
-    EmotionWord,
     NoteToken,
     Tag,
     WeeklyReflection,
 )
 from journal.search import index_note
+from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
-from music.models import ImportJob, Listen, Playlist, PlaylistItem, Track, UserTrack
+from music.models import Listen, Playlist, PlaylistItem, Track, UserTrack
 
 _counter = itertools.count(1)
 
@@ -210,7 +211,7 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "accounts.user_groups": make_group_membership,
     "accounts.user_user_permissions": make_permission_grant,
     "admin.logentry": make_admin_log_entry,
-    "journal.emotionword": make_word,
+    "mood.emotionword": make_word,
     "journal.tag": make_tag,
     "journal.checkin": _checkin,
     "journal.checkin_words": _checkin,
@@ -223,7 +224,7 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "music.usertrack": make_user_track,
     "music.playlist": make_playlist,
     "music.playlistitem": make_playlist_item,
-    "music.importjob": make_import_job,
+    "imports.importjob": make_import_job,
 }
 
 

@@ -174,14 +174,14 @@ GENERIC_KWARGS = {"pk", "id", "object_id"}
 # url name -> {kwarg: Param}, for URLs the rules above get wrong, e.g.
 #   "checkin_undo": {"pk": KINDS["deleted_checkin"]},
 URL_NAME_PARAMS: dict[str, dict[str, Param]] = {
-    "journal_import_job": {
+    "journal:journal_import_job": {
         "pk": Param("importjob", lambda user, made: f.make_import_job(user, kind="daylio"))
     },
 }
 
 # URLs outside the matrix, each with the reason.
 EXEMPT: dict[str, str] = {
-    "password_reset_confirm": "a signed, expiring token, not an object id",
+    "accounts:password_reset_confirm": "a signed, expiring token, not an object id",
 }
 EXEMPT_PREFIXES = {
     "admin/": "staff only (tested in test_it_keeps_the_admin_to_staff)",

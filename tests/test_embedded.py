@@ -108,7 +108,8 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
         # (config/rows.py, journal/checkins.py) must work on both databases.
         checkin = (
             "from accounts.models import User; from journal import checkins; "
-            "from journal.models import EmotionWord, Tag; from journal.mood import Mood; "
+            "from journal.models import Tag; from mood.models import EmotionWord; "
+            "from mood.values import Mood; "
             "from journal.search import search_notes; from music.models import UserTrack; "
             "u = User.objects.get(email='new@example.com'); "
             "w = list(EmotionWord.objects.filter(user=None)[:2]); "

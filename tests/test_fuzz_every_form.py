@@ -53,7 +53,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from journal.emails import unsubscribe_token
+from journal.reflections.unsubscribe import unsubscribe_token
 from tests import factories as f
 from tests.ownership import Param, params_for, url_kwargs
 from tests.urlwalk import Route, iter_routes
@@ -61,7 +61,7 @@ from tests.urlwalk import Route, iter_routes
 # URLs not fuzzed, each with the reason. The test fails when one of these no
 # longer exists, so the list cannot rot.
 EXCLUDED: dict[str, str] = {
-    "logout": "takes no input; it only ends the session the fuzzer is logged in with",
+    "accounts:logout": "takes no input; it only ends the session the fuzzer is logged in with",
 }
 EXCLUDED_PREFIXES: dict[str, str] = {
     "admin/": "Django's own admin, for staff only; its forms are Django's, not ours",
@@ -70,7 +70,7 @@ EXCLUDED_PREFIXES: dict[str, str] = {
 # URL kwargs the ownership matrix leaves out (it has nothing to seal there), filled
 # with values that lead to the real form.
 PARAMS: dict[str, dict[str, Param]] = {
-    "password_reset_confirm": {
+    "accounts:password_reset_confirm": {
         "uidb64": Param(
             "uid", lambda user, made: urlsafe_base64_encode(force_bytes(user.pk)), owned=False
         ),
@@ -78,7 +78,7 @@ PARAMS: dict[str, dict[str, Param]] = {
             "token", lambda user, made: default_token_generator.make_token(user), owned=False
         ),
     },
-    "unsubscribe": {
+    "journal:unsubscribe": {
         "token": Param(
             "token", lambda user, made: unsubscribe_token(user, "reflection"), owned=False
         ),
@@ -87,7 +87,14 @@ PARAMS: dict[str, dict[str, Param]] = {
 
 # Forms where losing data would hurt most: the fuzzer must have seen them refuse
 # input (and checked that the refusal changed nothing), not only accept it.
-KEY_FORMS = {"checkin_detail", "checkin_note", "settings", "delete_account", "signup", "tags"}
+KEY_FORMS = {
+    "journal:checkin_detail",
+    "journal:checkin_note",
+    "accounts:settings",
+    "journal:delete_account",
+    "accounts:signup",
+    "journal:tags",
+}
 
 # Examples per URL and method: small, so the whole module stays within a minute.
 POST_EXAMPLES = 40
@@ -541,7 +548,7 @@ def test_no_input_gives_a_server_error(route: Route, alice: User) -> None:
     f.make_everything(alice)
     url = build_url(route, alice)
     client, get_status = choose_client(alice, url)
-    if route.name == "password_reset_confirm" and get_status == 302:
+    if route.name == "accounts:password_reset_confirm" and get_status == 302:
         # The token moves into the session; the form lives on the URL it redirects to.
         url = client.get(url)["Location"]
         get_status = client.get(url).status_code
@@ -607,7 +614,7 @@ def test_the_form_scanner_finds_fields_hx_targets_and_links() -> None:
     assert scan.by_path["/checkins/5/"].files == {"file"}
     assert scan.by_path["/history/"].names == {"year"}
     assert "when_date" in view_inputs("/checkins/5/").names  # EditCheckInForm, from the source
-    assert "username" in view_inputs(reverse("login")).names  # authentication_form
+    assert "username" in view_inputs(reverse("accounts:login")).names  # authentication_form
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from accounts.models import User
+from imports.models import ImportJob
 from journal.models import CheckIn, WeeklyReflection
-from music.models import Artist, ImportJob, Track
+from music.models import Artist, Track
 from tests.conftest import PASSWORD
 from tests.factories import (
     MODEL_FACTORIES,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -10,13 +11,15 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from config.celery import app
-from journal import archive_import
+from imports.jobs import max_attempts, run_job
+from imports.models import ImportJob
+from journal import archive_job
 from journal.archive import export_json
-from journal.archive_import import ARCHIVE_JOB_KIND, run_archive_job
+from journal.archive_job import ARCHIVE_JOB_KIND
 from journal.models import CheckIn
-from music.models import ImportJob
 from tests.conftest import make_user
 from tests.factories import make_checkin
 
@@ -33,7 +36,7 @@ def wait_for(condition: object, seconds: float = 20) -> None:
 def test_it_imports_a_large_archive_in_a_worker(
     redis_broker: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(archive_import, "SYNC_LIMIT_BYTES", 10)  # everything counts as large
+    monkeypatch.setattr(archive_job, "SYNC_LIMIT_BYTES", 10)  # everything counts as large
     alice = make_user("alice@example.com")
     for _ in range(3):
         make_checkin(alice, NOTE)
@@ -57,7 +60,7 @@ def test_it_imports_a_large_archive_in_a_worker(
     page = client.get("/settings/").content.decode()
     assert "mine.json" in page
     assert "Imported 3 check-ins" in page
-    run_archive_job(job.pk)  # a duplicate delivery changes nothing
+    run_job(job.pk)  # a duplicate delivery changes nothing
     assert CheckIn.objects.filter(user=sam).count() == 3
 
 
@@ -66,7 +69,7 @@ def test_it_keeps_the_waiting_upload_sealed(redis_broker: str) -> None:
     alice = make_user("alice@example.com")
     make_checkin(alice, NOTE)
     raw = "".join(export_json(alice)).encode()
-    job = archive_import.queue_archive(alice, raw, "mine.json")
+    job = archive_job.queue_archive(alice, raw, "mine.json")
     job.refresh_from_db()
     stored = Path(job.stored_path).read_bytes()
     assert b"harbour" not in stored
@@ -82,9 +85,10 @@ def test_it_gives_up_after_a_bounded_number_of_attempts(redis_broker: str) -> No
         kind=ARCHIVE_JOB_KIND,
         file_name="mine.json",
         status=ImportJob.Status.RUNNING,
-        attempts=archive_import.MAX_ATTEMPTS,
+        attempts=max_attempts(),
+        started_at=timezone.now() - dt.timedelta(hours=1),  # its lease ran out long ago
     )
-    run_archive_job(job.pk)  # e.g. redelivered after the worker died three times
+    run_job(job.pk)  # e.g. redelivered after the worker died three times
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert "could not be imported" in job.message

@@ -14,17 +14,16 @@ from __future__ import annotations
 from typing import IO
 
 from accounts.models import User
+from imports.report import ImportReport
 from journal.imports.csvfile import CsvLayout
 from journal.imports.mapped_csv import (
     DAYLIO_DEFAULTS,
     Mapping,
     Placement,
-    Progress,
     import_mapped_csv,
     mood_key,
     mood_values,
 )
-from journal.imports.result import ImportResult
 from journal.models import CheckIn
 
 REQUIRED_COLUMNS = ("full_date", "time", "mood", "activities")
@@ -81,6 +80,6 @@ def import_daylio(
     mapping: Mapping,
     *,
     file_name: str = "",
-    progress: Progress | None = None,
-) -> ImportResult:
-    return import_mapped_csv(user, binary, mapping, file_name=file_name, progress=progress)
+    report: ImportReport | None = None,
+) -> ImportReport:
+    return import_mapped_csv(user, binary, mapping, file_name=file_name, report=report)

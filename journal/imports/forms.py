@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from accounts.forms import time_zone_choices
 from journal import day_attributes
 from journal.imports.mapped_csv import DATE_ORDERS, TAG_SEPARATORS, Placement
-from journal.mood import MOOD_RANGE
+from mood.values import MOOD_RANGE
 
 FORMATS = [
     ("auto", "Find out for me"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import IO, Any
@@ -18,12 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models.functions import Lower
 
 from accounts.models import User
+from imports.report import ImportReport
 from journal import day_attributes
 from journal.imports.csvfile import CsvLayout, iter_rows, read_layout
-from journal.imports.result import ImportResult
+from journal.imports.result import journal_report
 from journal.imports.writer import CheckInWriter, Entry
-from journal.models import CheckIn, EmotionWord
-from journal.mood import MOOD_MAX, MOOD_MIN
+from journal.models import CheckIn
+from mood.models import EmotionWord
+from mood.values import MOOD_MAX, MOOD_MIN
 
 DATE_ORDERS = {
     "auto": "Work it out for me",
@@ -43,7 +44,6 @@ MAX_MOOD_VALUES = 40
 # A mood first used later still comes in as "mood not placed", listed by line.
 MAX_SCANNED_ROWS = 300_000
 EARLIEST_YEAR = 1900
-Progress = Callable[[ImportResult], None]
 
 
 class MappingError(ValueError):
@@ -385,8 +385,8 @@ def import_mapped_csv(
     mapping: Mapping,
     *,
     file_name: str = "",
-    progress: Progress | None = None,
-) -> ImportResult:
+    report: ImportReport | None = None,
+) -> ImportReport:
     """Import every row of the file as a check-in, following `mapping`.
 
     Streams the file; a row that can't be understood is counted with its line
@@ -395,18 +395,18 @@ def import_mapped_csv(
     layout = read_layout(binary, file_name)
     mapping.check(layout.header)
     zone = mapping.zone
-    result = ImportResult()
+    result = report if report is not None else journal_report()
     writer = CheckInWriter(
         user,
         mapping.source,
         zone,
         result,
-        on_flush=(lambda: progress(result)) if progress else None,
+        on_flush=result.save_progress,
     )
     latest = dt.datetime.now(zone).date() + dt.timedelta(days=1)
     for row in iter_rows(binary, layout):
         if row.error:
-            result.skip(row.line, "unreadable row", row.error[:100])
+            result.bad_row(row.line, "unreadable row", row.error[:100])
             result.stopped_early = (
                 f"Line {row.line} could not be read, so the rest of the file was not read."
             )
@@ -414,7 +414,7 @@ def import_mapped_csv(
         try:
             entry = _entry(row.line, row.cells, mapping, zone, latest)
         except BadValue as problem:
-            result.skip(row.line, problem.reason, problem.detail)
+            result.bad_row(row.line, problem.reason, problem.detail)
             continue
         if mapping.attribute_columns:
             figures, messages = read_attributes(row.cells, mapping.attribute_columns)

@@ -1,48 +1,32 @@
-"""The journal importers, plugged into the shared import-job framework
-(music.imports.jobs): kinds "daylio" and "journal_csv", run by
-music.tasks.run_import. The job's options hold the whole column mapping and
-mood placement (mapped_csv.Mapping.to_options), so a worker needs nothing but
-the job id.
+"""The journal's import kinds, registered with the import pipeline
+(imports.registry): "daylio" and "journal_csv", run by imports.tasks.run_import.
+The job's options hold the whole column mapping and mood placement
+(mapped_csv.Mapping.to_options), so a worker needs nothing but the job id.
 """
 
 from __future__ import annotations
 
 import io
-from collections import Counter
 from typing import BinaryIO
 
+from imports.models import ImportJob
+from imports.registry import ImportFormatError, Kind, register
+from imports.report import ImportReport
 from journal.imports.csvfile import NotACsvFile, read_layout
 from journal.imports.daylio import is_daylio
 from journal.imports.mapped_csv import Mapping, MappingError, import_mapped_csv
-from journal.imports.result import ImportResult
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
-from music.models import ImportJob
+from journal.imports.result import MAX_REPORTED_ROWS, summary_sentence
 
 JOURNAL_KINDS = ("daylio", "journal_csv")
 
 
-def _copy(result: ImportResult, report: ImportReport) -> None:
-    report.imported_count = result.imported
-    report.duplicate_count = result.duplicates
-    report.skipped = Counter(result.skipped)
-    report.bad_rows = list(result.bad_rows)
-
-
 def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
-    def progress(result: ImportResult) -> None:
-        _copy(result, report)
-        report.save_progress()
-
+    report.max_bad_rows = MAX_REPORTED_ROWS
     try:
         mapping = Mapping.from_options(job.options)
-        result = import_mapped_csv(
-            job.user, stream, mapping, file_name=job.file_name, progress=progress
-        )
+        import_mapped_csv(job.user, stream, mapping, file_name=job.file_name, report=report)
     except (NotACsvFile, MappingError) as problem:
         raise ImportFormatError(str(problem)) from problem
-    _copy(result, report)
-    # What the summary page tells beyond the counts (the framework owns `message`).
-    ImportJob.objects.filter(pk=job.pk).update(options={**job.options, "result": result.extras()})
 
 
 def sniff_csv(head: bytes, file_name: str) -> str | None:
@@ -63,27 +47,22 @@ def sniff_daylio(head: bytes, file_name: str) -> str | None:
     return None
 
 
-register(
-    Importer(
-        kind="daylio",
-        label="Daylio CSV export",
-        section="journal",
-        run=run,
-        sniff=sniff_daylio,
-        accept=".csv",
-        done_url="history",
-        done_label="See your history",
-    )
-)
-register(
-    Importer(
-        kind="journal_csv",
-        label="Mood journal CSV (columns chosen by you)",
-        section="journal",
-        run=run,
-        sniff=sniff_csv,
-        accept=".csv",
-        done_url="history",
-        done_label="See your history",
-    )
-)
+def register_kinds() -> None:
+    for kind, label, sniff in (
+        ("daylio", "Daylio CSV export", sniff_daylio),
+        ("journal_csv", "Mood journal CSV (columns chosen by you)", sniff_csv),
+    ):
+        register(
+            Kind(
+                kind=kind,
+                label=label,
+                section="journal",
+                run=run,
+                sniff=sniff,
+                accept=".csv",
+                done_url="journal:history",
+                done_label="See your history",
+                again_url="journal:journal_import",
+                summarize=summary_sentence,
+            )
+        )

@@ -16,15 +16,15 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Max, Model
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from accounts.models import User
-from journal.imports.result import ImportResult
+from config.rows import insert_rows
+from imports.report import ImportReport
 from journal.models import CheckIn, DayAttribute, NoteToken, Tag
 from journal.search import note_digests
 
@@ -92,7 +92,7 @@ def note_limit() -> int:
 class TagBook:
     """The user's tags by lower-case name, creating missing ones as needed."""
 
-    def __init__(self, user: User, result: ImportResult) -> None:
+    def __init__(self, user: User, result: ImportReport) -> None:
         self.user = user
         self.result = result
         self.ids: dict[str, int] = {
@@ -139,7 +139,7 @@ class CheckInWriter:
         user: User,
         source: str,
         zone: ZoneInfo,
-        result: ImportResult,
+        result: ImportReport,
         on_flush: Callable[[], None] | None = None,
     ) -> None:
         self.user = user
@@ -256,23 +256,3 @@ class CheckInWriter:
                 )
         insert_rows(CheckIn.tags.through, ("checkin_id", "tag_id"), links)
         insert_rows(NoteToken, ("user_id", "checkin_id", "digest"), tokens)
-
-
-def insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert plain rows fast: COPY on PostgreSQL (a year of notes is ~100k search
-    tokens, which the ORM takes seconds to build), bulk_create elsewhere."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model._default_manager.using(connection.alias).bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
-        )
-        return
-    quote = connection.ops.quote_name
-    statement = (
-        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from journal.vocabulary import install_vocabulary
+    from mood.vocabulary import install_vocabulary
 
     install_vocabulary(apps.get_model("journal", "EmotionWord"))
 

@@ -4,12 +4,12 @@ from typing import Any
 
 from django import template
 
-from journal.insights import on_this_day as find_on_this_day
+from journal.insights.queries import on_this_day as find_on_this_day
 
 register = template.Library()
 
 
-@register.inclusion_tag("journal/_on_this_day.html", takes_context=True)
+@register.inclusion_tag("journal/partials/_on_this_day.html", takes_context=True)
 def on_this_day(context: dict[str, Any]) -> dict[str, Any]:
     """`{% load history %}{% on_this_day %}`: the "On this day" card for the
     logged-in user's local today, or nothing when there is nothing to show.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from journal.mood import MOOD_RANGE, Mood, Quadrant, quadrant_of
+from mood.values import MOOD_RANGE, Mood, Quadrant, quadrant_of
 
 register = template.Library()
 

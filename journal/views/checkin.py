@@ -34,9 +34,10 @@ from journal.forms import (
     TrackForm,
     WordsForm,
 )
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import MOOD_RANGE
-from journal.vocabulary import words_near
+from journal.models import CheckIn, CheckInTrack, Tag
+from mood.models import EmotionWord
+from mood.values import MOOD_RANGE
+from mood.vocabulary import words_near
 from music.models import Track
 
 TEMPLATE = "journal/today.html"
@@ -134,7 +135,7 @@ def with_today_list(request: AuthedHtmxRequest, response: HttpResponse) -> HttpR
     """Add the refreshed list of today's check-ins as an out-of-band swap, on
     the page that shows it (the editor page of a past check-in has none)."""
     current = request.htmx.current_url_abs_path
-    if current is not None and current.split("?")[0] != reverse("home"):
+    if current is not None and current.split("?")[0] != reverse("journal:home"):
         return response
     extra = render_to_string(
         f"{TEMPLATE}#today_list", {**today_list_context(request.user), "oob": True}, request
@@ -151,7 +152,7 @@ def with_today_list(request: AuthedHtmxRequest, response: HttpResponse) -> HttpR
 def home(request: HtmxRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "POST":
-            return redirect(f"{reverse('login')}?next=/")
+            return redirect(f"{reverse('accounts:login')}?next=/")
         return render(request, "journal/landing.html")
     return today(request)  # type: ignore[arg-type]
 
@@ -176,7 +177,7 @@ def today(request: AuthedHtmxRequest) -> HttpResponse:
                 messages.success(
                     request, "Saved. Add words, a note or a song if you like — or leave it there."
                 )
-                return redirect("checkin_detail", pk=checkin.pk)
+                return redirect("journal:checkin_detail", pk=checkin.pk)
             checkin = load_checkin(user, checkin.pk)
             context = {**editor_context(user, checkin), "just_saved": True}
             return with_today_list(request, page(request, f"{TEMPLATE}#editor", context))
@@ -197,7 +198,7 @@ QUIET_PARTS = ("words", "tags", "note", "day")  # their forms swap nothing; a st
 def after_save(request: AuthedHtmxRequest, checkin: CheckIn, part: str) -> HttpResponse:
     if not request.htmx:
         messages.success(request, PART_MESSAGES[part])
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     if part in QUIET_PARTS:
         context: dict[str, Any] = {"checkin": checkin, "part": part, "saved": part, "oob": True}
         response = page(request, f"{TEMPLATE}#status", context)
@@ -227,7 +228,7 @@ def show_errors(
 def post_only(request: AuthedHtmxRequest, checkin: CheckIn) -> HttpResponse | None:
     """The part URLs take POST; a GET (say, a reload) goes to the check-in."""
     if request.method == "GET":
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     return None
@@ -368,7 +369,7 @@ def checkin_track_feel(request: AuthedHtmxRequest, pk: int, link_pk: int) -> Htt
 def checkin_track_remove(request: AuthedHtmxRequest, pk: int, link_pk: int) -> HttpResponse:
     checkin, link = load_link(request, pk, link_pk)
     if request.method == "GET":
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     checkins.detach_track(link)
     return after_save(request, checkin, "tracks")
 
@@ -379,7 +380,7 @@ def checkin_track_remove(request: AuthedHtmxRequest, pk: int, link_pk: int) -> H
 def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.live(), pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("checkin_detail", pk=checkin.pk)
+        return redirect("journal:checkin_detail", pk=checkin.pk)
     checkins.delete_checkin(checkin)
     if request.htmx:
         # The list with its undo button, and the grid again in place of an
@@ -393,7 +394,7 @@ def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"Check-in deleted. You can undo this for {checkins.UNDO_SECONDS // 60} minutes."
     )
-    return redirect("home")
+    return redirect("journal:home")
 
 
 @login_required
@@ -402,14 +403,14 @@ def checkin_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
 def checkin_restore(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn, pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("home")
+        return redirect("journal:home")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     if checkin.deleted_at is not None and not checkins.undo_delete(checkin):
         messages.info(request, "That check-in was removed a while ago and can't be brought back.")
     if request.htmx:
         return page(request, f"{TEMPLATE}#today_list", today_list_context(request.user))
-    return HttpResponseRedirect(reverse("home"))
+    return HttpResponseRedirect(reverse("journal:home"))
 
 
 # Song suggestions ------------------------------------------------------------

@@ -20,7 +20,7 @@ from accounts.http import AuthedHtmxRequest
 from journal import checkins, entries
 from journal.models import CheckIn
 
-PARTIAL = "journal/_entry.html"
+PARTIAL = "journal/partials/_entry.html"
 
 
 def _answer(request: AuthedHtmxRequest, found: entries.FullEntry) -> HttpResponse:
@@ -54,7 +54,7 @@ def entry_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
             request,
             f"Check-in deleted. You can undo this for {checkins.UNDO_SECONDS // 60} minutes.",
         )
-        return redirect("history_entry", pk=pk)
+        return redirect("journal:history_entry", pk=pk)
     found = entries.entry(request.user, pk)
     assert found is not None  # just deleted: inside its undo window
     return _answer(request, found)
@@ -67,10 +67,10 @@ def entry_restore(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn, pk=pk, user=request.user)
     if checkin.deleted_at is not None and not checkins.undo_delete(checkin):
         messages.info(request, "That check-in was removed a while ago and can't be brought back.")
-        return redirect("history")
+        return redirect("journal:history")
     if not request.htmx:
         messages.success(request, "Check-in restored.")
-        return redirect("history_entry", pk=pk)
+        return redirect("journal:history_entry", pk=pk)
     found = entries.entry(request.user, pk)
     if found is None:
         raise Http404("No such check-in.")

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedHtmxRequest
-from journal import calendar_chart, charts, insights, periods, year_review
+from journal import calendar_chart, charts, periods, year_review
+from journal.insights import figures, queries, results
 from journal.models import CheckIn
 from journal.timeline import (
     Filters,
@@ -46,33 +47,33 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     filters = Filters.from_form(form)
     checkins = filters.apply(user, CheckIn.objects.owned_by(user))
     cursor = request.GET.get("after", "")
-    links = filter_links(reverse("history"), request.GET)
+    links = filter_links(reverse("journal:history"), request.GET)
     page = timeline_page(checkins, cursor, links, home_zone=user.time_zone)
     paged = decode_cursor(cursor) is not None
     context = {"page": page, "filters": filters, "form": form, "paged": paged}
     if request.htmx:
         return render(request, "journal/history.html#timeline-page", context)
     today = user.local_today()
-    calendar = insights.calendar_year(user, _year(request, filters, today))
+    calendar = figures.calendar_year(user, _year(request, filters, today))
     context.update(
         calendar=calendar,
-        calendar_months=calendar_chart.calendar_months(calendar, reverse("history"), today),
+        calendar_months=calendar_chart.calendar_months(calendar, reverse("journal:history"), today),
         tone_days=calendar_chart.tone_days(calendar) if calendar.estimated_days else [],
-        on_this_day=insights.on_this_day(user, today),
-        last_felt=insights.last_felt(user),
+        on_this_day=queries.on_this_day(user, today),
+        last_felt=queries.last_felt(user),
         today=today,
         review_offer=year_review.offered_review_year(today, calendar.years),
     )
     return render(request, "journal/history.html", context)
 
 
-def _scale(request: AuthedHtmxRequest, period: periods.Period) -> insights.Period:
+def _scale(request: AuthedHtmxRequest, period: periods.Period) -> results.Period:
     """The mood-over-time chart's buckets: ?scale= (or the older ?period=day),
     if it suits the period's length; otherwise the natural one for it."""
     for asked in (request.GET.get("scale", ""), request.GET.get("period", "")):
         if asked in period.scales:
-            return insights.Period(asked)
-    return insights.Period(period.scale)
+            return results.Period(asked)
+    return results.Period(period.scale)
 
 
 @login_required
@@ -89,20 +90,20 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
     start, end = period.start, period.end
     # Every mood figure reads the same rows, and every music figure the same
     # song links: two queries for all of them.
-    rows = insights.mood_rows(user, start, end)
-    links = insights.song_links(user, start, end)
-    days = insights.daily_moods(user, start, end, rows=rows)
-    series = insights.mood_series(scale, start, end, rows)
-    tags = insights.tag_impact(user, start, end, days=days)
+    rows = queries.mood_rows(user, start, end)
+    links = queries.song_links(user, start, end)
+    days = figures.daily_moods(user, start, end, rows=rows)
+    series = figures.mood_series(user, scale, start, end, rows)
+    tags = figures.tag_impact(user, start, end, days=days)
     period_query = urlencode(period.query)
     context = {
         "period": period,
         "period_error": choice.error,
         "period_choices": periods.choices(past),
-        "period_url": reverse("insights"),
+        "period_url": reverse("journal:insights"),
         "period_query": period_query,
         "scale": scale,
-        "scales": [insights.Period(value) for value in period.scales],
+        "scales": [results.Period(value) for value in period.scales],
         "start": start,
         "end": end,
         "day_count": len(days),
@@ -113,23 +114,21 @@ def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
         "weekday": charts.pattern_chart(
             "chart-weekday",
             "Your mood by day of the week",
-            insights.weekday_pattern(user, start, end, rows=rows),
+            figures.weekday_pattern(user, start, end, rows=rows),
             "day of the week",
         ),
         "time_of_day": charts.pattern_chart(
             "chart-time",
             "Your mood by time of day",
-            insights.time_of_day_pattern(user, start, end, rows=rows),
+            figures.time_of_day_pattern(user, start, end, rows=rows),
             "part of the day",
         ),
-        "words": charts.words_chart(insights.word_frequencies(user, start, end)),
+        "words": charts.words_chart(queries.word_frequencies(user, start, end)),
         "tags": tags,
         "tags_chart": charts.tag_impact_chart(tags),
-        "music": insights.music_by_quadrant(user, start, end, links=links),
-        "lifts": insights.songs_that_lift(user, start, end, rows=rows, links=links),
-        "min_lift": insights.MIN_LIFT_SAMPLES,
-        "listening": charts.listening_chart(
-            insights.listening_vs_mood(user, start, end, days=days)
-        ),
+        "music": figures.music_by_quadrant(user, start, end, links=links),
+        "lifts": figures.songs_that_lift(user, start, end, rows=rows, links=links),
+        "min_lift": results.MIN_LIFT_SAMPLES,
+        "listening": charts.listening_chart(figures.listening_vs_mood(user, start, end, days=days)),
     }
     return render(request, "journal/insights.html", context)

@@ -1,6 +1,6 @@
 """/import/: bring mood journals from Daylio and other apps.
 
-Upload → (Daylio with custom moods: place them) or (another app: choose the
+Upload → (Daylio: confirm or move its moods, place custom ones) or (another app: choose the
 columns, then place its mood values) → a background job with a progress page
 that ends in a summary. The steps between upload and job live in the session
 (`DRAFT`), so no half-made job is ever visible to a worker.
@@ -8,20 +8,19 @@ that ends in a summary. The steps between upload and job live in the session
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
+from imports.models import ImportJob
+from imports.views import job_page
 from journal.imports.csvfile import CsvLayout, NotACsvFile, preview, read_layout
 from journal.imports.daylio import daylio_mapping, daylio_moods, is_daylio
 from journal.imports.forms import (
@@ -31,14 +30,7 @@ from journal.imports.forms import (
     UploadForm,
     guess_columns,
 )
-from journal.imports.jobs import (
-    JOURNAL_KINDS,
-    can_restart,
-    discard_draft,
-    restart,
-    start_job,
-    store_draft,
-)
+from journal.imports.jobs import JOURNAL_KINDS, discard_draft, start_job, store_draft
 from journal.imports.mapped_csv import (
     DAYLIO_DEFAULTS,
     BadValue,
@@ -51,7 +43,6 @@ from journal.imports.mapped_csv import (
 )
 from journal.imports.tag_matching import activities_in, propose
 from journal.models import CheckIn, Tag
-from music.models import ImportJob
 
 DRAFT = "journal_import_draft"
 GONE_MESSAGE = "That upload is no longer waiting. Please choose the file again."
@@ -121,10 +112,10 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
         defaults = [(label, n) for label, n in moods_in_file if (label, n) not in custom]
         draft["labels"] = custom + defaults
         request.session[DRAFT] = draft
-        return redirect("journal_import_moods")
+        return redirect("journal:journal_import_moods")
     draft["kind"] = "journal_csv"
     request.session[DRAFT] = draft
-    return redirect("journal_import_columns")
+    return redirect("journal:journal_import_columns")
 
 
 @login_required
@@ -134,7 +125,7 @@ def columns(request: AuthedHtmxRequest) -> HttpResponse:
     draft = _draft(request)
     if draft is None or draft.get("kind") != "journal_csv":
         messages.info(request, GONE_MESSAGE)
-        return redirect("journal_import")
+        return redirect("journal:journal_import")
     with default_storage.open(draft["path"], "rb") as binary:
         layout = read_layout(binary, draft["name"])
         rows = preview(binary, layout)
@@ -145,7 +136,7 @@ def columns(request: AuthedHtmxRequest) -> HttpResponse:
                 if labels is not None:
                     draft["labels"] = labels
                     request.session[DRAFT] = draft
-                    return redirect("journal_import_moods")
+                    return redirect("journal:journal_import_moods")
         else:
             initial = {**guess_columns(layout.header), "date_order": "auto"}
             initial["tags_separator"] = "auto"
@@ -217,7 +208,7 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
     draft = _draft(request)
     if draft is None or "labels" not in draft:
         messages.info(request, GONE_MESSAGE)
-        return redirect("journal_import")
+        return redirect("journal:journal_import")
     counts = {str(label): int(count) for label, count in draft["labels"]}
     labels = list(counts)
     guesses = suggest_placements(request.user, labels)
@@ -236,7 +227,7 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
         mapping.tag_choices = activity_form.choices()
         job = start_job(request.user, draft["kind"], draft["path"], draft["name"], mapping)
         _drop_draft(request, delete_file=False)
-        return redirect("journal_import_job", pk=job.pk)
+        return redirect("journal:journal_import_job", pk=job.pk)
     daylio = draft["kind"] == "daylio"
     grids = form.grids()
     for grid in grids:
@@ -276,7 +267,7 @@ def _proposals(draft: dict[str, Any], tags: list[str]) -> dict[str, str]:
 def cancel(request: AuthedHtmxRequest) -> HttpResponse:
     _drop_draft(request)
     messages.info(request, "Nothing was imported, and the uploaded file was deleted.")
-    return redirect("journal_import")
+    return redirect("journal:journal_import")
 
 
 # The object is looked up before the method is checked (not @require_http_methods),
@@ -285,36 +276,4 @@ def cancel(request: AuthedHtmxRequest) -> HttpResponse:
 @never_cache
 def job_detail(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind__in=JOURNAL_KINDS)
-    if request.method == "POST":
-        if can_restart(job):
-            if restart(job):
-                messages.info(request, "We asked a worker to start this import again.")
-            else:
-                messages.error(request, "The workers can't be reached right now. Please try later.")
-        return redirect("journal_import_job", pk=job.pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    extras = job.options.get("result") or {}
-    context = {
-        "job": job,
-        "first_date": _date(extras.get("first_date")),
-        "last_date": _date(extras.get("last_date")),
-        "stopped_early": extras.get("stopped_early", ""),
-        "restartable": can_restart(job),
-        "reasons": sorted(job.skipped.items(), key=lambda item: -item[1]),
-        "problems": [row for row in job.bad_rows if not row.get("warning")],
-        "warnings": [row for row in job.bad_rows if row.get("warning")],
-        "skipped_total": sum(job.skipped.values()),
-        "poll_url": reverse("journal_import_job", kwargs={"pk": job.pk}),
-    }
-    template = "journal/import_job.html"
-    response = render(request, f"{template}#progress" if request.htmx else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+    return job_page(request, job, "journal/import_job.html", request.path)

@@ -9,13 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedHtmxRequest
 from accounts.models import User
-from journal.emails import (
-    quadrant_mix,
-    read_unsubscribe_token,
-    reflection_context,
-    week_label,
-)
 from journal.models import WeeklyReflection
+from journal.reflections.content import ReflectionContent
+from journal.reflections.context import quadrant_mix, reflection_context, week_label
+from journal.reflections.unsubscribe import read_unsubscribe_token
 
 
 @login_required
@@ -27,16 +24,18 @@ def reflection_list(request: AuthedHtmxRequest) -> HttpResponse:
         .exclude(content={})
         .only("id", "week_start", "content", "status")
     )
-    rows = [
-        {
-            "reflection": r,
-            "label": week_label(r.week_start),
-            "count": r.content.get("count", 0),
-            "mix": quadrant_mix(r.content),
-            "suggestions": [s.get("name") for s in r.content.get("suggestions", [])],
-        }
-        for r in reflections
-    ]
+    rows = []
+    for r in reflections:
+        content = ReflectionContent.from_stored(r.content)
+        rows.append(
+            {
+                "reflection": r,
+                "label": week_label(r.week_start),
+                "count": content.count,
+                "mix": quadrant_mix(content),
+                "suggestions": [s.name for s in content.suggestions],
+            }
+        )
     return render(request, "journal/reflections.html", {"rows": rows})
 
 

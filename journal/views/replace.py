@@ -35,7 +35,7 @@ def replace(request: AuthedHtmxRequest, source: str) -> HttpResponse:
             if changed
             else "Nothing moved: every mood is where it was.",
         )
-        return redirect("journal_import_replace", source=source)
+        return redirect("journal:journal_import_replace", source=source)
     grids = form.grids()
     counts = {mood.label: mood.count for mood in moods}
     for grid in grids:

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
 from journal.forms import CustomWordForm, TagForm
-from journal.models import EmotionWord, Tag
+from journal.models import Tag
+from mood.models import EmotionWord
 
 
 @login_required
@@ -30,7 +31,7 @@ def word_list(request: AuthedHtmxRequest) -> HttpResponse:
             energy=mood.energy,
         )
         messages.success(request, f"Added “{form.cleaned_data['word']}” to your words.")
-        return redirect("words")
+        return redirect("journal:words")
     own = EmotionWord.objects.filter(user=request.user)
     shipped = EmotionWord.objects.filter(user__isnull=True)
     context = {
@@ -47,12 +48,12 @@ def word_list(request: AuthedHtmxRequest) -> HttpResponse:
 def word_delete(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     word = get_object_or_404(EmotionWord, pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("words")
+        return redirect("journal:words")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     word.delete()
     messages.success(request, f"Removed “{word.word}” from your words.")
-    return redirect("words")
+    return redirect("journal:words")
 
 
 @login_required
@@ -69,7 +70,7 @@ def tag_list(request: AuthedHtmxRequest) -> HttpResponse:
             position=0 if top is None else top + 1,
         )
         messages.success(request, f"Added the tag “{form.cleaned_data['name']}”.")
-        return redirect("tags")
+        return redirect("journal:tags")
     return render(
         request,
         "journal/tags.html",
@@ -83,7 +84,7 @@ def tag_update(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     """Rename a tag, or hide it from the check-in (past check-ins keep it)."""
     tag = get_object_or_404(Tag, pk=pk, user=request.user)
     if request.method == "GET":
-        return redirect("tags")
+        return redirect("journal:tags")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     if "archived" in request.POST:
@@ -91,14 +92,14 @@ def tag_update(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         tag.save(update_fields=["archived"])
         state = "hidden from" if tag.archived else "back on"
         messages.success(request, f"“{tag.name}” is {state} the check-in page.")
-        return redirect("tags")
+        return redirect("journal:tags")
     form = TagForm(request.user, request.POST, tag=tag)
     if form.is_valid():
         tag.name = form.cleaned_data["name"]
         tag.is_musical = form.cleaned_data["is_musical"]
         tag.save(update_fields=["name", "is_musical"])
         messages.success(request, f"Saved the tag “{tag.name}”.")
-        return redirect("tags")
+        return redirect("journal:tags")
     return render(
         request,
         "journal/tags.html",

@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import BinaryIO
 
+from imports.files import head_text
+from imports.models import ImportJob
+from imports.registry import ImportFormatError, Kind, register
+from imports.report import ImportReport
 from music.catalogue import TrackInfo
 from music.imports.csvrows import iter_csv
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, head_text, register
 from music.imports.listens import SKIP_UNDER_MS, ListenWriter, Play, clean
-from music.models import ImportJob
 
 SOURCE = "apple_music"
 REQUIRED = ("Song Name", "Event Start Timestamp")
@@ -107,7 +109,7 @@ def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
 
 
 register(
-    Importer(
+    Kind(
         kind="apple_music",
         label="Apple Music Play Activity (.csv)",
         run=run,

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import IO
 
 from config.text import scrub
-from music.imports.jobs import ImportReport, text_stream
+from imports.files import text_stream
+from imports.report import ImportReport
 
 MAX_LINE = 1024 * 1024
 csv.field_size_limit(min(sys.maxsize, MAX_LINE))

@@ -24,11 +24,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import BinaryIO
 
+from imports.files import head_text
+from imports.models import ImportJob
+from imports.registry import ImportFormatError, Kind, register
+from imports.report import ImportReport
 from music.catalogue import TrackInfo
 from music.imports.csvrows import iter_csv
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, head_text, register
 from music.imports.listens import ListenWriter, Play, clean, valid_mbid
-from music.models import ImportJob
 
 SOURCE = "lastfm"
 DATE_FORMATS = (
@@ -197,7 +199,7 @@ def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
 
 
 register(
-    Importer(
+    Kind(
         kind="lastfm",
         label="Last.fm scrobbles (.csv) or .scrobbler.log",
         run=run,

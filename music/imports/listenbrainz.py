@@ -16,11 +16,13 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any, BinaryIO
 
+from imports.files import text_files
+from imports.models import ImportJob
+from imports.registry import ImportFormatError, Kind, register
+from imports.report import ImportReport
 from music.catalogue import TrackInfo
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register, text_files
 from music.imports.jsonstream import BrokenJSON, NotAnArray, iter_array
 from music.imports.listens import ListenWriter, Play, clean, valid_mbid
-from music.models import ImportJob
 
 SOURCE = "listenbrainz"
 MAX_LINE = 1024 * 1024
@@ -137,7 +139,7 @@ def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
 
 
 register(
-    Importer(
+    Kind(
         kind="listenbrainz",
         label="ListenBrainz export (zip, .jsonl or .json)",
         run=run,

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.text import scrub
+from imports.registry import ImportFormatError
+from imports.report import ImportReport
 from music.catalogue import TrackInfo, artist_key, title_key
-from music.imports.jobs import ImportFormatError, ImportReport
 from music.models import Artist, Listen, Track
 
 BATCH_SIZE = 1000
@@ -309,8 +310,8 @@ class ListenWriter:
             exact.add(key)
             rows.append((track_id, play.played_at, play.ms_played, play.skipped))
         inserted = insert_listens(self.user.pk, self.source, rows)
-        self.report.imported(inserted)
-        self.report.duplicates(duplicates + len(rows) - inserted)
+        self.report.add_imported(inserted)
+        self.report.add_duplicates(duplicates + len(rows) - inserted)
 
 
 def insert_listens(

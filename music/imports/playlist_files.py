@@ -6,11 +6,13 @@ from typing import BinaryIO
 
 from django.db import transaction
 
+from imports.models import ImportJob
+from imports.registry import ImportFormatError, Kind, register
+from imports.report import ImportReport
 from music.catalogue import TrackInfo
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register
 from music.imports.listens import resolve_tracks
 from music.imports.playlists_io import PlaylistEntry, parse_playlist, sniff_playlist
-from music.models import ImportJob, Playlist, PlaylistItem
+from music.models import Playlist, PlaylistItem
 from music.plays import ensure_user_tracks
 
 MAX_PLAYLIST_BYTES = 5 * 1024 * 1024
@@ -39,7 +41,7 @@ def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
     # The same file imported twice gives one playlist: same name, same songs.
     for existing in Playlist.objects.filter(user=job.user, name=name, source="imported"):
         if list(existing.items.values_list("track_id", flat=True)) == track_ids:
-            report.duplicates(len(track_ids))
+            report.add_duplicates(len(track_ids))
             return
     with transaction.atomic():
         playlist = Playlist.objects.create(
@@ -50,20 +52,20 @@ def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
             for position, track_id in enumerate(track_ids)
         )
         ensure_user_tracks(job.user, track_ids)
-    report.imported(len(track_ids))
+    report.add_imported(len(track_ids))
     job.options = {**job.options, "playlist_id": playlist.pk}
     ImportJob.objects.filter(pk=job.pk).update(options=job.options)
 
 
 register(
-    Importer(
+    Kind(
         kind="playlist",
         label="A playlist (.m3u, .m3u8, .xspf, .jspf)",
         run=run,
         sniff=sniff,
         accept=".m3u,.m3u8,.xspf,.jspf,.json",
         help="Exported from a music player or another service.",
-        done_url="playlists",
+        done_url="music:playlists",
         done_label="See your playlists",
     )
 )

@@ -26,6 +26,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import unquote, urlparse
 
 from config.text import scrub
+from imports.registry import ImportFormatError
 from music.catalogue import split_artist_title
 
 FORMATS = ("m3u8", "xspf", "jspf")
@@ -36,10 +37,6 @@ CONTENT_TYPES = {
 }
 XSPF_NS = "http://xspf.org/ns/0/"
 MAX_ENTRIES = 10_000
-
-
-class ImportFormatError(ValueError):
-    """The file is not a playlist we can read. The message is shown to the user."""
 
 
 @dataclass

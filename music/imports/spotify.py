@@ -21,11 +21,13 @@ import datetime as dt
 import re
 from typing import IO, Any, BinaryIO
 
+from imports.files import text_files
+from imports.models import ImportJob
+from imports.registry import ImportFormatError, Kind, register
+from imports.report import ImportReport
 from music.catalogue import TrackInfo
-from music.imports.jobs import Importer, ImportFormatError, ImportReport, register, text_files
 from music.imports.jsonstream import BrokenJSON, NotAnArray, iter_array
 from music.imports.listens import SKIP_UNDER_MS, ListenWriter, Play, clean
-from music.models import ImportJob
 
 SOURCE = "spotify"
 MEMBER = re.compile(
@@ -151,7 +153,7 @@ def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
 
 
 register(
-    Importer(
+    Kind(
         kind="spotify",
         label="Spotify streaming history (zip or .json)",
         run=run,

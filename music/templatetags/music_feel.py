@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from journal.mood import Quadrant, quadrant_of
+from mood.values import Quadrant, quadrant_of
 
 register = template.Library()
 

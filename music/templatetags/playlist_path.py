@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django import template
 
-from journal.mood import Mood, quadrant_of
-from music.playlists import Point
+from mood.values import Mood, quadrant_of
+from music.playlist_engine import Point
 
 register = template.Library()
 

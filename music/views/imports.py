@@ -3,14 +3,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedHtmxRequest
+from imports.jobs import create_job
+from imports.models import ImportJob
+from imports.registry import kinds_for as importers_for
+from imports.views import job_page
 from music.forms import ImportForm
-from music.imports.jobs import create_job, importers_for
-from music.models import ImportJob
 
 JOBS_SHOWN = 10
 
@@ -23,7 +24,7 @@ def import_page(request: AuthedHtmxRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             job = create_job(request.user, form.cleaned_data["kind"], form.cleaned_data["file"])
-            return redirect("music_import_job", pk=job.pk)
+            return redirect("music:music_import_job", pk=job.pk)
     else:
         form = ImportForm(initial={"kind": request.GET.get("kind", "spotify")})
     jobs = ImportJob.objects.filter(
@@ -38,12 +39,10 @@ def import_page(request: AuthedHtmxRequest) -> HttpResponse:
     )
 
 
+# The object is looked up before the method is checked, so another person's
+# job id is a 404 whatever the method.
 @login_required
-@require_GET
 @never_cache
 def import_job(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, user=request.user)
-    template = "includes/import_job.html" if request.htmx else "music/import_job.html"
-    response = render(request, template, {"job": job})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return job_page(request, job, "music/import_job.html", request.path)

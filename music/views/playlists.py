@@ -22,6 +22,7 @@ from accounts.http import AuthedHtmxRequest
 from music.imports.playlist_files import entries_for
 from music.imports.playlists_io import CONTENT_TYPES, FORMATS, render_playlist
 from music.models import Playlist, PlaylistItem, Track, UserTrack
+from music.playlist_engine import PRESETS
 from music.playlist_forms import (
     CUSTOM,
     MakePlaylistForm,
@@ -31,7 +32,6 @@ from music.playlist_forms import (
     point_value,
 )
 from music.playlists import (
-    PRESETS,
     PlaylistPlan,
     generate,
     latest_checkin_mood,
@@ -120,7 +120,7 @@ def _rate_links(request: AuthedHtmxRequest, plan: PlaylistPlan | None) -> list[t
     for track in plan.suggest_rating:
         params = request.GET.copy()
         params["rate"] = str(track.pk)
-        links.append((track, f"{reverse('playlists')}?{params.urlencode()}#rate"))
+        links.append((track, f"{reverse('music:playlists')}?{params.urlencode()}#rate"))
     return links
 
 
@@ -132,7 +132,7 @@ def _another_mix(request: AuthedHtmxRequest) -> str:
         seed = 0
     params["seed"] = str((seed + 1) % 1_000_000)
     params.pop("rate", None)
-    return f"{reverse('playlists')}?{params.urlencode()}"
+    return f"{reverse('music:playlists')}?{params.urlencode()}"
 
 
 def _save_fields(form: MakePlaylistForm, plan: PlaylistPlan) -> list[tuple[str, str]]:
@@ -159,16 +159,16 @@ def playlist_save(request: AuthedHtmxRequest) -> HttpResponse:
             # Only the name is wrong: back to the same preview, saying why.
             messages.error(request, " ".join(str(e) for e in form.errors["name"]))
             keep = [(k, request.POST.get(k, "")) for k in MakePlaylistForm.base_fields]
-            return HttpResponseRedirect(f"{reverse('playlists')}?{urlencode(keep)}")
+            return HttpResponseRedirect(f"{reverse('music:playlists')}?{urlencode(keep)}")
         messages.error(request, "That playlist could not be saved. Please try making it again.")
-        return redirect("playlists")
+        return redirect("music:playlists")
     plan = generate(request.user, **form.generate_kwargs())  # type: ignore[arg-type]
     if not plan.tracks:
         messages.error(request, "There are no songs to save yet. Rating a few songs helps.")
-        return redirect("playlists")
+        return redirect("music:playlists")
     playlist = save_plan(request.user, plan, form.cleaned_data.get("name") or None)
     messages.success(request, f"Saved “{playlist.name}”.")
-    return redirect("playlist_detail", pk=playlist.pk)
+    return redirect("music:playlist_detail", pk=playlist.pk)
 
 
 @login_required
@@ -180,8 +180,8 @@ def playlist_rate(request: AuthedHtmxRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        back = reverse("playlists")
-    back = back or reverse("playlists")
+        back = reverse("music:playlists")
+    back = back or reverse("music:playlists")
     if not form.is_valid():
         messages.error(request, "Please choose a point on the grid for that song.")
         return HttpResponseRedirect(back)
@@ -258,7 +258,7 @@ def playlist_rename(request: AuthedHtmxRequest, playlist: Playlist) -> HttpRespo
         playlist.name = form.cleaned_data["name"].strip() or playlist.name
         playlist.save(update_fields=["name", "updated_at"])
         messages.success(request, "Renamed.")
-        return redirect("playlist_detail", pk=playlist.pk)
+        return redirect("music:playlist_detail", pk=playlist.pk)
     context = _detail_context(playlist)
     context["rename_form"] = form
     return render(request, "music/playlist_detail.html", context, status=400)
@@ -271,7 +271,7 @@ def playlist_delete(request: AuthedHtmxRequest, playlist: Playlist) -> HttpRespo
     name = playlist.name
     playlist.delete()
     messages.success(request, f"Deleted “{name}”.")
-    return redirect("playlists")
+    return redirect("music:playlists")
 
 
 def _journey_response(request: AuthedHtmxRequest, playlist: Playlist) -> HttpResponse:
@@ -279,7 +279,7 @@ def _journey_response(request: AuthedHtmxRequest, playlist: Playlist) -> HttpRes
         return _vary(
             render(request, "music/playlist_detail.html#journey", _detail_context(playlist))
         )
-    return _vary(redirect("playlist_detail", pk=playlist.pk))
+    return _vary(redirect("music:playlist_detail", pk=playlist.pk))
 
 
 @login_required

@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from journal.models import CheckIn, EmotionWord
+from journal.models import CheckIn
+from mood.models import EmotionWord
 from tests.e2e.conftest import (
     SENTINEL_NOTE,
     Browsing,

@@ -13,8 +13,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord
-from journal.vocabulary import install_vocabulary
+from journal.models import CheckIn, CheckInTrack
+from mood.models import EmotionWord
+from mood.vocabulary import install_vocabulary
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from accounts.models import User
-from journal.models import CheckIn, EmotionWord
+from journal.models import CheckIn
+from mood.models import EmotionWord
 from tests.e2e.conftest import Browsing, Watch, add_session_cookie, axe_check
 from tests.journal.history_data import checkin, tag
 

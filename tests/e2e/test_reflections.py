@@ -19,7 +19,8 @@ def test_it_reads_a_reflection_and_opens_its_playlist(browsing: Browsing, settin
     settings.SITE_URL = browsing.base_url
     require("/reflections/1/")  # the reflections branch is here
     user = lived_in_user(days=28)
-    from journal.reflections import ensure_content, week_start_of
+    from journal.reflections.build import ensure_content
+    from journal.reflections.weeks import week_start_of
 
     last_monday = week_start_of(user.local_today()) - dt.timedelta(days=7)
     reflection = WeeklyReflection.objects.create(user=user, week_start=last_monday)

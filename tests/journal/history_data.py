@@ -7,8 +7,9 @@ import zoneinfo
 from collections.abc import Iterable
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import index_note
+from mood.models import EmotionWord
 from music.models import Artist, Listen, Track
 
 

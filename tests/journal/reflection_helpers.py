@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
+from journal.models import CheckIn, CheckInTrack, Tag
+from mood.models import EmotionWord
 from music.models import Artist, Listen, Track, UserTrack
 
 # A Monday, and the week it starts; the reflection about it is due from the next Monday.

@@ -16,19 +16,13 @@ from config.rows import ids_where
 from journal import checkins
 from journal import urls as journal_urls
 from journal.forms import NoteForm
-from journal.models import (
-    OWNED_SQL,
-    WORDS_OF_SQL,
-    CheckIn,
-    CheckInTrack,
-    EmotionWord,
-    Tag,
-    words_of,
-)
-from journal.mood import Mood
+from journal.models import OWNED_SQL, CheckIn, CheckInTrack, Tag
 from journal.search import search_notes
-from journal.vocabulary import install_vocabulary
+from mood.models import WORDS_OF_SQL, EmotionWord, words_of
+from mood.values import Mood
+from mood.vocabulary import install_vocabulary
 from music.catalogue import TrackInfo, get_or_create_track
+from music.feel import recompute_feel
 from music.models import Track, UserTrack
 
 HX = {"HX-Request": "true"}
@@ -104,24 +98,27 @@ def test_it_takes_a_check_in_without_javascript_end_to_end(
     """Plain forms, full pages and redirects: tap, words, note, tags, a new song."""
     response = alice_client.post("/", {"mood": "3,2"})
     checkin = CheckIn.objects.get(user=alice)
-    detail = reverse("checkin_detail", args=[checkin.pk])
+    detail = reverse("journal:checkin_detail", args=[checkin.pk])
     assert response.status_code == 302 and response["Location"] == detail
     assert "Saved. Add words" in alice_client.get(detail).content.decode()
 
     happy, proud = word("happy"), word("proud")
     response = alice_client.post(
-        reverse("checkin_words", args=[checkin.pk]), {"words": [happy.pk, proud.pk]}
+        reverse("journal:checkin_words", args=[checkin.pk]), {"words": [happy.pk, proud.pk]}
     )
     assert response.status_code == 302 and response["Location"] == detail
     response = alice_client.post(
-        reverse("checkin_note", args=[checkin.pk]), {"note": "Choir night.\r\nWe sang Bach."}
+        reverse("journal:checkin_note", args=[checkin.pk]),
+        {"note": "Choir night.\r\nWe sang Bach."},
     )
     assert response.status_code == 302
     sang = tag(alice, "sang")
-    response = alice_client.post(reverse("checkin_tags", args=[checkin.pk]), {"tags": [sang.pk]})
+    response = alice_client.post(
+        reverse("journal:checkin_tags", args=[checkin.pk]), {"tags": [sang.pk]}
+    )
     assert response.status_code == 302
     response = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]),
+        reverse("journal:checkin_tracks", args=[checkin.pk]),
         {
             "track": "Nina Simone – Feeling Good",
             "feel_pleasantness": "3",
@@ -156,14 +153,14 @@ def test_it_saves_each_part_instantly_with_htmx(alice: User, alice_client: Clien
     checkin = CheckIn.objects.get(user=alice)
     calm = word("calm")
     response = alice_client.post(
-        reverse("checkin_words", args=[checkin.pk]), {"words": [calm.pk]}, headers=HX
+        reverse("journal:checkin_words", args=[checkin.pk]), {"words": [calm.pk]}, headers=HX
     )
     html = response.content.decode()
     assert f'id="words-status-{checkin.pk}"' in html and "Saved ✓" in html
     assert 'hx-swap-oob="true"' in html
     assert ">calm</span>" in html  # the list below is refreshed too
     response = alice_client.post(
-        reverse("checkin_note", args=[checkin.pk]), {"note": "Soup."}, headers=HX
+        reverse("journal:checkin_note", args=[checkin.pk]), {"note": "Soup."}, headers=HX
     )
     assert f'id="note-status-{checkin.pk}"' in response.content.decode()
     assert CheckIn.objects.get(pk=checkin.pk).note == "Soup."
@@ -175,14 +172,16 @@ def test_it_suggests_the_users_own_songs_and_attaches_a_picked_one(
     mine = own_track(alice, "Erik Satie", "Gymnopédie No. 1")
     own_track(bob, "Erik Satie", "Gnossienne No. 1")  # only Bob's
     checkin = checkins.create_checkin(alice, Mood(2, -3))
-    response = alice_client.get(reverse("track_suggestions"), {"track": "satie"}, headers=HX)
+    response = alice_client.get(
+        reverse("journal:track_suggestions"), {"track": "satie"}, headers=HX
+    )
     html = response.content.decode()
     assert "Gymnopédie No. 1" in html
     assert "Gnossienne" not in html
     assert f'name="track_id" value="{mine.pk}"' in html
 
     response = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]),
+        reverse("journal:checkin_tracks", args=[checkin.pk]),
         {"track": "satie", "track_id": str(mine.pk), "feel_pleasantness": "", "feel_energy": ""},
         headers=HX,
     )
@@ -197,13 +196,16 @@ def test_it_offers_matching_songs_without_javascript_when_no_dash_is_typed(
 ) -> None:
     mine = own_track(alice, "Erik Satie", "Gymnopédie No. 1")
     checkin = checkins.create_checkin(alice, Mood(2, -3))
-    response = alice_client.post(reverse("checkin_tracks", args=[checkin.pk]), {"track": "satie"})
+    response = alice_client.post(
+        reverse("journal:checkin_tracks", args=[checkin.pk]), {"track": "satie"}
+    )
     html = response.content.decode()
     assert "with a dash between them" in html
     assert f'name="track_id" value="{mine.pk}"' in html
     assert 'value="satie"' in html
     response = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]), {"track": "satie", "track_id": mine.pk}
+        reverse("journal:checkin_tracks", args=[checkin.pk]),
+        {"track": "satie", "track_id": mine.pk},
     )
     assert response.status_code == 302
     assert CheckInTrack.objects.get(checkin=checkin).track == mine
@@ -214,7 +216,7 @@ def test_the_check_in_page_keeps_notes_out_of_caches_and_history(
 ) -> None:
     checkin = checkins.create_checkin(alice, Mood(1, 1))
     checkins.set_note(checkin, "secret")
-    for url in ("/", reverse("checkin_detail", args=[checkin.pk])):
+    for url in ("/", reverse("journal:checkin_detail", args=[checkin.pk])):
         response = alice_client.get(url)
         assert "secret" in response.content.decode()
         assert "no-store" in response["Cache-Control"]
@@ -227,7 +229,8 @@ def test_it_will_not_attach_a_song_from_someone_elses_library(
     bobs = own_track(bob, "Joni Mitchell", "River")
     checkin = checkins.create_checkin(alice, Mood(-1, -1))
     response = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]), {"track": "", "track_id": str(bobs.pk)}
+        reverse("journal:checkin_tracks", args=[checkin.pk]),
+        {"track": "", "track_id": str(bobs.pk)},
     )
     assert response.status_code == 200
     assert "couldn&#x27;t find that song" in response.content.decode()
@@ -237,7 +240,7 @@ def test_it_will_not_attach_a_song_from_someone_elses_library(
 def test_it_changes_and_removes_a_songs_feel(alice: User, alice_client: Client) -> None:
     checkin = checkins.create_checkin(alice, Mood(1, 1))
     link, _ = checkins.attach_typed_track(checkin, "ABBA", "Dancing Queen")
-    url = reverse("checkin_track_feel", args=[checkin.pk, link.pk])
+    url = reverse("journal:checkin_track_feel", args=[checkin.pk, link.pk])
     alice_client.post(url, {"feel_pleasantness": "4", "feel_energy": "3"}, headers=HX)
     link.refresh_from_db()
     assert (link.pleasantness, link.energy) == (4, 3)
@@ -245,18 +248,18 @@ def test_it_changes_and_removes_a_songs_feel(alice: User, alice_client: Client) 
     assert "Please choose both" in response.content.decode()
     link.refresh_from_db()
     assert (link.pleasantness, link.energy) == (4, 3)
-    alice_client.post(reverse("checkin_track_remove", args=[checkin.pk, link.pk]))
+    alice_client.post(reverse("journal:checkin_track_remove", args=[checkin.pk, link.pk]))
     assert not CheckInTrack.objects.exists()
     assert UserTrack.objects.get(user=alice, track=link.track).checkin_count == 0
 
 
 def test_it_edits_the_mood_and_moment_inline(alice: User, alice_client: Client) -> None:
     checkin = checkins.create_checkin(alice, Mood(1, 1))
-    response = alice_client.get(reverse("checkin_detail", args=[checkin.pk]), headers=HX)
+    response = alice_client.get(reverse("journal:checkin_detail", args=[checkin.pk]), headers=HX)
     assert 'id="editor"' in response.content.decode()
     yesterday = alice.local_today() - dt.timedelta(days=1)
     response = alice_client.post(
-        reverse("checkin_detail", args=[checkin.pk]),
+        reverse("journal:checkin_detail", args=[checkin.pk]),
         {
             "pleasantness": "-2",
             "energy": "3",
@@ -379,14 +382,14 @@ def test_it_explains_an_over_long_note_and_keeps_the_text(
     checkin = checkins.create_checkin(alice, Mood(0, 0))
     checkins.set_note(checkin, "the old note")
     text = "x" * 5001
-    response = alice_client.post(reverse("checkin_note", args=[checkin.pk]), {"note": text})
+    response = alice_client.post(reverse("journal:checkin_note", args=[checkin.pk]), {"note": text})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Notes can be up to 5,000 characters. This one is 5,001" in html
     assert text in html
     assert CheckIn.objects.get(pk=checkin.pk).note == "the old note"
     response = alice_client.post(
-        reverse("checkin_note", args=[checkin.pk]), {"note": text}, headers=HX
+        reverse("journal:checkin_note", args=[checkin.pk]), {"note": text}, headers=HX
     )
     assert response["HX-Retarget"] == f"#note-{checkin.pk}"
     assert "Notes can be up to 5,000" in response.content.decode()
@@ -394,7 +397,7 @@ def test_it_explains_an_over_long_note_and_keeps_the_text(
 
 def test_it_says_the_note_limit_up_front(alice: User, alice_client: Client) -> None:
     checkin = checkins.create_checkin(alice, Mood(0, 0))
-    html = alice_client.get(reverse("checkin_detail", args=[checkin.pk])).content.decode()
+    html = alice_client.get(reverse("journal:checkin_detail", args=[checkin.pk])).content.decode()
     assert "Up to 5,000 characters" in html
 
 
@@ -402,7 +405,9 @@ def test_it_rejects_broken_characters_in_a_note_and_keeps_the_old_one(
     alice: User, alice_client: Client
 ) -> None:
     checkin = checkins.create_checkin(alice, Mood(0, 0))
-    response = alice_client.post(reverse("checkin_note", args=[checkin.pk]), {"note": "a\x00b"})
+    response = alice_client.post(
+        reverse("journal:checkin_note", args=[checkin.pk]), {"note": "a\x00b"}
+    )
     assert response.status_code == 200
     assert "characters we can" in response.content.decode()
     assert CheckIn.objects.get(pk=checkin.pk).note == ""
@@ -416,16 +421,16 @@ def test_it_survives_raw_surrogate_bytes_in_any_field(alice: User, alice_client:
     body = "mood=1%2C1%ED%A0%80&note=a%ED%A0%80b&track=A%20%E2%80%93%20B%ED%A0%80&words=%ED%A0%80"
     for url in (
         "/",
-        reverse("checkin_note", args=[checkin.pk]),
-        reverse("checkin_tracks", args=[checkin.pk]),
-        reverse("checkin_words", args=[checkin.pk]),
-        reverse("checkin_detail", args=[checkin.pk]),
+        reverse("journal:checkin_note", args=[checkin.pk]),
+        reverse("journal:checkin_tracks", args=[checkin.pk]),
+        reverse("journal:checkin_words", args=[checkin.pk]),
+        reverse("journal:checkin_detail", args=[checkin.pk]),
     ):
         response = alice_client.generic(
             "POST", url, body, content_type="application/x-www-form-urlencoded"
         )
         assert response.status_code in (200, 302), url
-    suggestions = alice_client.get(reverse("track_suggestions") + "?track=%ED%A0%80%00")
+    suggestions = alice_client.get(reverse("journal:track_suggestions") + "?track=%ED%A0%80%00")
     assert suggestions.status_code == 200
 
 
@@ -433,12 +438,14 @@ def test_it_rejects_unknown_words_and_tags(alice: User, bob: User, alice_client:
     checkin = checkins.create_checkin(alice, Mood(1, 1))
     bobs_word = EmotionWord.objects.create(user=bob, word="zonked", pleasantness=-1, energy=-4)
     for value in (str(bobs_word.pk), "999999", "abc"):
-        response = alice_client.post(reverse("checkin_words", args=[checkin.pk]), {"words": value})
+        response = alice_client.post(
+            reverse("journal:checkin_words", args=[checkin.pk]), {"words": value}
+        )
         assert response.status_code == 200
         assert "We don&#x27;t know one of those words" in response.content.decode()
     bobs_tag = tag(bob, "sang")
     response = alice_client.post(
-        reverse("checkin_tags", args=[checkin.pk]), {"tags": str(bobs_tag.pk)}
+        reverse("journal:checkin_tags", args=[checkin.pk]), {"tags": str(bobs_tag.pk)}
     )
     assert "Please pick again" in response.content.decode()
     assert not checkin.words.exists() and not checkin.tags.exists()
@@ -448,7 +455,9 @@ def test_it_refuses_more_words_than_anyone_picks(alice: User, alice_client: Clie
     checkin = checkins.create_checkin(alice, Mood(1, 1))
     words = [str(pk) for pk in EmotionWord.objects.values_list("pk", flat=True)[:101]]
     assert len(words) == 101
-    response = alice_client.post(reverse("checkin_words", args=[checkin.pk]), {"words": words})
+    response = alice_client.post(
+        reverse("journal:checkin_words", args=[checkin.pk]), {"words": words}
+    )
     assert "Please pick again" in response.content.decode()
     assert not checkin.words.exists()
 
@@ -485,7 +494,9 @@ def test_it_explains_bad_song_input_and_keeps_the_text(
     alice: User, alice_client: Client, data: dict[str, str], message: str
 ) -> None:
     checkin = checkins.create_checkin(alice, Mood(1, 1))
-    response = alice_client.post(reverse("checkin_tracks", args=[checkin.pk]), data, headers=HX)
+    response = alice_client.post(
+        reverse("journal:checkin_tracks", args=[checkin.pk]), data, headers=HX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
@@ -499,25 +510,25 @@ def test_it_explains_bad_song_input_and_keeps_the_text(
 
 def test_it_deletes_with_undo_for_two_minutes(alice: User, alice_client: Client) -> None:
     checkin = checkins.create_checkin(alice, Mood(-2, 2))
-    response = alice_client.post(reverse("checkin_delete", args=[checkin.pk]), headers=HX)
+    response = alice_client.post(reverse("journal:checkin_delete", args=[checkin.pk]), headers=HX)
     html = response.content.decode()
     assert "Deleted the check-in" in html and "Undo" in html
     assert '<div id="checkin-area" hx-swap-oob="true">' in html  # the grid, not a stale editor
     assert not CheckIn.objects.live().filter(pk=checkin.pk).exists()
-    assert alice_client.get(reverse("checkin_detail", args=[checkin.pk])).status_code == 404
+    assert alice_client.get(reverse("journal:checkin_detail", args=[checkin.pk])).status_code == 404
 
-    response = alice_client.post(reverse("checkin_restore", args=[checkin.pk]), headers=HX)
+    response = alice_client.post(reverse("journal:checkin_restore", args=[checkin.pk]), headers=HX)
     assert response.status_code == 200
     assert CheckIn.objects.live().filter(pk=checkin.pk).exists()
 
 
 def test_it_deletes_and_undoes_without_javascript(alice: User, alice_client: Client) -> None:
     checkin = checkins.create_checkin(alice, Mood(-2, 2))
-    response = alice_client.post(reverse("checkin_delete", args=[checkin.pk]), follow=True)
+    response = alice_client.post(reverse("journal:checkin_delete", args=[checkin.pk]), follow=True)
     html = response.content.decode()
     assert "Check-in deleted. You can undo this for 2 minutes." in html
-    assert reverse("checkin_restore", args=[checkin.pk]) in html
-    alice_client.post(reverse("checkin_restore", args=[checkin.pk]))
+    assert reverse("journal:checkin_restore", args=[checkin.pk]) in html
+    alice_client.post(reverse("journal:checkin_restore", args=[checkin.pk]))
     assert CheckIn.objects.live().filter(pk=checkin.pk).exists()
 
 
@@ -527,15 +538,15 @@ def test_it_cannot_undo_after_the_window_and_purges_later(
     start = dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
         old = checkins.create_checkin(alice, Mood(1, 1))
-        alice_client.post(reverse("checkin_delete", args=[old.pk]))
+        alice_client.post(reverse("journal:checkin_delete", args=[old.pk]))
     with time_machine.travel(start + dt.timedelta(seconds=checkins.UNDO_SECONDS - 1), tick=False):
         assert checkins.can_undo(CheckIn.objects.get(pk=old.pk))
     with time_machine.travel(start + dt.timedelta(seconds=checkins.UNDO_SECONDS + 1), tick=False):
-        response = alice_client.post(reverse("checkin_restore", args=[old.pk]), follow=True)
+        response = alice_client.post(reverse("journal:checkin_restore", args=[old.pk]), follow=True)
         assert "can&#x27;t be brought back" in response.content.decode()
         assert not CheckIn.objects.live().filter(pk=old.pk).exists()
         other = checkins.create_checkin(alice, Mood(2, 2))
-        alice_client.post(reverse("checkin_delete", args=[other.pk]))
+        alice_client.post(reverse("journal:checkin_delete", args=[other.pk]))
     assert not CheckIn.objects.filter(pk=old.pk).exists()  # purged for good
     assert CheckIn.objects.filter(pk=other.pk).exists()  # still undoable
 
@@ -560,7 +571,7 @@ def checkin_urls(checkin: CheckIn, link: CheckInTrack) -> list[str]:
     for pattern in journal_urls.urlpatterns:
         converters = set(pattern.pattern.converters)  # type: ignore[union-attr]
         if pattern.name and pattern.name.startswith("checkin_") and "pk" in converters:  # type: ignore[union-attr]
-            urls.append(reverse(pattern.name, kwargs={k: ids[k] for k in converters}))  # type: ignore[union-attr]
+            urls.append(reverse(f"journal:{pattern.name}", kwargs={k: ids[k] for k in converters}))  # type: ignore[union-attr]
     assert len(urls) >= 9
     return urls
 
@@ -593,7 +604,7 @@ def test_a_song_link_of_another_check_in_is_404(alice: User, alice_client: Clien
     first = checkins.create_checkin(alice, Mood(1, 1))
     second = checkins.create_checkin(alice, Mood(2, 2))
     link, _ = checkins.attach_typed_track(first, "ABBA", "SOS")
-    url = reverse("checkin_track_remove", args=[second.pk, link.pk])
+    url = reverse("journal:checkin_track_remove", args=[second.pk, link.pk])
     assert alice_client.post(url).status_code == 404
     assert CheckInTrack.objects.filter(pk=link.pk).exists()
 
@@ -611,9 +622,9 @@ def test_one_users_words_and_tags_never_show_to_another(
     pages = [
         bob_html,
         bob_client.get("/").content.decode(),
-        bob_client.get(reverse("checkin_detail", args=[bob_checkin.pk])).content.decode(),
-        bob_client.get(reverse("words")).content.decode(),
-        bob_client.get(reverse("tags")).content.decode(),
+        bob_client.get(reverse("journal:checkin_detail", args=[bob_checkin.pk])).content.decode(),
+        bob_client.get(reverse("journal:words")).content.decode(),
+        bob_client.get(reverse("journal:tags")).content.decode(),
     ]
     for html in pages:
         assert "fizzy" not in html
@@ -693,9 +704,13 @@ def test_saving_words_and_tags_runs_a_fixed_number_of_queries(
     words = [w.pk for w in EmotionWord.objects.filter(user__isnull=True)[:n]]
     tags = [t.pk for t in Tag.objects.filter(user=alice)[:n]]
     with django_assert_num_queries(WORDS_QUERIES):  # type: ignore[operator]
-        alice_client.post(reverse("checkin_words", args=[checkin.pk]), {"words": words}, headers=HX)
+        alice_client.post(
+            reverse("journal:checkin_words", args=[checkin.pk]), {"words": words}, headers=HX
+        )
     with django_assert_num_queries(WORDS_QUERIES):  # type: ignore[operator]
-        alice_client.post(reverse("checkin_tags", args=[checkin.pk]), {"tags": tags}, headers=HX)
+        alice_client.post(
+            reverse("journal:checkin_tags", args=[checkin.pk]), {"tags": tags}, headers=HX
+        )
     assert checkin.words.count() == n and checkin.tags.count() == n
 
 
@@ -748,8 +763,9 @@ def test_a_whole_check_in_with_a_bad_part_saves_nothing_and_says_why(
 # tags (2); in one transaction (savepoint + release here, inside the test's
 # own transaction): the check-in with its sealed note (1), its search tokens
 # (2), words (1), tags (1), the song looked up and created with its artist
-# (8, music.catalogue), the link (1), and the user's row for the song (2).
-WHOLE_POST_QUERIES = 22
+# (8, music.catalogue), the link (1), and the user's row for the song with its
+# count, means and feel (1, music.feel.fold_new_checkin).
+WHOLE_POST_QUERIES = 20
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -777,8 +793,8 @@ def test_htmx_check_ins_need_the_csrf_header(alice: User) -> None:
 
 def test_the_song_box_asks_for_suggestions_as_you_type(alice: User, alice_client: Client) -> None:
     checkin = checkins.create_checkin(alice, Mood(1, 1))
-    html = alice_client.get(reverse("checkin_detail", args=[checkin.pk])).content.decode()
-    assert f'hx-get="{reverse("track_suggestions")}"' in html
+    html = alice_client.get(reverse("journal:checkin_detail", args=[checkin.pk])).content.decode()
+    assert f'hx-get="{reverse("journal:track_suggestions")}"' in html
     assert 'hx-trigger="input changed delay:200ms"' in html
 
 
@@ -786,9 +802,9 @@ def test_it_answers_huge_ids_calmly(alice: User, alice_client: Client) -> None:
     checkin = checkins.create_checkin(alice, Mood(1, 1))
     big = "9" * 30
     for url, data in [
-        (reverse("checkin_words", args=[checkin.pk]), {"words": big}),
-        (reverse("checkin_tags", args=[checkin.pk]), {"tags": big}),
-        (reverse("checkin_tracks", args=[checkin.pk]), {"track_id": big}),
+        (reverse("journal:checkin_words", args=[checkin.pk]), {"words": big}),
+        (reverse("journal:checkin_tags", args=[checkin.pk]), {"tags": big}),
+        (reverse("journal:checkin_tracks", args=[checkin.pk]), {"track_id": big}),
         ("/", {"mood": "1,1", "words": big, "tags": "-" + big, "track_id": big}),
     ]:
         assert alice_client.post(url, data).status_code == 200, url
@@ -805,7 +821,8 @@ def test_a_new_checkin_folds_into_the_songs_running_means_exactly(alice: User) -
     for mood in (Mood(-3, 2), Mood(4, -4), Mood(0, 0), Mood(-1, 3)):
         checkins.record_checkin(alice, mood, track=(track.pk, None, None))
     folded = UserTrack.objects.get(user=alice, track=track)
-    recounted = checkins.refresh_user_track(alice.pk, track.pk)
+    recompute_feel(alice, [track.pk])
+    recounted = UserTrack.objects.get(user=alice, track=track)
     assert folded.checkin_count == recounted.checkin_count == 5
     assert folded.checkin_pleasantness == pytest.approx(recounted.checkin_pleasantness)
     assert folded.checkin_energy == pytest.approx(recounted.checkin_energy)

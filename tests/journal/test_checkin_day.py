@@ -11,7 +11,7 @@ from django.test import Client
 from accounts.models import User
 from journal import checkins, day_attributes
 from journal.models import DayAttribute
-from journal.mood import Mood
+from mood.values import Mood
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from journal import checkins
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Mood
-from journal.vocabulary import install_vocabulary
+from journal.models import CheckIn, CheckInTrack, Tag
+from mood.models import EmotionWord
+from mood.values import Mood
+from mood.vocabulary import install_vocabulary
 from music.catalogue import artist_key, split_artist_title, title_key
 
 FUZZ = settings(
@@ -103,7 +104,7 @@ def test_the_note_reads_back_exactly_through_encryption(
     checkin = checkins.create_checkin(alice, Mood(1, -1))
     checkins.set_note(checkin, "before")
     response = alice_client.post(
-        reverse("checkin_note", args=[checkin.pk]),
+        reverse("journal:checkin_note", args=[checkin.pk]),
         {"note": note},
         headers={"HX-Request": "true"} if htmx else {},
     )
@@ -135,7 +136,9 @@ def test_words_and_tags_save_exactly_or_not_at_all(
         ("tags", tags, real_tags, checkin.tags),
     ):
         sent = real + values
-        response = alice_client.post(reverse(f"checkin_{name}", args=[checkin.pk]), {name: sent})
+        response = alice_client.post(
+            reverse(f"journal:checkin_{name}", args=[checkin.pk]), {name: sent}
+        )
         assert response.status_code in (200, 302)
         saved = {str(pk) for pk in related.values_list("pk", flat=True)}
         if response.status_code == 302:
@@ -167,7 +170,7 @@ def test_a_typed_song_is_attached_as_typed_or_explained(
     checkin = checkins.create_checkin(alice, Mood(3, 3))
     text = f"{artist}{separator}{title}"
     response = alice_client.post(
-        reverse("checkin_tracks", args=[checkin.pk]),
+        reverse("journal:checkin_tracks", args=[checkin.pk]),
         {"track": text, "feel_pleasantness": feel_p, "feel_energy": feel_e},
         headers={"HX-Request": "true"},
     )

@@ -8,10 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord, Tag
-from journal.mood import Mood, Quadrant
+from journal.models import CheckIn, CheckInTrack, Tag
 from journal.search import search_notes
-from journal.vocabulary import SHIPPED_WORDS, install_vocabulary, words_near
+from mood.models import EmotionWord
+from mood.values import Mood, Quadrant
+from mood.vocabulary import SHIPPED_WORDS, install_vocabulary, words_near
 from music.models import UserTrack
 
 
@@ -46,21 +47,23 @@ def test_it_offers_the_tapped_quadrants_words_plus_the_users_own(alice: User) ->
 
 def test_it_adds_and_removes_a_users_own_word(alice: User, alice_client: Client) -> None:
     response = alice_client.post(
-        reverse("words"), {"word": "  fizzy  ", "definition": "Bubbly", "mood": "3,3"}, follow=True
+        reverse("journal:words"),
+        {"word": "  fizzy  ", "definition": "Bubbly", "mood": "3,3"},
+        follow=True,
     )
     assert "Added “fizzy” to your words." in response.content.decode()
     word = EmotionWord.objects.get(user=alice, word="fizzy")
     assert (word.pleasantness, word.energy) == (3, 3)
 
-    again = alice_client.post(reverse("words"), {"word": "FIZZY", "mood": "1,1"})
+    again = alice_client.post(reverse("journal:words"), {"word": "FIZZY", "mood": "1,1"})
     assert "already in your words" in again.content.decode()
-    shipped = alice_client.post(reverse("words"), {"word": "Calm", "mood": "1,1"})
+    shipped = alice_client.post(reverse("journal:words"), {"word": "Calm", "mood": "1,1"})
     assert "already in your words" in shipped.content.decode()
-    unplaced = alice_client.post(reverse("words"), {"word": "glowy"})
+    unplaced = alice_client.post(reverse("journal:words"), {"word": "glowy"})
     html = unplaced.content.decode()
     assert "Please place your word on the grid." in html and 'value="glowy"' in html
 
-    alice_client.post(reverse("word_delete", args=[word.pk]))
+    alice_client.post(reverse("journal:word_delete", args=[word.pk]))
     assert not EmotionWord.objects.filter(user=alice).exists()
 
 
@@ -68,7 +71,7 @@ def test_nobody_can_remove_a_shipped_word_or_someone_elses(alice: User, bob_clie
     mine = EmotionWord.objects.create(user=alice, word="fizzy", pleasantness=3, energy=3)
     shipped = EmotionWord.objects.get(word="calm")
     for word in (mine, shipped):
-        assert bob_client.post(reverse("word_delete", args=[word.pk])).status_code == 404
+        assert bob_client.post(reverse("journal:word_delete", args=[word.pk])).status_code == 404
     assert EmotionWord.objects.filter(pk__in=[mine.pk, shipped.pk]).count() == 2
 
 
@@ -78,20 +81,20 @@ def test_it_starts_with_default_tags_including_the_musical_ones(alice: User) -> 
 
 
 def test_it_adds_renames_and_hides_tags(alice: User, alice_client: Client) -> None:
-    alice_client.post(reverse("tags"), {"name": "choir", "is_musical": "on"})
+    alice_client.post(reverse("journal:tags"), {"name": "choir", "is_musical": "on"})
     choir = Tag.objects.get(user=alice, name="choir")
     assert choir.is_musical
-    clash = alice_client.post(reverse("tags"), {"name": "Sang"})
+    clash = alice_client.post(reverse("journal:tags"), {"name": "Sang"})
     assert "already have a tag called" in clash.content.decode()
-    alice_client.post(reverse("tag_update", args=[choir.pk]), {"name": "choir practice"})
+    alice_client.post(reverse("journal:tag_update", args=[choir.pk]), {"name": "choir practice"})
     choir.refresh_from_db()
     assert choir.name == "choir practice" and not choir.is_musical
-    alice_client.post(reverse("tag_update", args=[choir.pk]), {"archived": "1"})
+    alice_client.post(reverse("journal:tag_update", args=[choir.pk]), {"archived": "1"})
     choir.refresh_from_db()
     assert choir.archived
     alice_client.post("/", {"mood": "1,1"})
     checkin = CheckIn.objects.get(user=alice)
-    html = alice_client.get(reverse("checkin_detail", args=[checkin.pk])).content.decode()
+    html = alice_client.get(reverse("journal:checkin_detail", args=[checkin.pk])).content.decode()
     assert f'name="tags" value="{choir.pk}"' not in html
     assert "danced</label>" in html
 
@@ -99,7 +102,7 @@ def test_it_adds_renames_and_hides_tags(alice: User, alice_client: Client) -> No
 def test_another_users_tag_is_404(alice: User, bob_client: Client) -> None:
     sang = Tag.objects.get(user=alice, name="sang")
     for method in ("get", "post", "delete"):
-        response = getattr(bob_client, method)(reverse("tag_update", args=[sang.pk]))
+        response = getattr(bob_client, method)(reverse("journal:tag_update", args=[sang.pk]))
         assert response.status_code == 404
     assert Tag.objects.get(pk=sang.pk).name == "sang"
 

@@ -12,8 +12,8 @@ from django.test import Client
 
 from accounts.models import User
 from config.celery import app
-from music.imports.jobs import run_job
-from music.models import ImportJob
+from imports.jobs import run_job
+from imports.models import ImportJob
 from tests.faults import free_port, use_broker
 from tests.journal.import_files import daylio_csv, media
 

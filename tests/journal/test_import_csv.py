@@ -68,7 +68,7 @@ def test_it_lists_the_mood_values_and_guesses_a_scale(alice: User) -> None:
 
 
 def test_it_guesses_named_moods_from_daylio_and_the_vocabulary(alice: User) -> None:
-    from journal.models import EmotionWord
+    from mood.models import EmotionWord
 
     EmotionWord.objects.update_or_create(
         user=None,

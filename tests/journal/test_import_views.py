@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils.datastructures import MultiValueDict
 
 from accounts.models import User
+from imports.jobs import run_job
+from imports.models import ImportJob
 from journal.imports.forms import UploadForm
 from journal.models import CheckIn
 from journal.search import search_notes
-from music.imports.jobs import run_job
-from music.models import ImportJob
 from tests.journal.import_files import OTHER_APP_CSV, daylio_csv, media, stored_files
 
 __all__ = ["media"]
@@ -342,8 +342,8 @@ def test_it_lists_imports_in_constant_queries(
 
 
 def test_it_fails_a_job_whose_file_is_not_what_it_claims(alice: User, media: Path) -> None:
+    from imports.jobs import create_job
     from journal.imports.daylio import daylio_mapping
-    from music.imports.jobs import create_job
 
     mapping = daylio_mapping(["full_date", "time", "mood", "activities"], {}, "UTC")
     job = create_job(

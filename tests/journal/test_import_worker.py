@@ -11,9 +11,9 @@ from django.test import Client
 
 from accounts.models import User
 from config.celery import app
+from imports.models import ImportJob
 from journal.models import CheckIn
 from journal.search import search_notes
-from music.models import ImportJob
 from tests.journal.import_files import daylio_csv, media, stored_files
 
 __all__ = ["media"]
@@ -60,8 +60,8 @@ def test_it_imports_through_a_real_worker(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_reports_a_failed_job_kindly(redis_broker: str, alice: User, media: Path) -> None:
+    from imports.tasks import run_import
     from journal.imports.mapped_csv import Mapping
-    from music.tasks import run_import
 
     mapping = Mapping(date_column="full_date", mood_column="mood", time_zone="Europe/Berlin")
     job = ImportJob.objects.create(

@@ -10,8 +10,10 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from journal import charts, insights
-from journal.insights import Period, Quadrant
+from journal import charts
+from journal.insights import figures, queries
+from journal.insights.results import Period
+from mood.values import Quadrant
 from tests.journal.history_data import bulk_checkins, checkin, listen, tag, track, word
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ def test_it_computes_daily_mean_and_range_with_empty_days_left_empty(alice: User
     checkin(alice, "2026-04-13 08:00", 2, 1)
     checkin(alice, "2026-04-13 20:00", -2, 3)
     checkin(alice, "2026-04-14 09:00", 4, -1)
-    series = insights.mood_over_time(alice, Period.DAY, TODAY)
+    series = figures.mood_over_time(alice, Period.DAY, TODAY)
     assert len(series.buckets) == 30
     assert series.start == dt.date(2026, 3, 17)
     points = dict(series.points)
@@ -54,12 +56,12 @@ def test_it_groups_weeks_from_monday_and_months(alice: User) -> None:
     checkin(alice, "2026-04-13 08:00", 2, 1)
     checkin(alice, "2026-04-13 20:00", -2, 3)
     checkin(alice, "2026-04-14 09:00", 4, -1)
-    weeks = insights.mood_over_time(alice, Period.WEEK, TODAY)
+    weeks = figures.mood_over_time(alice, Period.WEEK, TODAY)
     assert len(weeks.buckets) == 26 and weeks.buckets[-1] == dt.date(2026, 4, 13)
     assert weeks.moods[dt.date(2026, 3, 30)].pleasantness == -1.0
     this_week = weeks.moods[dt.date(2026, 4, 13)]
     assert round(this_week.pleasantness, 4) == round(4 / 3, 4) and this_week.count == 3
-    months = insights.mood_over_time(alice, Period.MONTH, TODAY)
+    months = figures.mood_over_time(alice, Period.MONTH, TODAY)
     assert months.buckets[0] == dt.date(2025, 5, 1) and months.buckets[-1] == dt.date(2026, 4, 1)
     april = months.moods[dt.date(2026, 4, 1)]
     assert (april.pleasantness, april.count, april.min_pleasantness) == (0.75, 4, -2)
@@ -75,7 +77,7 @@ def test_it_places_checkins_by_local_clock_across_the_dst_change(alice: User) ->
     checkin(alice, "2026-03-10 07:00", 4, 4, zone="America/New_York")
     assert late.local_date == dt.date(2026, 3, 29)
     assert late.felt_at == dt.datetime(2026, 3, 29, 21, 30, tzinfo=dt.UTC)
-    times = {b.label: b for b in insights.time_of_day_pattern(alice, None, None)}
+    times = {b.label: b for b in figures.time_of_day_pattern(alice, None, None)}
     assert times["Night (midnight–6am)"].pleasantness == 3.0
     assert times["Morning (6am–noon)"].pleasantness == 4.0
     assert times["Morning (6am–noon)"].count == 1
@@ -83,12 +85,12 @@ def test_it_places_checkins_by_local_clock_across_the_dst_change(alice: User) ->
     assert times["Afternoon (noon–6pm)"].pleasantness is None
     evening = times["Evening (6pm–midnight)"]
     assert (evening.pleasantness, evening.energy, evening.count) == (-0.5, 1.0, 2)
-    days = {b.label: b for b in insights.weekday_pattern(alice, None, None)}
+    days = {b.label: b for b in figures.weekday_pattern(alice, None, None)}
     assert (days["Sunday"].pleasantness, days["Sunday"].count) == (2.0, 2)
     assert days["Saturday"].pleasantness == -2.0
     assert days["Tuesday"].pleasantness == 4.0
     assert days["Monday"].pleasantness is None and days["Monday"].count == 0
-    year = insights.calendar_year(alice, 2026)
+    year = figures.calendar_year(alice, 2026)
     march = year.months[2]
     assert dict(march.days)[dt.date(2026, 3, 29)].count == 2  # type: ignore[union-attr]
     assert dict(march.days)[dt.date(2026, 3, 30)] is None
@@ -108,7 +110,7 @@ def test_it_counts_the_most_used_words(alice: User, bob: User) -> None:
     checkin(alice, "2026-04-03 08:00", 1, 1, words=[calm, bright])
     checkin(bob, "2026-04-03 08:00", 1, 1, words=[edgy, edgy.__class__.objects.get(pk=edgy.pk)])
     checkin(bob, "2026-04-04 08:00", 1, 1, words=[bright])
-    found = insights.word_frequencies(alice, None, None)
+    found = queries.word_frequencies(alice, None, None)
     assert [(w.word, w.count, w.quadrant) for w in found] == [
         ("calm-ish", 3, Quadrant.GREEN),
         ("sparkly", 2, Quadrant.YELLOW),
@@ -141,7 +143,7 @@ def _tag_days(alice: User) -> tuple[object, object]:
 
 def test_it_compares_days_with_and_without_a_tag_above_a_minimum_sample(alice: User) -> None:
     _tag_days(alice)
-    report = insights.tag_impact(alice, None, None)
+    report = figures.tag_impact(alice, None, None)
     assert report.total_days == 12
     [exercise] = report.shown
     assert (exercise.name, exercise.with_days, exercise.without_days) == ("exercise", 6, 6)
@@ -157,7 +159,7 @@ def test_it_compares_days_with_and_without_a_tag_above_a_minimum_sample(alice: U
     assert ("exercise: without it (6 days)", "0.0") in chart.rows
     assert "therapy" not in chart.svg
     # Raise the bar: nothing is shown, and the page says why.
-    strict = insights.tag_impact(alice, None, None, min_days=7)
+    strict = figures.tag_impact(alice, None, None, min_days=7)
     assert strict.shown == []
     assert "nothing fair to compare yet" in charts.tag_impact_chart(strict).summary
 
@@ -173,7 +175,7 @@ def test_it_groups_songs_and_artists_by_the_quadrant_of_their_checkins(
     checkin(alice, "2026-04-03 08:00", 2, -2, tracks=[a])
     checkin(alice, "2026-04-04 08:00", -3, -3, tracks=[b, c])
     checkin(bob, "2026-04-04 08:00", 3, 3, tracks=[b, b.__class__.objects.get(pk=c.pk)])
-    music = insights.music_by_quadrant(alice, None, None)
+    music = figures.music_by_quadrant(alice, None, None)
     assert music.links == 6
     assert [(t.name, t.count) for t in music.tracks[Quadrant.YELLOW]] == [
         ("Maria También", 2),
@@ -216,7 +218,7 @@ def test_it_finds_songs_followed_by_a_better_checkin(alice: User) -> None:
     # With "Good as Hell" again, but the next check-in is three days later: not counted.
     checkin(alice, "2026-03-10 09:00", -4, 0, tracks=[lift])
     checkin(alice, "2026-03-13 09:00", 4, 0)
-    found = insights.songs_that_lift(alice, None, None)
+    found = figures.songs_that_lift(alice, None, None)
     assert [(f.title, f.artist, f.better, f.followed) for f in found] == [
         ("Good as Hell", "Lizzo", 3, 4)
     ]
@@ -239,11 +241,11 @@ def test_it_relates_listening_minutes_to_day_mood(alice: User) -> None:
     extra = start + dt.timedelta(days=len(plan))
     checkin(alice, f"{extra} 12:00", -1, 1)
     listen(alice, song, f"{extra} 10:00", None)
-    minutes = insights.listening_minutes(alice, start, dt.date(2026, 3, 1))
+    minutes = queries.listening_minutes(alice, start, dt.date(2026, 3, 1))
     assert minutes[dt.date(2026, 2, 6)] == 10.0
     assert minutes[extra] == 8.0
     assert minutes[dt.date(2026, 3, 1)] == 100.0
-    buckets = insights.listening_vs_mood(alice, start, dt.date(2026, 3, 1))
+    buckets = figures.listening_vs_mood(alice, start, dt.date(2026, 3, 1))
     assert [(b.label, b.days, b.mean) for b in buckets] == [
         ("No listening", 5, 1.0),
         ("Under 30 minutes", 6, -1.0),
@@ -268,7 +270,7 @@ def test_it_remembers_what_you_felt_and_played_on_this_day(alice: User, bob: Use
     listen(alice, other, "2025-04-15 23:30", 4)  # still that local day
     listen(alice, other, "2025-04-16 00:30", 4)  # the next day
     listen(alice, song, "2023-04-15 12:00", 4)  # listening only, no check-in
-    found = insights.on_this_day(alice, TODAY)
+    found = queries.on_this_day(alice, TODAY)
     assert [(e.label, e.date, len(e.checkins), e.listens) for e in found] == [
         ("A year ago", dt.date(2025, 4, 15), 1, 4),
         ("2 years ago", dt.date(2024, 4, 15), 1, 0),
@@ -277,11 +279,11 @@ def test_it_remembers_what_you_felt_and_played_on_this_day(alice: User, bob: Use
     year_ago = found[0]
     assert [(t.name, t.count) for t in year_ago.top_tracks] == [("Jóga", 3), ("Hunter", 1)]
     assert year_ago.checkins[0].excerpt == "Spring evening"  # type: ignore[attr-defined]
-    assert insights.on_this_day(alice, dt.date(2026, 4, 17)) == []
+    assert queries.on_this_day(alice, dt.date(2026, 4, 17)) == []
 
 
 def test_it_only_matches_29_february_in_leap_years() -> None:
-    assert insights.earlier_same_days(dt.date(2028, 2, 29), years=8) == [
+    assert queries.earlier_same_days(dt.date(2028, 2, 29), years=8) == [
         dt.date(2024, 2, 29),
         dt.date(2020, 2, 29),
     ]
@@ -351,43 +353,43 @@ def test_it_runs_a_fixed_number_of_queries_per_chart(
     for song in tracks:
         listen(alice, song, "2026-01-02 10:00", 3)
     start, end = dt.date(2025, 4, 16), TODAY
-    figures = [
-        (1, lambda: insights.daily_moods(alice, start, end)),
-        (1, lambda: insights.mood_over_time(alice, Period.DAY, end)),
-        (1, lambda: insights.mood_over_time(alice, Period.WEEK, end)),
-        (1, lambda: insights.mood_over_time(alice, Period.MONTH, end)),
-        (2, lambda: insights.calendar_year(alice, 2026)),
-        (1, lambda: insights.weekday_pattern(alice, start, end)),
-        (1, lambda: insights.time_of_day_pattern(alice, start, end)),
-        (1, lambda: insights.word_frequencies(alice, start, end)),
-        (2, lambda: insights.tag_impact(alice, start, end)),
-        (1, lambda: insights.music_by_quadrant(alice, start, end)),
-        (2, lambda: insights.songs_that_lift(alice, start, end)),
-        (2, lambda: insights.listening_vs_mood(alice, start, end)),
+    checks = [
+        (1, lambda: figures.daily_moods(alice, start, end)),
+        (1, lambda: figures.mood_over_time(alice, Period.DAY, end)),
+        (1, lambda: figures.mood_over_time(alice, Period.WEEK, end)),
+        (1, lambda: figures.mood_over_time(alice, Period.MONTH, end)),
+        (2, lambda: figures.calendar_year(alice, 2026)),
+        (1, lambda: figures.weekday_pattern(alice, start, end)),
+        (1, lambda: figures.time_of_day_pattern(alice, start, end)),
+        (1, lambda: queries.word_frequencies(alice, start, end)),
+        (2, lambda: figures.tag_impact(alice, start, end)),
+        (1, lambda: figures.music_by_quadrant(alice, start, end)),
+        (2, lambda: figures.songs_that_lift(alice, start, end)),
+        (2, lambda: figures.listening_vs_mood(alice, start, end)),
     ]
-    for queries, figure in figures:
-        with django_assert_num_queries(queries):  # type: ignore[operator]
+    for expected, figure in checks:
+        with django_assert_num_queries(expected):  # type: ignore[operator]
             figure()
     # Given the shared rows and links, the figures ask the database nothing more.
-    rows = insights.mood_rows(alice, insights.series_start(Period.MONTH, end), end)
-    links = insights.song_links(alice, start, end)
+    rows = queries.mood_rows(alice, figures.series_start(Period.MONTH, end), end)
+    links = queries.song_links(alice, start, end)
     with django_assert_num_queries(0):  # type: ignore[operator]
         shared = [
-            *(insights.mood_over_time(alice, period, end, rows=rows) for period in Period),
-            insights.daily_moods(alice, start, end, rows=rows),
-            insights.weekday_pattern(alice, start, end, rows=rows),
-            insights.time_of_day_pattern(alice, start, end, rows=rows),
-            insights.music_by_quadrant(alice, start, end, links=links),
-            insights.songs_that_lift(alice, start, end, rows=rows, links=links),
+            *(figures.mood_over_time(alice, period, end, rows=rows) for period in Period),
+            figures.daily_moods(alice, start, end, rows=rows),
+            figures.weekday_pattern(alice, start, end, rows=rows),
+            figures.time_of_day_pattern(alice, start, end, rows=rows),
+            figures.music_by_quadrant(alice, start, end, links=links),
+            figures.songs_that_lift(alice, start, end, rows=rows, links=links),
         ]
     # ... and say the same as when each asks on its own.
     assert shared == [
-        *(insights.mood_over_time(alice, period, end) for period in Period),
-        insights.daily_moods(alice, start, end),
-        insights.weekday_pattern(alice, start, end),
-        insights.time_of_day_pattern(alice, start, end),
-        insights.music_by_quadrant(alice, start, end),
-        insights.songs_that_lift(alice, start, end),
+        *(figures.mood_over_time(alice, period, end) for period in Period),
+        figures.daily_moods(alice, start, end),
+        figures.weekday_pattern(alice, start, end),
+        figures.time_of_day_pattern(alice, start, end),
+        figures.music_by_quadrant(alice, start, end),
+        figures.songs_that_lift(alice, start, end),
     ]
     with django_assert_num_queries(INSIGHTS_QUERIES):  # type: ignore[operator]
         response = alice_client.get("/history/insights/?period=week")
@@ -399,7 +401,7 @@ def test_it_counts_listening_by_local_day_across_the_dst_change(alice: User) -> 
     listen(alice, song, "2026-03-29 23:30", 20)  # 21:30 UTC, after clocks went forward
     listen(alice, song, "2026-03-30 00:10", 5)  # 22:10 UTC on the 29th, but the 30th here
     listen(alice, song, "2026-03-28 23:50", 7)  # 22:50 UTC, still the 28th here
-    minutes = insights.listening_minutes(alice, dt.date(2026, 3, 28), dt.date(2026, 3, 30))
+    minutes = queries.listening_minutes(alice, dt.date(2026, 3, 28), dt.date(2026, 3, 30))
     assert minutes == {
         dt.date(2026, 3, 28): 7.0,
         dt.date(2026, 3, 29): 20.0,
@@ -416,11 +418,11 @@ def test_it_leaves_deleted_checkins_out_of_every_figure(alice: User) -> None:
     gone = checkin(alice, "2026-04-02 08:00", -4, -4, tags=[exercise], tracks=[song])
     gone.deleted_at = timezone.now()
     gone.save()
-    assert [d.date for d in insights.daily_moods(alice, None, None)] == [kept.local_date]
-    assert insights.music_by_quadrant(alice, None, None).links == 1
-    assert insights.tag_impact(alice, None, None, min_days=1).too_few[0].with_days == 1
-    assert sum(b.count for b in insights.weekday_pattern(alice, None, None)) == 1
-    assert sum(b.count for b in insights.time_of_day_pattern(alice, None, None)) == 1
+    assert [d.date for d in figures.daily_moods(alice, None, None)] == [kept.local_date]
+    assert figures.music_by_quadrant(alice, None, None).links == 1
+    assert figures.tag_impact(alice, None, None, min_days=1).too_few[0].with_days == 1
+    assert sum(b.count for b in figures.weekday_pattern(alice, None, None)) == 1
+    assert sum(b.count for b in figures.time_of_day_pattern(alice, None, None)) == 1
 
 
 def test_it_leaves_guessed_energy_out_of_energy_figures(alice: User) -> None:
@@ -430,7 +432,7 @@ def test_it_leaves_guessed_energy_out_of_energy_figures(alice: User) -> None:
     imported.save()
     checkin(alice, "2026-04-13 20:00", 1, 4)
     checkin(alice, "2026-04-14 20:00", -1, -2)
-    series = insights.mood_over_time(alice, Period.DAY, TODAY)
+    series = figures.mood_over_time(alice, Period.DAY, TODAY)
     monday = series.moods[dt.date(2026, 4, 13)]
     assert (monday.pleasantness, monday.energy, monday.energy_count) == (2.0, 4.0, 1)
     assert (monday.min_energy, monday.max_energy) == (4, 4)
@@ -438,9 +440,9 @@ def test_it_leaves_guessed_energy_out_of_energy_figures(alice: User) -> None:
     assert energy.summary.startswith(
         "Across the last 30 days (2 check-ins on 2 days), your energy averaged +1.0"
     )
-    days = {b.label: b for b in insights.weekday_pattern(alice, None, None)}
+    days = {b.label: b for b in figures.weekday_pattern(alice, None, None)}
     assert (days["Monday"].pleasantness, days["Monday"].energy) == (2.0, 4.0)
-    times = {b.label: b for b in insights.time_of_day_pattern(alice, None, None)}
+    times = {b.label: b for b in figures.time_of_day_pattern(alice, None, None)}
     morning = times["Morning (6am–noon)"]
     assert (morning.pleasantness, morning.energy, morning.count) == (3.0, None, 1)
 
@@ -449,7 +451,7 @@ def test_it_says_so_when_no_energy_was_recorded(alice: User) -> None:
     imported = checkin(alice, "2026-04-13 08:00", 3, 0)
     imported.energy_estimated = True
     imported.save()
-    series = insights.mood_over_time(alice, Period.WEEK, TODAY)
+    series = figures.mood_over_time(alice, Period.WEEK, TODAY)
     chart = charts.mood_over_time_chart(series, "energy")
     assert chart.summary == (
         "No energy was recorded in the last 26 weeks (only pleasantness, from an import)."

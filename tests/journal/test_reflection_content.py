@@ -11,13 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from journal.models import WeeklyReflection
-from journal.reflections import (
-    WeekStats,
-    build_content,
-    compute_week_stats,
-    ensure_content,
-    suggest_presets,
-)
+from journal.reflections.build import build_content, ensure_content
+from journal.reflections.rules import suggest_presets
+from journal.reflections.stats import WeekStats, compute_week_stats
 from tests.conftest import make_user
 from tests.journal.reflection_helpers import WEEK, checkin, days, listen, track
 
@@ -211,6 +207,6 @@ def test_it_computes_a_chunk_with_the_same_number_of_queries_for_more_users(
 
 def test_it_builds_content_from_pure_stats_without_the_database() -> None:
     stats = WeekStats(user_id=1, week_start=WEEK)
-    content = build_content(stats, [])
+    content = build_content(stats, []).to_stored()
     assert content["empty"] is True
     assert content["exercise"]["kind"] in {"songwriting", "improvisation", "imagery", "rhythm"}

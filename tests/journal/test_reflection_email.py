@@ -20,9 +20,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from journal.delivery import _deliver_one, claim, deliver_reflections
-from journal.emails import reflection_message_id, unfolded
 from journal.models import WeeklyReflection
+from journal.reflections.delivery import _deliver_one, claim, deliver_reflections
+from journal.reflections.emails import reflection_message_id, unfolded
 from tests.conftest import make_user
 from tests.journal.reflection_helpers import WEEK, checkin, days
 from tests.journal.smtp_sink import Sink, smtp_sink  # noqa: F401
@@ -252,7 +252,7 @@ def test_the_operator_sees_failed_reflections_in_the_admin(alice: User) -> None:
 
 
 def test_it_builds_the_same_bytes_as_the_stock_header_registry(alice: User) -> None:
-    """The caching header registry (journal.emails.HeaderRegistry) changes only
+    """The caching header registry (journal.reflections.emails.HeaderRegistry) changes only
     the cost of building a message, never a byte of it."""
     reflection = make_week(alice)
     deliver_reflections([reflection.pk])

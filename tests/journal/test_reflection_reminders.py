@@ -11,9 +11,9 @@ import time_machine
 from django.core import mail
 
 from accounts.models import User
-from journal.delivery import deliver_reminders
-from journal.dispatch import dispatch
 from journal.models import DailyReminder
+from journal.reflections.delivery import deliver_reminders
+from journal.reflections.schedule import dispatch
 from tests.conftest import make_user
 from tests.journal.reflection_helpers import checkin
 

@@ -16,10 +16,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from accounts.models import User
-from journal.delivery import deliver_reflections
-from journal.dispatch import dispatch, due_week
 from journal.models import WeeklyReflection
-from journal.reflections import compute_week_stats, week_bounds_utc
+from journal.reflections.delivery import deliver_reflections
+from journal.reflections.schedule import dispatch, due_week
+from journal.reflections.stats import compute_week_stats
+from journal.reflections.weeks import week_bounds_utc
 from tests.conftest import make_user
 from tests.journal.reflection_helpers import checkin, listen, track
 

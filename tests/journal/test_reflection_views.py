@@ -11,10 +11,10 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import User
-from journal.delivery import deliver_reflections
-from journal.emails import unsubscribe_token
 from journal.models import WeeklyReflection
-from journal.reflections import ensure_content
+from journal.reflections.build import ensure_content
+from journal.reflections.delivery import deliver_reflections
+from journal.reflections.unsubscribe import unsubscribe_token
 from tests.journal.reflection_helpers import WEEK, checkin, days
 
 pytestmark = pytest.mark.django_db

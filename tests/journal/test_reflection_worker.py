@@ -21,8 +21,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from journal.dispatch import dispatch
 from journal.models import WeeklyReflection
+from journal.reflections.schedule import dispatch
 from journal.tasks import deliver_reflections
 from tests.conftest import make_user
 from tests.journal.reflection_helpers import checkin

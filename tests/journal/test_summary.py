@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from journal import summary
-from journal.mood import Quadrant
 from journal.summary import Stretch
+from mood.values import Quadrant
 from tests.journal.history_data import checkin, tag, word
 
 pytestmark = pytest.mark.django_db

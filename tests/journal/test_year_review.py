@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from journal import year_review
-from journal.mood import Quadrant
 from journal.year_review import Streak
+from mood.values import Quadrant
 from tests.journal.history_data import bulk_checkins, checkin, listen, tag, track, word
 
 pytestmark = pytest.mark.django_db

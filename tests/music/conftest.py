@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from music.imports.jobs import create_job, run_job
-from music.models import ImportJob
+from imports.jobs import create_job, run_job
+from imports.models import ImportJob
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

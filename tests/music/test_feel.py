@@ -5,7 +5,8 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import User
-from journal.models import CheckIn, CheckInTrack, EmotionWord
+from journal.models import CheckIn, CheckInTrack
+from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
 from music.feel import recompute_feel, tag_feel
 from music.models import FeelSource, Track, UserTrack

@@ -6,7 +6,8 @@ import json
 import zipfile
 
 from accounts.models import User
-from music.models import ImportJob, Listen, Playlist
+from imports.models import ImportJob
+from music.models import Listen, Playlist
 from tests.music.conftest import FIXTURES, Importer
 
 

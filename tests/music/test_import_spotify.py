@@ -6,7 +6,8 @@ import json
 import zipfile
 
 from accounts.models import User
-from music.models import ImportJob, Listen, UserTrack
+from imports.models import ImportJob
+from music.models import Listen, UserTrack
 from tests.music.conftest import FIXTURES, Importer
 
 

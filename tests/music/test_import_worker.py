@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from config.celery import app
-from music.models import ImportJob, Listen, UserTrack
+from imports.models import ImportJob
+from music.models import Listen, UserTrack
 from tests.conftest import make_user
 from tests.music.conftest import FIXTURES
 

@@ -8,10 +8,11 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from imports.models import ImportJob
 from journal.models import CheckIn, CheckInTrack
 from music.catalogue import TrackInfo, get_or_create_track
 from music.feel import recompute_feel
-from music.models import FeelSource, ImportJob, Listen, Track, UserTrack
+from music.models import FeelSource, Listen, Track, UserTrack
 from music.plays import refresh_plays
 
 
@@ -168,7 +169,7 @@ def test_it_uploads_a_file_and_shows_the_job(alice: User, alice_client: Client) 
     assert "Waiting for a worker" in page.text and "Refresh" in page.text
     partial = alice_client.get(f"/music/import/{job.pk}/", headers={"HX-Request": "true"})
     assert 'hx-trigger="every 1s"' in partial.text and "<h1>" not in partial.text
-    from music.imports.jobs import run_job
+    from imports.jobs import run_job
 
     run_job(job.pk)
     done = alice_client.get(f"/music/import/{job.pk}/", headers={"HX-Request": "true"})

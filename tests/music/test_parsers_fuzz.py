@@ -5,8 +5,9 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imports.registry import ImportFormatError
 from music.imports.jsonstream import BrokenJSON, NotAnArray, iter_array
-from music.imports.playlists_io import ImportFormatError, parse_playlist
+from music.imports.playlists_io import parse_playlist
 
 PREFIXES = st.sampled_from(
     [b"", b"#EXTM3U\n", b"<playlist>", b'{"playlist":', b"[", b"\xef\xbb\xbf"]

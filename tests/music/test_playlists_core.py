@@ -1,4 +1,4 @@
-"""The pure sequencing core of music/playlists.py, without a database."""
+"""The pure playlist engine (music/playlist_engine.py), without a database."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from music.playlists import (
+from music.playlist_engine import (
     PRESETS,
     Candidate,
     Sequence,

@@ -8,7 +8,8 @@ import pytest
 
 from accounts.models import User
 from music.models import Playlist
-from music.playlists import PRESETS, distance, generate, save_plan
+from music.playlist_engine import PRESETS, distance
+from music.playlists import generate, save_plan
 from tests.music.playlist_helpers import add_song, check_in, grid_library
 
 

@@ -118,7 +118,7 @@ def test_it_says_plainly_when_songs_need_rating_and_lets_you_rate_right_there(
     assert "How does “Played most” by Often feel to you?" in html
 
     response = alice_client.post(
-        reverse("playlist_rate"), {"track": often.pk, "mood": "2,-1", "next": url}
+        reverse("music:playlist_rate"), {"track": often.pk, "mood": "2,-1", "next": url}
     )
     assert response.status_code == 302
     assert response["Location"] == url
@@ -136,7 +136,7 @@ def test_it_never_rates_another_users_song_or_sends_you_elsewhere(
 ) -> None:
     theirs = add_song(bob, "Bob", "Mine", None)
     response = alice_client.post(
-        reverse("playlist_rate"),
+        reverse("music:playlist_rate"),
         {"track": theirs.pk, "mood": "2,2", "next": "https://elsewhere.example/"},
     )
     assert response["Location"] == "/playlists/"
@@ -148,7 +148,7 @@ def test_it_saves_exactly_the_playlist_previewed(alice: User, alice_client: Clie
     check_in(alice, -1, 3)
     params = {"preset": "calm", "start_from": "checkin", "mode": "iso", "length": "6", "seed": 3}
     preview = generate(alice, preset="calm", length=6, seed=3)
-    response = alice_client.post(reverse("playlist_save"), {**params, "name": "Evening"})
+    response = alice_client.post(reverse("music:playlist_save"), {**params, "name": "Evening"})
     playlist = Playlist.objects.get(user=alice)
     assert response["Location"] == f"/playlists/{playlist.pk}/"
     assert playlist.name == "Evening"
@@ -161,19 +161,19 @@ def test_it_saves_exactly_the_playlist_previewed(alice: User, alice_client: Clie
 def test_it_reorders_with_plain_forms_and_with_htmx(alice: User, alice_client: Client) -> None:
     playlist = saved(alice, length=4)
     first, second, third, fourth = playlist.items.all()
-    url = reverse("playlist_item_move", args=[playlist.pk, second.pk])
+    url = reverse("music:playlist_item_move", args=[playlist.pk, second.pk])
     response = alice_client.post(url, {"direction": "up"})
     assert response.status_code == 302
     assert [i.pk for i in playlist.items.all()] == [second.pk, first.pk, third.pk, fourth.pk]
 
-    url = reverse("playlist_item_move", args=[playlist.pk, second.pk])
+    url = reverse("music:playlist_item_move", args=[playlist.pk, second.pk])
     response = alice_client.post(url, {"direction": "down"}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="journey"')
     assert [i.pk for i in playlist.items.all()] == [first.pk, second.pk, third.pk, fourth.pk]
     # The first song cannot go further up.
     alice_client.post(
-        reverse("playlist_item_move", args=[playlist.pk, first.pk]), {"direction": "up"}
+        reverse("music:playlist_item_move", args=[playlist.pk, first.pk]), {"direction": "up"}
     )
     assert [i.pk for i in playlist.items.all()] == [first.pk, second.pk, third.pk, fourth.pk]
 
@@ -182,20 +182,22 @@ def test_it_removes_a_song_renames_and_deletes(alice: User, alice_client: Client
     playlist = saved(alice, length=4)
     item = playlist.items.first()
     assert item is not None
-    alice_client.post(reverse("playlist_item_remove", args=[playlist.pk, item.pk]))
+    alice_client.post(reverse("music:playlist_item_remove", args=[playlist.pk, item.pk]))
     assert playlist.items.count() == 3
 
-    alice_client.post(reverse("playlist_rename", args=[playlist.pk]), {"name": "Sunday slow"})
+    alice_client.post(reverse("music:playlist_rename", args=[playlist.pk]), {"name": "Sunday slow"})
     playlist.refresh_from_db()
     assert playlist.name == "Sunday slow"
-    response = alice_client.post(reverse("playlist_rename", args=[playlist.pk]), {"name": "a\x00b"})
+    response = alice_client.post(
+        reverse("music:playlist_rename", args=[playlist.pk]), {"name": "a\x00b"}
+    )
     assert response.status_code == 400
     assert "characters we can" in response.content.decode()
     assert not RenameForm({"name": "\ud800"}).is_valid()
     playlist.refresh_from_db()
     assert playlist.name == "Sunday slow"
 
-    response = alice_client.post(reverse("playlist_delete", args=[playlist.pk]))
+    response = alice_client.post(reverse("music:playlist_delete", args=[playlist.pk]))
     assert response["Location"] == "/playlists/"
     assert not Playlist.objects.filter(pk=playlist.pk).exists()
     assert UserTrack.objects.filter(user=alice).count() == 81
@@ -205,20 +207,20 @@ def test_it_exports_xspf_m3u8_and_jspf(alice: User, alice_client: Client) -> Non
     playlist = saved(alice, length=3)
     titles = [i.track.title for i in playlist.items.select_related("track")]
 
-    response = alice_client.get(reverse("playlist_export", args=[playlist.pk, "xspf"]))
+    response = alice_client.get(reverse("music:playlist_export", args=[playlist.pk, "xspf"]))
     assert response["Content-Type"] == "application/xspf+xml; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="comfort-and-solace.xspf"'
     root = ET.fromstring(response.content)  # noqa: S314 (our own output)
     ns = {"x": "http://xspf.org/ns/0/"}
     assert [t.text for t in root.findall("x:trackList/x:track/x:title", ns)] == titles
 
-    response = alice_client.get(reverse("playlist_export", args=[playlist.pk, "m3u8"]))
+    response = alice_client.get(reverse("music:playlist_export", args=[playlist.pk, "m3u8"]))
     assert response["Content-Type"] == "audio/x-mpegurl; charset=utf-8"
     body = response.content.decode()
     assert body.startswith("#EXTM3U")
     assert all(t in body for t in titles)
 
-    response = alice_client.get(reverse("playlist_export", args=[playlist.pk, "jspf"]))
+    response = alice_client.get(reverse("music:playlist_export", args=[playlist.pk, "jspf"]))
     assert response["Content-Type"] == "application/json; charset=utf-8"
     data = json.loads(response.content)
     assert [t["title"] for t in data["playlist"]["track"]] == titles
@@ -231,10 +233,12 @@ def playlist_urls(playlist: Playlist, item: PlaylistItem) -> list[tuple[str, str
     from django.urls import get_resolver
 
     urls = []
-    for name in sorted(n for n in get_resolver().reverse_dict if isinstance(n, str)):
-        if not name.startswith("playlist_"):
+    music = get_resolver().namespace_dict["music"][1]
+    for short in sorted(n for n in music.reverse_dict if isinstance(n, str)):
+        if not short.startswith("playlist_"):
             continue
-        pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
+        name = f"music:{short}"
+        pattern = music.reverse_dict.getlist(short)[0][0][0][1]
         if "pk" not in pattern:
             continue
         kwargs: dict[str, object] = {"pk": playlist.pk}
@@ -255,12 +259,12 @@ def test_another_users_playlist_is_a_404_on_every_playlist_url(
     before = list(playlist.items.values_list("pk", "position"))
     urls = playlist_urls(playlist, item)
     assert {name for name, _ in urls} >= {
-        "playlist_detail",
-        "playlist_rename",
-        "playlist_delete",
-        "playlist_export",
-        "playlist_item_move",
-        "playlist_item_remove",
+        "music:playlist_detail",
+        "music:playlist_rename",
+        "music:playlist_delete",
+        "music:playlist_export",
+        "music:playlist_item_move",
+        "music:playlist_item_remove",
     }
     for name, url in urls:
         for method in ("get", "post", "delete"):
@@ -278,7 +282,7 @@ def test_a_song_from_another_playlist_is_a_404(alice: User, alice_client: Client
     second = save_plan(alice, generate(alice, preset="calm", length=3))
     other_item = second.items.first()
     assert other_item is not None
-    for name in ("playlist_item_move", "playlist_item_remove"):
+    for name in ("music:playlist_item_move", "music:playlist_item_remove"):
         url = reverse(name, args=[first.pk, other_item.pk])
         assert alice_client.post(url, {"direction": "down"}).status_code == 404
     assert second.items.count() == 3
@@ -347,7 +351,7 @@ def test_a_name_we_cannot_store_goes_back_to_the_same_preview(
 ) -> None:
     grid_library(alice)
     params = {"preset": "calm", "start_from": "checkin", "mode": "iso", "length": "6", "seed": "2"}
-    response = alice_client.post(reverse("playlist_save"), {**params, "name": "bad\x00name"})
+    response = alice_client.post(reverse("music:playlist_save"), {**params, "name": "bad\x00name"})
     assert response.status_code == 302
     assert response["Location"].startswith("/playlists/?preset=calm&")
     assert "seed=2" in response["Location"]

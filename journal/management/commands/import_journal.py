@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from imports.report import ImportReport
 from journal.imports.csvfile import CsvLayout, NotACsvFile, read_layout
 from journal.imports.daylio import custom_moods, daylio_mapping, is_daylio
 from journal.imports.jobs import import_file
@@ -31,9 +32,9 @@ from journal.imports.mapped_csv import (
     mood_values,
     suggest_placements,
 )
-from journal.imports.result import ImportResult
+from journal.imports.result import summary_sentence
 from journal.models import CheckIn
-from journal.mood import MOOD_MAX, MOOD_MIN
+from mood.values import MOOD_MAX, MOOD_MIN
 
 _MOOD_MAP = re.compile(r"^(?P<name>.+)=(?P<p>[+-]?\d+),(?P<e>[+-]?\d+)$")
 
@@ -173,8 +174,8 @@ class Command(BaseCommand):
             )
         return moods
 
-    def report(self, path: str, result: ImportResult) -> None:
-        self.stdout.write(f"{path}: {result.summary_sentence()}")
+    def report(self, path: str, result: ImportReport) -> None:
+        self.stdout.write(f"{path}: {summary_sentence(result)}")
         for reason, count in result.skipped.most_common():
             self.stdout.write(f"  skipped, {reason}: {count}")
         for row in result.bad_rows:

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from journal.dispatch import dispatch
 from journal.models import WeeklyReflection
+from journal.reflections.schedule import dispatch
 
 
 def parse_now(value: str) -> dt.datetime:

@@ -13,7 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from music.imports.jobs import SNIFF_BYTES, create_job_from_path, importers_for, run_job
+from imports.jobs import SNIFF_BYTES, create_job_from_path, run_job
+from imports.registry import kinds_for as importers_for
 
 GUESS_ORDER = ("apple_music", "spotify", "listenbrainz", "playlist", "lastfm")
 
@@ -33,7 +34,7 @@ def guess_kind(path: Path) -> str | None:
     available = {importer.kind: importer for importer in importers_for("music")}
     for kind in GUESS_ORDER:
         importer = available.get(kind)
-        if importer and importer.sniff(head, path.name) is None:
+        if importer and importer.sniff and importer.sniff(head, path.name) is None:
             return kind
     return None
 

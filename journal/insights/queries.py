@@ -1,0 +1,247 @@
+"""The queries behind the insight figures: every database read is here, each
+a fixed number of queries whatever the amount of data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+
+from journal.insights.results import (
+    QUADRANT_ORDER,
+    MoodRow,
+    NamedCount,
+    SongLink,
+    WordCount,
+    YearAgo,
+)
+from journal.models import CheckIn, CheckInTrack
+from journal.timeline import QUADRANT_FILTERS, details, note_excerpt, with_details
+from mood.values import Quadrant, quadrant_of
+from music.models import Listen, Track
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def live_checkins(
+    user: User, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[CheckIn]:
+    checkins = CheckIn.objects.owned_by(user)
+    if start is not None:
+        checkins = checkins.filter(local_date__gte=start)
+    if end is not None:
+        checkins = checkins.filter(local_date__lte=end)
+    return checkins
+
+
+def mood_rows(user: User, start: dt.date | None, end: dt.date | None) -> list[MoodRow]:
+    """The user's check-ins from `start` to `end`, oldest first (one query).
+
+    Load these once and pass them as `rows=` to the figures below: a year is
+    about a thousand short rows, cheaper to group in Python several ways than
+    to send the database one grouped query per figure.
+    """
+    return [
+        MoodRow(*row)
+        for row in live_checkins(user, start, end)
+        .order_by("felt_at", "id")
+        .values_list(*MoodRow._fields)
+    ]
+
+
+def _within(rows: list[MoodRow], start: dt.date | None, end: dt.date | None) -> list[MoodRow]:
+    return [
+        row
+        for row in rows
+        if (start is None or row.local_date >= start) and (end is None or row.local_date <= end)
+    ]
+
+
+def mood_rows_between(
+    user: User, start: dt.date | None, end: dt.date | None, rows: list[MoodRow] | None
+) -> list[MoodRow]:
+    """The check-ins from `start` to `end`: those of `rows` when given, else
+    loaded (one query)."""
+    return mood_rows(user, start, end) if rows is None else _within(rows, start, end)
+
+
+def checkin_years(user: User) -> set[int]:
+    """The years that have check-ins (one query)."""
+    return {d.year for d in CheckIn.objects.owned_by(user).dates("local_date", "year")}
+
+
+def tag_days(
+    user: User, start: dt.date | None, end: dt.date | None
+) -> dict[tuple[int, str], set[dt.date]]:
+    """The local days on which each (tag id, name) was used (one query)."""
+    through = CheckIn.tags.through.objects.filter(
+        checkin__user=user, checkin__deleted_at__isnull=True
+    )
+    if start is not None:
+        through = through.filter(checkin__local_date__gte=start)
+    if end is not None:
+        through = through.filter(checkin__local_date__lte=end)
+    found: dict[tuple[int, str], set[dt.date]] = defaultdict(set)
+    for tag_id, name, day in through.values_list(
+        "tag_id", "tag__name", "checkin__local_date"
+    ).distinct():
+        found[(tag_id, name)].add(day)
+    return found
+
+
+def word_frequencies(
+    user: User, start: dt.date | None, end: dt.date | None, limit: int = 12
+) -> list[WordCount]:
+    """The user's most-picked emotion words (one query)."""
+    through = CheckIn.words.through.objects.filter(
+        checkin__user=user, checkin__deleted_at__isnull=True
+    )
+    if start is not None:
+        through = through.filter(checkin__local_date__gte=start)
+    if end is not None:
+        through = through.filter(checkin__local_date__lte=end)
+    rows = (
+        through.values(
+            "emotionword_id",
+            "emotionword__word",
+            "emotionword__pleasantness",
+            "emotionword__energy",
+        )
+        .annotate(n=Count("id"))
+        .order_by("-n", "emotionword__word")[:limit]
+    )
+    return [
+        WordCount(
+            row["emotionword__word"],
+            quadrant_of(row["emotionword__pleasantness"], row["emotionword__energy"]),
+            row["n"],
+            row["emotionword_id"],
+        )
+        for row in rows
+    ]
+
+
+def _links(user: User, start: dt.date | None, end: dt.date | None) -> QuerySet[CheckInTrack]:
+    links = CheckInTrack.objects.filter(checkin__user=user, checkin__deleted_at__isnull=True)
+    if start is not None:
+        links = links.filter(checkin__local_date__gte=start)
+    if end is not None:
+        links = links.filter(checkin__local_date__lte=end)
+    return links
+
+
+def song_links(user: User, start: dt.date | None, end: dt.date | None) -> list[SongLink]:
+    """Every song attached to a check-in from `start` to `end` (one query);
+    pass as `links=` to the music figures so they share it."""
+    return [
+        SongLink(*row)
+        for row in _links(user, start, end)
+        .order_by()
+        .values_list(
+            "checkin_id",
+            "track_id",
+            "track__title",
+            "track__artist_id",
+            "track__artist__name",
+            "checkin__pleasantness",
+            "checkin__energy",
+        )
+    ]
+
+
+def listening_minutes(
+    user: User, start: dt.date, end: dt.date, zone: zoneinfo.ZoneInfo | None = None
+) -> dict[dt.date, float]:
+    """Minutes listened per local day (one query). A play without a recorded
+    duration counts the track's length, if known."""
+    zone = zone or user.zone
+    since = dt.datetime.combine(start, dt.time(), tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    track_length = Track.objects.filter(pk=OuterRef("track_id")).order_by().values("duration_ms")
+    rows = (
+        Listen.objects.filter(user=user, played_at__gte=since, played_at__lt=until)
+        .annotate(day=TruncDate("played_at", tzinfo=zone))
+        .values("day")
+        # The track's length only where a play has no duration: a correlated
+        # lookup by primary key that COALESCE evaluates for those rows alone,
+        # instead of joining every play to the whole catalogue.
+        .annotate(ms=Sum(Coalesce("ms_played", Subquery(track_length), Value(0))))
+        .order_by("day")
+    )
+    return {row["day"]: (row["ms"] or 0) / 60000 for row in rows}
+
+
+def last_felt(user: User) -> list[tuple[Quadrant, dt.datetime | None]]:
+    """When each quadrant was last felt ("when did I last feel calm?"): one
+    aggregate query whatever the history's length."""
+    latest = CheckIn.objects.owned_by(user).aggregate(
+        **{q.value: Max("felt_at", filter=QUADRANT_FILTERS[q]) for q in QUADRANT_ORDER}
+    )
+    return [(q, latest[q.value]) for q in QUADRANT_ORDER]
+
+
+ON_THIS_DAY_YEARS = 15
+
+
+def earlier_same_days(date: dt.date, years: int = ON_THIS_DAY_YEARS) -> list[dt.date]:
+    """The same month and day in earlier years (29 February only in leap years)."""
+    found = []
+    for back in range(1, years + 1):
+        try:
+            found.append(date.replace(year=date.year - back))
+        except ValueError:
+            continue
+    return found
+
+
+def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
+    """Check-ins and listening on this month/day in earlier years, newest first.
+
+    Two queries whatever is found: the check-ins (with their words, tags and
+    songs) and one grouped listen query. Empty when there is nothing to show.
+    """
+    dates = earlier_same_days(date)
+    if not dates:
+        return []
+    by_date: dict[dt.date, YearAgo] = {}
+    checkins = with_details(
+        CheckIn.objects.owned_by(user).filter(local_date__in=dates).order_by("felt_at", "id")
+    )
+    for checkin in checkins:
+        entry = by_date.setdefault(
+            checkin.local_date,
+            YearAgo(checkin.local_date, date.year - checkin.local_date.year),
+        )
+        checkin.excerpt = note_excerpt(checkin, 100)  # type: ignore[attr-defined]
+        checkin.details = details(checkin)  # type: ignore[attr-defined]
+        entry.checkins.append(checkin)
+    zone = user.zone
+    window = Q()
+    for day in dates:
+        window |= Q(
+            played_at__gte=dt.datetime.combine(day, dt.time(), tzinfo=zone),
+            played_at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone),
+        )
+    rows = (
+        Listen.objects.filter(window, user=user)
+        .annotate(day=TruncDate("played_at", tzinfo=zone))
+        .values("day", "track_id", "track__title", "track__artist__name")
+        .annotate(n=Count("id"))
+        .order_by("day", "-n", "track__title")
+    )
+    for row in rows:
+        day = row["day"]
+        entry = by_date.setdefault(day, YearAgo(day, date.year - day.year))
+        entry.listens += row["n"]
+        if len(entry.top_tracks) < 3:
+            entry.top_tracks.append(
+                NamedCount(
+                    row["track_id"], row["track__title"], row["n"], row["track__artist__name"]
+                )
+            )
+    return sorted(by_date.values(), key=lambda entry: entry.years_ago)

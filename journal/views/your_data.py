@@ -1,0 +1,89 @@
+"""Your data (PRODUCT.md section 10): /settings/export.json, /settings/export.csv,
+/settings/import/ and /settings/delete/. The paths sit under /settings/, the
+code with the data it serves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.http import AuthedHtmxRequest
+from accounts.models import User
+from accounts.settings_page import render_settings
+from journal import archive, archive_import, archive_job
+from journal.erasure import delete_account
+from journal.your_data import ArchiveImportForm, DeleteAccountForm
+
+
+def _download_name(user: User, extension: str) -> str:
+    return f"attune-export-{user.local_today().isoformat()}.{extension}"
+
+
+def _download(
+    request: AuthedHtmxRequest, chunks: Iterator[str], content_type: str, extension: str
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    name = _download_name(request.user, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_json(request: AuthedHtmxRequest) -> StreamingHttpResponse:
+    """Everything the person has, as an Attune archive (streamed)."""
+    chunks = archive.export_json(request.user)
+    return _download(request, chunks, "application/json; charset=utf-8", "json")
+
+
+@login_required
+@require_GET
+def export_csv(request: AuthedHtmxRequest) -> StreamingHttpResponse:
+    """The check-ins as a spreadsheet (streamed)."""
+    return _download(request, archive.export_csv(request.user), "text/csv; charset=utf-8", "csv")
+
+
+@login_required
+@require_POST
+def import_archive(request: AuthedHtmxRequest) -> HttpResponse:
+    form = ArchiveImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["archive"]
+        raw = upload.read()
+        try:
+            data = archive_import.read_archive(raw)  # a wrong file is refused at once
+            if len(raw) > archive_job.SYNC_LIMIT_BYTES:
+                archive_job.queue_archive(request.user, raw, upload.name or "archive.json")
+                messages.success(
+                    request,
+                    "Your archive is being imported in the background. You can keep using "
+                    "Attune; the result will show here on this page.",
+                )
+            else:
+                report = archive_import.import_archive(request.user, data)
+                messages.success(request, archive_import.summary(report))
+        except archive_import.ArchiveError as error:
+            form.add_error("archive", str(error))
+        else:
+            return redirect("accounts:settings")
+    return render_settings(request, import_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account_view(request: AuthedHtmxRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        delete_account(request.user)
+        logout(request)
+        messages.success(
+            request, "Your account and everything in it have been deleted. Take good care."
+        )
+        return redirect("journal:home")
+    return render(request, "journal/your_data/delete_account.html", {"form": form})
