@@ -24,7 +24,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
     from accounts.models import User
     from bench.generate import fill_history, make_library, make_user, settle
-    from journal import charts
+    from journal import calendar_chart, charts
     from journal.insights import figures, results
     from journal.insights import queries as insight_queries
     from journal.models import CheckIn
@@ -89,7 +89,7 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     def year_of_charts() -> None:
         # What the history page's calendar and the insights page compute,
         # every period of the mood-over-time chart included.
-        charts.calendar_months(figures.calendar_year(big, today.year), "/history/")
+        calendar_chart.calendar_months(figures.calendar_year(big, today.year), "/history/")
         earliest = min(start, figures.series_start(results.Period.MONTH, today))
         rows = insight_queries.mood_rows(big, earliest, today)
         links = insight_queries.song_links(big, start, today)

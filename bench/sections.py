@@ -73,6 +73,7 @@ def playlists_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
 
 # Sections kept in their own modules register themselves on import.
 from bench import history as _history  # noqa: E402, F401
+from bench import insights as _insights  # noqa: E402, F401
 from bench import listen_api as _listen_api  # noqa: E402, F401
 from bench import reads as _reads  # noqa: E402, F401
 

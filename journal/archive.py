@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User, zone_or_utc
+from journal import day_attributes
 from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
 from journal.reflections.content import ReflectionContent
 from mood.models import EmotionWord
@@ -49,6 +50,7 @@ ARCHIVED_MODELS = {
     "music.playlist": "playlists",
     "music.playlistitem": "playlists[].items",
     "journal.weeklyreflection": "reflections",
+    "journal.dayattribute": "day_attributes",
 }
 NOT_ARCHIVED_MODELS = {
     "journal.noteindex": "the search index, rebuilt from the notes on import",
@@ -313,6 +315,7 @@ SECTIONS = [
     ("user_tracks", _user_tracks),
     ("playlists", _playlists),
     ("reflections", _reflections),
+    ("day_attributes", day_attributes.archive_rows),
 ]
 
 

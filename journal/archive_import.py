@@ -21,6 +21,7 @@ from django.db import transaction
 
 from accounts.models import User
 from imports.report import ImportReport
+from journal import day_attributes
 from journal.archive import CHUNK, ArchiveError
 from journal.archive_fields import (
     ROW_ERRORS,
@@ -58,6 +59,7 @@ def summary(report: ImportReport) -> str:
         f"{report.counts['listens']} listens",
         f"{report.counts['playlists']} playlists",
         f"{report.counts['reflections']} reflections",
+        f"{report.counts['day_attributes']} day figures (sleep, exercise, music-making)",
     ]
     text = "Imported " + ", ".join(parts) + "."
     if report.skipped_total:
@@ -316,4 +318,10 @@ def import_archive(
         import_user_tracks(user, section_rows(data, "user_tracks"), tracks, report)
         import_playlists(user, section_rows(data, "playlists"), tracks, report)
         _import_reflections(user, section_rows(data, "reflections"), report)
+        # A day figure already here stays as it is (and is not counted).
+        rows = section_rows(data, "day_attributes")
+        added, _kept, problems = day_attributes.import_rows(user, rows)
+        report.count("day_attributes", added)
+        for problem in problems:
+            report.bad_row(None, UNREADABLE, problem)
     return report

@@ -16,7 +16,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from journal.insights.results import (
     MIN_LISTEN_DAYS,
-    CalendarYear,
     DayMood,
     ListeningBucket,
     MoodSeries,
@@ -94,7 +93,7 @@ def _axis_values(mood: DayMood, axis: Axis) -> tuple[float, int, int]:
     return mood.energy, mood.min_energy, mood.max_energy
 
 
-def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
+def mood_over_time_chart(series: MoodSeries, axis: Axis, span: str | None = None) -> Chart:
     """Mean (marker and line) and range (vertical bar) per bucket, −4 … +4."""
     name = "Pleasantness" if axis == "pleasantness" else "Energy"
     key = f"chart-{axis}-{series.period.value}"
@@ -168,11 +167,14 @@ def mood_over_time_chart(series: MoodSeries, axis: Axis) -> Chart:
                     anchor,
                 )
             )
-    span = {
-        Period.DAY: "the last 30 days",
-        Period.WEEK: "the last 26 weeks",
-        Period.MONTH: "the last 12 months",
-    }[series.period]
+    span = (
+        span
+        or {
+            Period.DAY: "the last 30 days",
+            Period.WEEK: "the last 26 weeks",
+            Period.MONTH: "the last 12 months",
+        }[series.period]
+    )
     summary = _over_time_summary(series, axis, span)
     title = f"{name} over {span}"
     desc = (
@@ -191,7 +193,7 @@ def _over_time_summary(series: MoodSeries, axis: Axis, span: str) -> str:
     if not moods:
         if axis == "energy" and series.moods:
             return f"No energy was recorded in {span} (only pleasantness, from an import)."
-        return f"No check-ins in {span} yet."
+        return "No check-ins yet." if span.startswith("all ") else f"No check-ins in {span} yet."
 
     def weight(m: DayMood) -> int:
         return m.energy_count if axis == "energy" else m.count
@@ -442,46 +444,3 @@ def listening_chart(buckets: list[ListeningBucket]) -> Chart:
         "day, with the number of days." + FIGURES_BELOW
     )
     return bar_chart("chart-listening", title, desc, summary, bars, (MOOD_MIN, MOOD_MAX))
-
-
-# --- Year in pixels ------------------------------------------------------------
-
-
-def calendar_months(calendar: CalendarYear, history_url: str) -> SafeString:
-    """The twelve month grids of the calendar, built in Python because a year
-    is 365 cells (the template language would be the slowest part of the page).
-    Each day with check-ins is a link to that day's timeline, coloured by its
-    average mood's quadrant, with the quadrant's shape and a spoken label."""
-    parts: list[str] = []
-    heads = "".join(f"<span>{d}</span>" for d in "MTWTFSS")
-    for month in calendar.months:
-        parts.append(
-            f'<div class="month"><h3 class="month-name">{month.first:%B}</h3>'
-            f'<div class="weekdays" aria-hidden="true">{heads}</div><ol class="days" role="list">'
-        )
-        parts.append('<li class="blank" aria-hidden="true"></li>' * month.leading_blanks)
-        for day, mood in month.days:
-            spoken_day = f"{day:%A} {day.day} {day:%B}"
-            if mood is None:
-                parts.append(
-                    f'<li class="day empty"><span class="visually-hidden">{day.day} {day:%B}: '
-                    "no check-in</span></li>"
-                )
-                continue
-            quadrant = mood.shown_quadrant
-            checkins = f"{mood.count} check-in{'s' if mood.count != 1 else ''}"
-            # An imported day whose energy was only guessed says so, in words
-            # and with a dashed edge.
-            estimate = ", energy estimated" if mood.energy_is_estimate else ""
-            css = " estimated" if estimate else ""
-            iso = day.isoformat()
-            # Dates, the URL and the quadrant's fixed words need no escaping.
-            parts.append(
-                f'<li class="day q-{quadrant.value}{css}"><a href="{history_url}?from={iso}&amp;'
-                f'to={iso}&amp;year={day.year}#timeline-heading" title="{spoken_day}: '
-                f'{quadrant.label}{estimate}, {checkins}" aria-label="{spoken_day}: mostly '
-                f'{quadrant.label} ({quadrant.description}){estimate}, {checkins}">'
-                f'<span aria-hidden="true">{QUADRANT_SHAPES[quadrant]}</span></a></li>'
-            )
-        parts.append("</ol></div>")
-    return mark_safe("".join(parts))  # noqa: S308 - dates, a reversed URL and constants only

@@ -86,6 +86,9 @@ class CheckIn(models.Model):
     # The check-in form's one-time key: a repeated post of one form (a double
     # tap, a retry, a queued offline tap) finds the check-in it made.
     submit_key = models.UUIDField(null=True, blank=True, editable=False)
+    # The mood as the imported journal named it ("rad"), case and spaces
+    # folded, so its place on the grid can be changed later for all its rows.
+    import_label = models.CharField(max_length=60, blank=True, default="", editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -260,3 +263,39 @@ class DailyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder for {self.local_date}"
+
+
+class DayAttribute(models.Model):
+    """A number about one local day (hours slept, minutes of exercise, minutes
+    playing or singing), beside the day's check-ins. Tags say yes or no; these
+    say how much. One value per user, day and kind."""
+
+    class Kind(models.TextChoices):
+        SLEEP = "sleep_hours", "Hours slept"
+        EXERCISE = "exercise_minutes", "Minutes of exercise"
+        MUSIC_MAKING = "music_minutes", "Minutes playing or singing"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_attributes"
+    )
+    local_date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.DecimalField(max_digits=6, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["local_date", "kind"]
+        constraints = [
+            models.UniqueConstraint("user", "local_date", "kind", name="dayattribute_unique"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0)
+                & (
+                    Q(kind="sleep_hours", value__lte=24)
+                    | (~Q(kind="sleep_hours") & Q(value__lte=1440))
+                ),
+                name="dayattribute_value_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.get_kind_display()}: {self.value}"

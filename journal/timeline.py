@@ -377,6 +377,7 @@ class Entry:
     songs: list[tuple[Link, Link]]  # (song, artist)
     excerpt: str
     heard: list[tuple[Link, Link]] = field(default_factory=list)  # heard around then
+    entry_url: str = ""  # the whole entry's page
 
 
 @dataclass
@@ -402,6 +403,8 @@ def filter_links(base_url: str, params: QueryDict) -> dict[str, str]:
         links[key] = f"{base_url}?{query}{'&' if query else ''}{key}="
     # A song heard around a check-in links to its own page (append "<id>/").
     links["song_page"] = reverse("journal:music_track", args=[0]).removesuffix("0/")
+    # Each entry opens whole at its own page (append "<id>/").
+    links["entry"] = reverse("journal:history_entry", args=[0]).removesuffix("0/")
     return links
 
 
@@ -439,6 +442,7 @@ def entry_for(checkin: CheckIn, found: Details, links: dict[str, str], home_zone
             )
             for song in found.heard
         ],
+        entry_url=f"{links.get('entry', '')}{checkin.pk}/",
     )
 
 

@@ -258,6 +258,12 @@ def render_entry(entry: Entry) -> str:
         )
     if entry.excerpt:
         parts.append(f'        <p class="note-excerpt" dir="auto">{escape(entry.excerpt)}</p>\n')
+    entry_url = escape(entry.entry_url)
+    parts.append(
+        f'        <a class="open-entry" href="{entry_url}" hx-get="{entry_url}" '
+        'hx-target="closest article" hx-swap="outerHTML">Open the whole entry'
+        f'<span class="visually-hidden">, {escape(entry.local_time)}</span></a>\n'
+    )
     parts.append("      </article>\n    </li>\n")
     return "".join(parts)
 

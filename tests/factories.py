@@ -20,7 +20,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from imports.models import ImportJob
-from journal.models import CheckIn, CheckInTrack, DailyReminder, NoteIndex, Tag, WeeklyReflection
+from journal.models import (
+    CheckIn,
+    CheckInTrack,
+    DailyReminder,
+    DayAttribute,
+    NoteIndex,
+    Tag,
+    WeeklyReflection,
+)
 from journal.search import index_note
 from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
@@ -164,6 +172,15 @@ def make_daily_reminder(user: User) -> DailyReminder:
     )
 
 
+def make_day_attribute(user: User) -> DayAttribute:
+    return DayAttribute.objects.create(
+        user=user,
+        local_date=dt.date(2026, 3, 1) + dt.timedelta(days=_n()),
+        kind=DayAttribute.Kind.SLEEP,
+        value=7,
+    )
+
+
 def make_note_index(user: User) -> NoteIndex:
     checkin = make_checkin(user, "tokens for the blind index", with_extras=False)
     return NoteIndex.objects.get(checkin=checkin)
@@ -245,6 +262,7 @@ def _checkin(user: User) -> models.Model:
 
 MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "accounts.user": lambda user: user,
+    "journal.dayattribute": make_day_attribute,
     "accounts.user_groups": make_group_membership,
     "accounts.user_user_permissions": make_permission_grant,
     "admin.logentry": make_admin_log_entry,

@@ -140,6 +140,7 @@ KWARG_PARAMS: dict[str, Param] = {
     "format": Param("format", _plain("m3u8"), owned=False),
     "fmt": Param("format", _plain("m3u8"), owned=False),
     "year": Param("year", _plain(2026), owned=False),
+    "source": Param("source", _plain("daylio"), owned=False),  # an import's source
     "month": Param("month", _plain(3), owned=False),
     "day": Param("day", _plain(1), owned=False),
     "date": Param("date", _plain(dt.date(2026, 3, 1)), owned=False),

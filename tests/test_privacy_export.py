@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,8 +16,9 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from accounts.models import User
+from journal import day_attributes
 from journal.archive_import import import_archive, read_archive
-from journal.models import CheckIn, WeeklyReflection
+from journal.models import CheckIn, DayAttribute, WeeklyReflection
 from journal.search import search_notes
 from music.models import Listen, Playlist, Track, UserTrack
 from tests.conftest import PASSWORD
@@ -49,6 +51,11 @@ def rich_history(user: User) -> None:
     make_tag(user, "called mum")
     make_playlist(user)
     make_reflection(user)
+    day_attributes.set_day(
+        user,
+        first.local_date,
+        {DayAttribute.Kind.SLEEP: Decimal("7.5"), DayAttribute.Kind.MUSIC_MAKING: Decimal("20")},
+    )
     gone = make_checkin(user, "deleted moments ago", with_extras=False)
     CheckIn.objects.filter(pk=gone.pk).update(deleted_at=dt.datetime.now(dt.UTC))
 
@@ -92,6 +99,7 @@ def comparable(archive: dict[str, Any]) -> dict[str, Any]:
             {**p, "items": [swap(item) for item in p["items"]]} for p in archive["playlists"]
         ],
         "reflections": archive["reflections"],
+        "day_attributes": archive["day_attributes"],
     }
 
 
@@ -124,6 +132,9 @@ def test_it_gives_back_the_same_history_after_export_delete_signup_import(
     response = client.post("/settings/import/", {"archive": upload}, follow=True)
     assert response.status_code == 200
     assert "Imported 3 check-ins" in response.content.decode()
+    assert "2 day figures (sleep, exercise, music-making)" in response.content.decode()
+    assert [row["kind"] for row in before["day_attributes"]] == ["music_minutes", "sleep_hours"]
+    assert before["day_attributes"][1]["value"] == "7.5"
 
     after = archive_of(client)
     assert comparable(after) == comparable(before)
@@ -141,6 +152,7 @@ def test_it_imports_an_archive_only_once(alice: User, alice_client: Client) -> N
         UserTrack.objects.count(),
         Playlist.objects.count(),
         WeeklyReflection.objects.count(),
+        DayAttribute.objects.count(),
     )
     for _ in range(2):
         upload = SimpleUploadedFile("a.json", archive, content_type="application/json")
@@ -152,6 +164,7 @@ def test_it_imports_an_archive_only_once(alice: User, alice_client: Client) -> N
         UserTrack.objects.count(),
         Playlist.objects.count(),
         WeeklyReflection.objects.count(),
+        DayAttribute.objects.count(),
     )
 
 

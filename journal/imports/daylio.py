@@ -1,9 +1,10 @@
 """Daylio's CSV export: `full_date,date,weekday,time,mood,activities,note_title,note`.
 
-Moods come as names. Daylio's five defaults (rad, good, meh, bad, awful) sit on
-the pleasantness axis with neutral energy, marked as estimated because Daylio
-never asked about energy; any other (custom or renamed) mood is placed on the
-grid by the person before the import runs. Activities, joined by " | ", become
+Moods come as names. Daylio's five defaults (rad, good, meh, bad, awful) get a
+suggested place on both axes, which the person confirms or moves on the grid
+(a kept suggestion's energy stays marked as estimated: Daylio never asked
+about energy); any other (custom or renamed) mood is placed by the person
+before the import runs. Activities, joined by " | ", become
 tags; note title and note become the note. Older exports without note_title
 work too.
 """

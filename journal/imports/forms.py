@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from accounts.forms import time_zone_choices
+from journal import day_attributes
 from journal.imports.mapped_csv import DATE_ORDERS, TAG_SEPARATORS, Placement
 from mood.values import MOOD_RANGE
 
@@ -62,7 +63,12 @@ GUESSES = {
     "tags_column": ("activities", "tags", "activity", "tag", "labels"),
     "note_column": ("note", "entry", "notes", "text", "journal", "body", "memo", "comment"),
     "note_title_column": ("note_title", "title", "subject", "headline"),
+    "sleep_hours_column": ("sleep", "hours slept", "sleep hours", "sleep_hours", "slept"),
+    "exercise_minutes_column": ("exercise", "exercise minutes", "exercise_minutes", "workout"),
+    "music_minutes_column": ("music_minutes", "practice", "practice minutes", "instrument"),
 }
+# The day-attribute column fields, by the kind each fills.
+ATTRIBUTE_FIELDS = {f"{kind}_column": kind for kind in day_attributes.SPECS}
 
 
 def guess_columns(header: list[str]) -> dict[str, str]:
@@ -87,6 +93,13 @@ class ColumnsForm(forms.Form):
 
     def __init__(self, header: list[str], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, kind in ATTRIBUTE_FIELDS.items():
+            spec = day_attributes.SPECS[kind]
+            self.fields[name] = forms.ChoiceField(
+                label=f"{spec.label} (optional)",
+                required=False,
+                help_text=f"A number of {spec.unit} for the day, like {spec.example}.",
+            )
         for name, field in self.fields.items():
             if name.endswith("_column"):
                 field.choices = column_choices(header, optional=not field.required)  # type: ignore[attr-defined]
@@ -95,16 +108,21 @@ class ColumnsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        chosen = [
-            data.get(name)
-            for name in ("date_column", "mood_column", "time_column", "tags_column")
-            if data.get(name)
-        ]
+        names = ("date_column", "mood_column", "time_column", "tags_column", *ATTRIBUTE_FIELDS)
+        chosen = [data.get(name) for name in names if data.get(name)]
         if len(chosen) != len(set(chosen)):
             raise forms.ValidationError(
-                "Each column can only be used once for date, time, mood and tags."
+                "Each column can only be used once for date, time, mood, tags and the "
+                "day's figures."
             )
         return data
+
+    def attribute_columns(self) -> dict[str, str]:
+        return {
+            kind: self.cleaned_data[name]
+            for name, kind in ATTRIBUTE_FIELDS.items()
+            if self.cleaned_data.get(name)
+        }
 
 
 class MoodPlacementForm(forms.Form):
@@ -161,3 +179,37 @@ class MoodPlacementForm(forms.Form):
                 }
             )
         return out
+
+
+KEEP_AS_IS = ""
+
+
+class ActivityChoiceForm(forms.Form):
+    """For each activity that seems to mean an existing tag: file it under
+    that tag (proposed), another tag, or keep it as a tag of its own."""
+
+    def __init__(
+        self,
+        proposals: dict[str, str],
+        tags: list[str],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.activities = list(proposals)
+        for index, (activity, proposed) in enumerate(proposals.items()):
+            self.fields[f"activity_{index}"] = forms.ChoiceField(
+                label=f"“{activity}”",
+                required=False,
+                initial=proposed,
+                choices=[(KEEP_AS_IS, f"Keep “{activity}” as its own tag")]
+                + [(tag, f"File under your tag “{tag}”") for tag in tags],
+            )
+
+    def choices(self) -> dict[str, str]:
+        """Activity (folded) → the tag chosen for it, for those filed under one."""
+        return {
+            activity.casefold(): self.cleaned_data[f"activity_{index}"]
+            for index, activity in enumerate(self.activities)
+            if self.cleaned_data.get(f"activity_{index}")
+        }

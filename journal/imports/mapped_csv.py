@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import User
 from imports.report import ImportReport
+from journal import day_attributes
 from journal.imports.csvfile import CsvLayout, iter_rows, read_layout
 from journal.imports.result import journal_report
 from journal.imports.writer import CheckInWriter, Entry
@@ -71,6 +73,12 @@ class Mapping:
     moods: dict[str, Placement] = field(default_factory=dict)
     time_zone: str = "UTC"
     source: str = CheckIn.Source.CSV
+    # Day attributes (hours slept, minutes of exercise, of music-making) by
+    # kind: the column that holds each.
+    attribute_columns: dict[str, str] = field(default_factory=dict)
+    # Activities the person chose to file under an existing tag, by the
+    # activity's folded name ("good sleep" → "slept well").
+    tag_choices: dict[str, str] = field(default_factory=dict)
 
     def to_options(self) -> dict[str, Any]:
         return {
@@ -86,6 +94,8 @@ class Mapping:
             },
             "time_zone": self.time_zone,
             "source": self.source,
+            "attribute_columns": dict(self.attribute_columns),
+            "tag_choices": dict(self.tag_choices),
         }
 
     @classmethod
@@ -106,6 +116,16 @@ class Mapping:
                 moods=moods,
                 time_zone=str(options.get("time_zone") or "UTC"),
                 source=str(options.get("source") or CheckIn.Source.CSV),
+                attribute_columns={
+                    str(kind): str(column)
+                    for kind, column in (options.get("attribute_columns") or {}).items()
+                    if column
+                },
+                tag_choices={
+                    str(activity).casefold(): str(tag)
+                    for activity, tag in (options.get("tag_choices") or {}).items()
+                    if tag
+                },
             )
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise MappingError("The import settings are incomplete.") from error
@@ -129,9 +149,11 @@ class Mapping:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise MappingError("Please choose a time zone from the list.") from error
+        if any(kind not in day_attributes.SPECS for kind in self.attribute_columns):
+            raise MappingError("The import settings name a day figure Attune doesn't keep.")
         if header is not None:
             used = [self.date_column, self.mood_column, self.time_column, self.tags_column]
-            for name in [*used, *self.note_columns]:
+            for name in [*used, *self.note_columns, *self.attribute_columns.values()]:
                 if name and name not in header:
                     raise MappingError(f"This file has no column called {name!r}.")
 
@@ -246,12 +268,15 @@ def parse_moment(
 
 # Moods ---------------------------------------------------------------------
 
+# Daylio's five on both axes: a suggestion the mood step shows on the grid.
+# Daylio never asked about energy, so a kept suggestion stays marked as an
+# estimate (left out of energy figures); a moved one is the person's own.
 DAYLIO_DEFAULTS: dict[str, Placement] = {
-    "rad": Placement(4, 0, True),
-    "good": Placement(2, 0, True),
+    "rad": Placement(4, 3, True),
+    "good": Placement(2, 1, True),
     "meh": Placement(0, 0, True),
-    "bad": Placement(-2, 0, True),
-    "awful": Placement(-4, 0, True),
+    "bad": Placement(-2, -1, True),
+    "awful": Placement(-4, -2, True),
 }
 
 
@@ -341,6 +366,15 @@ def split_tags(text: str, separator: str) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+def file_tags(names: tuple[str, ...], mapping: Mapping) -> tuple[str, ...]:
+    """The row's activities with the person's chosen tag in place of each
+    activity they filed under one (duplicates dropped)."""
+    if not mapping.tag_choices:
+        return names
+    chosen = (mapping.tag_choices.get(name.casefold(), name) for name in names)
+    return tuple(dict.fromkeys(chosen))
+
+
 def join_note(parts: list[str]) -> str:
     return "\n\n".join(part.strip() for part in parts if part.strip())
 
@@ -382,9 +416,32 @@ def import_mapped_csv(
         except BadValue as problem:
             result.bad_row(row.line, problem.reason, problem.detail)
             continue
+        if mapping.attribute_columns:
+            figures, messages = read_attributes(row.cells, mapping.attribute_columns)
+            for message in messages:
+                result.warn(row.line, message)
+            entry = replace(entry, attributes=figures)
         writer.add(entry)
     writer.flush()
     return result
+
+
+def read_attributes(
+    cells: dict[str, str], columns: dict[str, str]
+) -> tuple[tuple[tuple[str, Decimal], ...], list[str]]:
+    """The row's day figures, and a message for each cell that isn't one
+    (the row itself still comes in)."""
+    figures: list[tuple[str, Decimal]] = []
+    problems: list[str] = []
+    for kind, column in columns.items():
+        try:
+            value = day_attributes.parse_value(kind, cells.get(column, ""))
+        except day_attributes.BadValue as problem:
+            problems.append(f"{problem} (column {column!r}); the rest of the row came in")
+            continue
+        if value is not None:
+            figures.append((kind, value))
+    return tuple(figures), problems
 
 
 def _entry(
@@ -414,7 +471,9 @@ def _entry(
         energy=placement.energy,
         energy_estimated=placement.estimated,
         mood_label=label,
-        tags=split_tags(cells.get(mapping.tags_column, ""), mapping.tags_separator)
+        tags=file_tags(
+            split_tags(cells.get(mapping.tags_column, ""), mapping.tags_separator), mapping
+        )
         if mapping.tags_column
         else (),
         note=join_note([cells.get(name, "") for name in mapping.note_columns]),

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.db.models import Max
 from accounts.models import User
 from config.rows import insert_rows
 from imports.report import ImportReport
-from journal.models import CheckIn, Tag
+from journal.models import CheckIn, DayAttribute, Tag
 from journal.search import index_notes
 
 BATCH_SIZE = 500
@@ -48,6 +49,9 @@ class Entry:
     note: str = ""
     # For rows that carried their own UTC offset; otherwise computed from the zone.
     felt_at: dt.datetime | None = None
+    # Day attributes from mapped columns: (kind, value). Not part of the key: a
+    # row seen again updates its day's figures.
+    attributes: tuple[tuple[str, Decimal], ...] = ()
 
 
 def normalise_note(text: str) -> str:
@@ -169,6 +173,7 @@ class CheckInWriter:
             else:
                 keyed[key] = entry
         self.tags.ids_for(list(keyed.values()))
+        self._save_attributes(batch)
         for attempt in range(2):
             existing = set(
                 CheckIn.objects.filter(user=self.user, import_key__in=list(keyed)).values_list(
@@ -189,6 +194,23 @@ class CheckInWriter:
             self.result.imported += len(fresh)
             return
 
+    def _save_attributes(self, batch: list[Entry]) -> None:
+        """Each day's figures; a later row of the same day and kind wins."""
+        figures = {
+            (entry.local_date, kind): value for entry in batch for kind, value in entry.attributes
+        }
+        if not figures:
+            return
+        DayAttribute.objects.bulk_create(
+            [
+                DayAttribute(user=self.user, local_date=day, kind=kind, value=value)
+                for (day, kind), value in figures.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["user", "local_date", "kind"],
+            update_fields=["value"],
+        )
+
     def _insert(self, fresh: dict[str, Entry]) -> None:
         limit = note_limit()
         checkins: list[CheckIn] = []
@@ -205,6 +227,7 @@ class CheckInWriter:
                 energy_estimated=entry.energy_estimated,
                 source=self.source,
                 import_key=key,
+                import_label=" ".join(entry.mood_label.split()).casefold()[:60],
             )
             note = normalise_note(entry.note)
             if len(note) > limit:

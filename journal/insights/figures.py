@@ -136,7 +136,10 @@ def calendar_year(user: User, year: int) -> CalendarYear:
         months.append(CalendarMonth(first, first.weekday(), days))
     counts: dict[Quadrant, int] = dict.fromkeys(QUADRANT_ORDER, 0)
     for day in by_day.values():
-        counts[day.shown_quadrant] += 1
+        # A day without recorded energy has no quadrant: the calendar colours
+        # it by pleasantness (calendar_chart.tone_days counts those).
+        if not day.energy_is_estimate:
+            counts[day.quadrant] += 1
     estimated = sum(day.energy_is_estimate for day in by_day.values())
     return CalendarYear(year, months, len(by_day), counts, years, estimated)
 
@@ -180,6 +183,31 @@ def mood_over_time(
     else:
         buckets = [_add_months(start, i) for i in range(12)]
         moods = {m.date: m for m in _mood_buckets(found, _month_start)}
+    return MoodSeries(period, start, end, buckets, moods)
+
+
+def bucket_of(period: Period) -> Callable[[dt.date], dt.date]:
+    return {Period.DAY: _same_day, Period.WEEK: _week_start, Period.MONTH: _month_start}[period]
+
+
+def mood_series(
+    user: User, period: Period, start: dt.date, end: dt.date, rows: list[MoodRow] | None = None
+) -> MoodSeries:
+    """Mean and range per day, week or month from `start` to `end`, every
+    bucket listed with or without data (one query, none with `rows`)."""
+    bucket = bucket_of(period)
+    buckets: list[dt.date] = []
+    current = bucket(start)
+    while current <= end:
+        buckets.append(current)
+        if period is Period.DAY:
+            current += dt.timedelta(days=1)
+        elif period is Period.WEEK:
+            current += dt.timedelta(weeks=1)
+        else:
+            current = _add_months(current, 1)
+    found = mood_rows_between(user, start, end, rows)
+    moods = {m.date: m for m in _mood_buckets(found, bucket)}
     return MoodSeries(period, start, end, buckets, moods)
 
 

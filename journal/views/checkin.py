@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedHtmxRequest, HtmxRequest
 from accounts.models import User
-from journal import checkins
+from journal import checkins, day_attributes
+from journal.day_attributes import DayAttributesForm
 from journal.forms import (
     CheckInForm,
     EditCheckInForm,
@@ -41,6 +42,7 @@ from music.models import Track
 
 TEMPLATE = "journal/today.html"
 PART_MESSAGES = {
+    "day": "Saved the day's figures.",
     "words": "Saved your words.",
     "tags": "Saved your tags.",
     "note": "Saved your note.",
@@ -50,7 +52,7 @@ PART_MESSAGES = {
 
 
 def with_parts(queryset: Any) -> Any:
-    return queryset.prefetch_related(
+    return day_attributes.with_day_values(queryset).prefetch_related(
         "words",
         "tags",
         Prefetch("track_links", queryset=CheckInTrack.objects.select_related("track__artist")),
@@ -101,6 +103,9 @@ def editor_context(user: User, checkin: CheckIn, **forms: Form) -> dict[str, Any
         "track_links": list(checkin.track_links.all()),
         "feel_values": list(MOOD_RANGE),
         "note_form": forms.get("note_form") or NoteForm(initial={"note": checkin.note}),
+        "day_form": forms.get("day_form")
+        or DayAttributesForm(values=day_attributes.day_values_of(checkin)),
+        "day_specs": day_attributes.SPECS,
         "track_form": track_form or TrackForm(user),
         "suggestions": suggestions,
         "query": typed,
@@ -127,7 +132,11 @@ def page(request: AuthedHtmxRequest, template: str, context: dict[str, Any]) -> 
 
 
 def with_today_list(request: AuthedHtmxRequest, response: HttpResponse) -> HttpResponse:
-    """Add the refreshed list of today's check-ins as an out-of-band swap."""
+    """Add the refreshed list of today's check-ins as an out-of-band swap, on
+    the page that shows it (the editor page of a past check-in has none)."""
+    current = request.htmx.current_url_abs_path
+    if current is not None and current.split("?")[0] != reverse("journal:home"):
+        return response
     extra = render_to_string(
         f"{TEMPLATE}#today_list", {**today_list_context(request.user), "oob": True}, request
     )
@@ -232,7 +241,7 @@ def today(request: AuthedHtmxRequest) -> HttpResponse:
 # One check-in -------------------------------------------------------------
 
 
-QUIET_PARTS = ("words", "tags", "note")  # their forms swap nothing; a status says "Saved"
+QUIET_PARTS = ("words", "tags", "note", "day")  # their forms swap nothing; a status says "Saved"
 
 
 def after_save(request: AuthedHtmxRequest, checkin: CheckIn, part: str) -> HttpResponse:
@@ -310,8 +319,24 @@ def save_part(
         return other
     if not form.is_valid():
         return show_errors(request, checkin, part, **{f"{part}_form": form})
-    save(checkin, form.cleaned_data[part])
+    save(checkin, form.cleaned_data.get(part))
     return after_save(request, checkin, part)
+
+
+@login_required
+@require_http_methods(["GET", "POST", "DELETE"])
+@never_cache
+def checkin_day(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
+    """Hours slept, minutes of exercise and of music-making for the day this
+    check-in belongs to (one field each)."""
+    form = DayAttributesForm(request.POST)
+    return save_part(
+        request,
+        pk,
+        "day",
+        form,
+        lambda checkin, _: day_attributes.set_day(checkin.user, checkin.local_date, form.values()),
+    )
 
 
 @login_required

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,14 +12,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedHtmxRequest
-from journal import charts
+from journal import calendar_chart, charts, periods, year_review
 from journal.insights import figures, queries, results
 from journal.listening import CONTEXT_WINDOW
 from journal.timeline import FILTER_KEYS, Filters, HistoryFilterForm, decode_cursor, filter_links
 from journal.timeline_rows import timeline_page
-
-# How far back the pattern charts look.
-INSIGHT_DAYS = 365
 
 
 def _year(request: AuthedHtmxRequest, filters: Filters, today: dt.date) -> int:
@@ -57,43 +55,60 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     calendar = figures.calendar_year(user, _year(request, filters, today))
     context.update(
         calendar=calendar,
-        calendar_months=charts.calendar_months(calendar, reverse("journal:history")),
+        calendar_months=calendar_chart.calendar_months(calendar, reverse("journal:history"), today),
+        tone_days=calendar_chart.tone_days(calendar) if calendar.estimated_days else [],
         on_this_day=queries.on_this_day(user, today),
         last_felt=queries.last_felt(user),
         today=today,
+        review_offer=year_review.offered_review_year(today, calendar.years),
     )
     return render(request, "journal/history.html", context)
+
+
+def _scale(request: AuthedHtmxRequest, period: periods.Period) -> results.Period:
+    """The mood-over-time chart's buckets: ?scale= (or the older ?period=day),
+    if it suits the period's length; otherwise the natural one for it."""
+    for asked in (request.GET.get("scale", ""), request.GET.get("period", "")):
+        if asked in period.scales:
+            return results.Period(asked)
+    return results.Period(period.scale)
 
 
 @login_required
 @require_GET
 @never_cache
 def insights_view(request: AuthedHtmxRequest) -> HttpResponse:
-    """Patterns over the last year, each as an SVG with its numbers in words."""
+    """Patterns over the chosen period (in the URL, so bookmarkable), each as
+    an SVG with its numbers in words. Every figure follows the period."""
     user = request.user
-    try:
-        period = results.Period(request.GET.get("period", "day"))
-    except ValueError:
-        period = results.Period.DAY
-    end = user.local_today()
-    start = end - dt.timedelta(days=INSIGHT_DAYS - 1)
+    past = periods.history_of(user, user.local_today())
+    choice = periods.choose(request.GET, past)
+    period = choice.period
+    scale = _scale(request, period)
+    start, end = period.start, period.end
     # Every mood figure reads the same rows, and every music figure the same
     # song links: two queries for all of them.
-    rows = queries.mood_rows(user, min(start, figures.series_start(period, end)), end)
+    rows = queries.mood_rows(user, start, end)
     links = queries.song_links(user, start, end)
     heard = queries.heard_links(user, start, end)
     days = figures.daily_moods(user, start, end, rows=rows)
-    series = figures.mood_over_time(user, period, end, rows=rows)
+    series = figures.mood_series(user, scale, start, end, rows)
     tags = figures.tag_impact(user, start, end, days=days)
+    period_query = urlencode(period.query)
     context = {
         "period": period,
-        "periods": list(results.Period),
+        "period_error": choice.error,
+        "period_choices": periods.choices(past),
+        "period_url": reverse("journal:insights"),
+        "period_query": period_query,
+        "scale": scale,
+        "scales": [results.Period(value) for value in period.scales],
         "start": start,
         "end": end,
         "day_count": len(days),
         "over_time": [
-            charts.mood_over_time_chart(series, "pleasantness"),
-            charts.mood_over_time_chart(series, "energy"),
+            charts.mood_over_time_chart(series, "pleasantness", period.span),
+            charts.mood_over_time_chart(series, "energy", period.span),
         ],
         "weekday": charts.pattern_chart(
             "chart-weekday",

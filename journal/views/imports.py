@@ -1,6 +1,6 @@
 """/import/: bring mood journals from Daylio and other apps.
 
-Upload → (Daylio with custom moods: place them) or (another app: choose the
+Upload → (Daylio: confirm or move its moods, place custom ones) or (another app: choose the
 columns, then place its mood values) → a background job with a progress page
 that ends in a summary. The steps between upload and job live in the session
 (`DRAFT`), so no half-made job is ever visible to a worker.
@@ -23,7 +23,13 @@ from imports.models import ImportJob
 from imports.views import job_page
 from journal.imports.csvfile import CsvLayout, NotACsvFile, preview, read_layout
 from journal.imports.daylio import daylio_mapping, daylio_moods, is_daylio
-from journal.imports.forms import ColumnsForm, MoodPlacementForm, UploadForm, guess_columns
+from journal.imports.forms import (
+    ActivityChoiceForm,
+    ColumnsForm,
+    MoodPlacementForm,
+    UploadForm,
+    guess_columns,
+)
 from journal.imports.jobs import JOURNAL_KINDS, discard_draft, start_job, store_draft
 from journal.imports.mapped_csv import (
     DAYLIO_DEFAULTS,
@@ -35,7 +41,8 @@ from journal.imports.mapped_csv import (
     parse_moment,
     suggest_placements,
 )
-from journal.models import CheckIn
+from journal.imports.tag_matching import activities_in, propose
+from journal.models import CheckIn, Tag
 
 DRAFT = "journal_import_draft"
 GONE_MESSAGE = "That upload is no longer waiting. Please choose the file again."
@@ -100,16 +107,8 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
     draft: dict[str, Any] = {"path": stored, "name": upload.name[:255], "time_zone": time_zone}
     if daylio and wanted != "csv":
         draft["kind"] = "daylio"
-        if not custom:
-            job = start_job(
-                request.user,
-                "daylio",
-                stored,
-                draft["name"],
-                daylio_mapping(layout.header, {}, time_zone),
-            )
-            return redirect("journal:journal_import_job", pk=job.pk)
-        # Custom moods first; Daylio's own follow, already placed, movable if wished.
+        # Always the mood step: Daylio's five have a suggested place on both
+        # axes, which the person sees and may move. Custom moods come first.
         defaults = [(label, n) for label, n in moods_in_file if (label, n) not in custom]
         draft["labels"] = custom + defaults
         request.session[DRAFT] = draft
@@ -164,6 +163,7 @@ def _mood_labels(
         tags_separator=data["tags_separator"],
         time_zone=draft["time_zone"],
         source=CheckIn.Source.CSV,
+        attribute_columns=form.attribute_columns(),
     )
     if not _some_date_reads(mapping, layout, rows):
         form.add_error(
@@ -212,20 +212,22 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
     counts = {str(label): int(count) for label, count in draft["labels"]}
     labels = list(counts)
     guesses = suggest_placements(request.user, labels)
-    if request.method == "POST":
-        form = MoodPlacementForm(labels, guesses, request.POST)
-        if form.is_valid():
-            placements = form.placements()
-            if draft["kind"] == "daylio":
-                mapping = daylio_mapping(_layout(draft).header, placements, draft["time_zone"])
-            else:
-                mapping = Mapping.from_options(draft["mapping"])
-                mapping.moods = {mood_key(label): p for label, p in placements.items()}
-            job = start_job(request.user, draft["kind"], draft["path"], draft["name"], mapping)
-            _drop_draft(request, delete_file=False)
-            return redirect("journal:journal_import_job", pk=job.pk)
-    else:
-        form = MoodPlacementForm(labels, guesses)
+    tags = list(Tag.objects.filter(user=request.user).values_list("name", flat=True))
+    proposals = _proposals(draft, tags)
+    data = request.POST if request.method == "POST" else None
+    form = MoodPlacementForm(labels, guesses, data)
+    activity_form = ActivityChoiceForm(proposals, tags, data)
+    if data is not None and form.is_valid() and activity_form.is_valid():
+        placements = form.placements()
+        if draft["kind"] == "daylio":
+            mapping = daylio_mapping(_layout(draft).header, placements, draft["time_zone"])
+        else:
+            mapping = Mapping.from_options(draft["mapping"])
+            mapping.moods = {mood_key(label): p for label, p in placements.items()}
+        mapping.tag_choices = activity_form.choices()
+        job = start_job(request.user, draft["kind"], draft["path"], draft["name"], mapping)
+        _drop_draft(request, delete_file=False)
+        return redirect("journal:journal_import_job", pk=job.pk)
     daylio = draft["kind"] == "daylio"
     grids = form.grids()
     for grid in grids:
@@ -237,8 +239,27 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
         "default_grids": [grid for grid in grids if grid["daylio_default"]],
         "draft": draft,
         "daylio": daylio,
+        "activity_form": activity_form,
     }
     return render(request, "journal/import_moods.html", context)
+
+
+def _proposals(draft: dict[str, Any], tags: list[str]) -> dict[str, str]:
+    """The file's activities that seem to mean one of `tags`, each with it."""
+    if draft["kind"] == "daylio":
+        column, separator = "activities", "|"
+    else:
+        options = draft.get("mapping") or {}
+        column, separator = options.get("tags_column") or "", options.get("tags_separator", "auto")
+    if not column:
+        return {}
+    with default_storage.open(draft["path"], "rb") as binary:
+        layout = read_layout(binary, draft["name"])
+        column = next((name for name in layout.header if name.casefold() == column.casefold()), "")
+        if not column:
+            return {}
+        found = activities_in(binary, layout, column, separator)
+    return {activity: tag for activity, tag in propose(found, tags).items() if tag is not None}
 
 
 @login_required

@@ -60,9 +60,21 @@
     (target || list).focus();
   });
 
+  // "Print or save as PDF": shown only where JavaScript can open the dialogue
+  // (without it, the browser's own Print does the same).
+  function printButtons(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      if (button.dataset.printBound) return;
+      button.dataset.printBound = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   function init(root) {
     detectTimeZone(root);
     zoneHint(root);
+    printButtons(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

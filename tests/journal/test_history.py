@@ -240,22 +240,22 @@ def test_it_colours_each_calendar_day_by_its_mean_mood_with_a_shape_and_link(
     assert day is not None
     assert day.group(1) == "red"
     assert day.group(3) == "mostly Stirred (unpleasant, high energy), 2 check-ins"
-    assert "from=2026-03-03&amp;to=2026-03-03" in day.group(2)
+    assert day.group(2) == "/history/day/2026-03-03/"
     assert 'aria-label="Sunday 29 March: mostly Calm (pleasant, low energy), 1 check-in"' in html
     assert 'aria-label="Monday 30 March' not in html
     assert "4 March: no check-in" in html
     assert "you checked in on 2 days" in html
     assert "dashed edge" not in html and " estimated" not in html
-    # The day's link opens that day's check-ins.
-    link = day.group(2).replace("&amp;", "&")
-    assert entries(alice_client.get(link).content.decode()) == [
-        "Tuesday 3 March 2026, 20:00",
+    # The day's link opens that day's check-ins in full, oldest first.
+    day_page = alice_client.get(day.group(2)).content.decode()
+    assert re.findall(r'<time datetime="[^"]+">([^<]+)</time>', day_page) == [
         "Tuesday 3 March 2026, 08:00",
+        "Tuesday 3 March 2026, 20:00",
     ]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_imported_day_without_recorded_energy_is_coloured_by_the_estimate_and_says_so(
+def test_an_imported_day_without_recorded_energy_is_coloured_by_pleasantness_and_says_so(
     alice: User, alice_client: Client
 ) -> None:
     from journal.models import CheckIn
@@ -267,17 +267,33 @@ def test_an_imported_day_without_recorded_energy_is_coloured_by_the_estimate_and
     recorded = checkin(alice, "2026-03-06 09:00", 2, -3)
     extra = checkin(alice, "2026-03-06 10:00", 2, 4)
     CheckIn.objects.filter(pk=extra.pk).update(energy_estimated=True)
+    # 7 March: an awful imported day, in a different colour from the 5th.
+    low = checkin(alice, "2026-03-07 09:00", -4, 2)
+    CheckIn.objects.filter(pk=low.pk).update(energy_estimated=True)
     assert recorded.energy_estimated is False
     html = alice_client.get("/history/").content.decode()
 
-    assert '<li class="day q-yellow estimated">' in html
+    assert '<li class="day t-pos2 estimated">' in html
+    assert '<li class="day t-neg2 estimated">' in html
     assert (
-        'aria-label="Thursday 5 March: mostly Bright (pleasant, high energy), energy estimated, '
+        'aria-label="Thursday 5 March: very pleasant (pleasantness +2.5), energy not recorded, '
         '2 check-ins"' in html
     )
     assert 'aria-label="Friday 6 March: mostly Calm (pleasant, low energy), 2 check-ins"' in html
-    assert "Days with a dashed edge come from an imported journal" in html
-    assert "Bright 1" in html and "Calm 1" in html
+    assert "so they are coloured by pleasantness alone" in html
+    assert "very pleasant 1" in html and "very unpleasant 1" in html
+    assert "Calm 1" in html and "Bright 1" not in html  # the guessed energy makes no quadrant
+    assert "No energy recorded, by pleasantness:" in html  # the diverging legend
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_calendar_marks_today_and_folds_empty_months(alice: User, alice_client: Client) -> None:
+    checkin(alice, "2026-03-03 08:00", 1, 1)
+    html = alice_client.get("/history/").content.decode()
+    today = NOW.astimezone(alice.zone).date()
+    assert f"Today, {today:%A} {today.day} {today:%B}: no check-in" in html
+    assert html.count('class="month empty-month"') == 11
+    assert '<span class="month-empty-note"> · no check-ins</span>' in html
 
 
 @time_machine.travel(NOW, tick=False)
@@ -334,7 +350,7 @@ def test_it_runs_a_fixed_number_of_queries_however_many_checkins(
     assert "A year ago" in html
     with django_assert_num_queries(TIMELINE_QUERIES):  # type: ignore[operator]
         alice_client.get("/history/", headers={"HX-Request": "true"})
-    more = re.search(r'hx-get="([^"]+)"', html)
+    more = re.search(r'<li class="more">\s*<a [^>]*hx-get="([^"]+)"', html)
     if more:  # an older page costs the same
         with django_assert_num_queries(TIMELINE_QUERIES):  # type: ignore[operator]
             alice_client.get(more.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})

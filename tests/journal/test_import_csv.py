@@ -77,7 +77,7 @@ def test_it_guesses_named_moods_from_daylio_and_the_vocabulary(alice: User) -> N
     )
     guesses = suggest_placements(alice, ["Rad", "hopeful", "blorp"])
     assert guesses == {
-        "Rad": Placement(4, 0, True),
+        "Rad": Placement(4, 3, True),
         "hopeful": Placement(2, 1, False),
         "blorp": None,
     }

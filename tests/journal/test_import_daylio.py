@@ -64,7 +64,7 @@ def test_it_imports_each_row_as_a_check_in_on_its_local_date(alice: User) -> Non
 
     pm = checkins.get(local_date=dt.date(2026, 3, 27))
     assert pm.felt_at == dt.datetime(2026, 3, 27, 21, 15, tzinfo=dt.UTC)
-    assert (pm.pleasantness, pm.energy, pm.energy_estimated) == (2, 0, True)
+    assert (pm.pleasantness, pm.energy, pm.energy_estimated) == (2, 1, True)
     assert pm.note == ""
     assert sorted(pm.tags.values_list("name", flat=True)) == ["exercise", "work"]
 

@@ -60,11 +60,11 @@ def test_it_walks_a_daylio_export_from_upload_to_summary(
     html = page.content.decode()
     assert grid_labels(page) == ["super tired", "Keyed up"]
     assert "“super tired”" in html
-    # Two custom moods, then Daylio's five (already placed, in a closed <details>).
+    # Two custom moods, then Daylio's five (already placed on both axes, movable).
     assert html.count('type="radio"') == 7 * 81
     defaults = sorted(grid["label"] for grid in page.context["default_grids"])
     assert defaults == ["AWFUL", "bad", "good", "meh", "rad"]
-    assert "Move Daylio’s own moods too (optional)" in html
+    assert "Daylio’s own moods" in html
     assert "rad</em> very pleasant" in html
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -73,7 +73,7 @@ def test_it_walks_a_daylio_export_from_upload_to_summary(
     assert placed["Location"] == f"/import/{job.pk}/"
     assert (job.kind, job.status, job.file_name) == ("daylio", "queued", "daylio_export.csv")
     assert job.options["moods"]["super tired"] == [-2, -3, False]
-    assert job.options["moods"]["rad"] == [4, 0, True]
+    assert job.options["moods"]["rad"] == [4, 3, True]
 
     waiting = alice_client.get(f"/import/{job.pk}/")
     assert "Waiting for a worker" in waiting.content.decode()
@@ -111,26 +111,58 @@ def test_it_lets_daylios_own_moods_be_moved(
     upload(alice_client, daylio_csv())
     page = alice_client.get("/import/moods/")
     rad = next(g["name"] for g in page.context["default_grids"] if g["label"] == "rad")
-    assert f'name="{rad}" value="4,0" checked' in page.content.decode()
+    assert f'name="{rad}" value="4,3" checked' in page.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
-        alice_client.post("/import/moods/", {"mood_0": "-2,-3", "mood_1": "-2,3", rad: "4,3"})
+        alice_client.post("/import/moods/", {"mood_0": "-2,-3", "mood_1": "-2,3", rad: "4,1"})
     run_queued(callbacks)
     spring = CheckIn.objects.owned_by(alice).get(local_date=dt.date(2026, 3, 29))
-    assert (spring.pleasantness, spring.energy, spring.energy_estimated) == (4, 3, False)
+    assert (spring.pleasantness, spring.energy, spring.energy_estimated) == (4, 1, False)
     pm = CheckIn.objects.owned_by(alice).get(local_date=dt.date(2026, 3, 27))
-    assert (pm.pleasantness, pm.energy, pm.energy_estimated) == (2, 0, True)
+    assert (pm.pleasantness, pm.energy, pm.energy_estimated) == (2, 1, True)
 
 
-def test_it_starts_right_away_when_daylio_moods_are_all_defaults(
+def test_it_shows_daylios_own_moods_on_the_grid_even_when_all_are_defaults(
     alice: User, alice_client: Client, media: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    data = daylio_csv(["2026-03-01,March 1,Sunday,10:00,good,work,,Fine day"])
+    data = daylio_csv(
+        ["2026-03-01,March 1,Sunday,10:00,good,work | good sleep | friends | gaming,,Fine day"]
+    )
+    response = upload(alice_client, data, format="daylio")
+    assert response["Location"] == "/import/moods/"
+    page = alice_client.get("/import/moods/")
+    html = page.content.decode()
+    assert grid_labels(page) == []
+    [good] = page.context["default_grids"]
+    assert f'name="{good["name"]}" value="2,1" checked' in html
+    # Activities that mean an existing tag are proposed; "work" already is one.
+    assert "Activities you already have as tags" in html
+    assert "File under your tag “slept well”" in html
+    fields = {f.label: f for f in page.context["activity_form"]}
+    assert set(fields) == {"“good sleep”", "“friends”"}
+    assert fields["“good sleep”"].value() == "slept well"
+    assert fields["“friends”"].value() == "time with friends"
     with django_capture_on_commit_callbacks() as callbacks:
-        response = upload(alice_client, data, format="daylio")
+        posted = alice_client.post(
+            "/import/moods/",
+            {
+                good["name"]: "2,1",
+                fields["“good sleep”"].html_name: "slept well",
+                fields["“friends”"].html_name: "",  # kept as its own tag
+            },
+        )
     job = ImportJob.objects.get(user=alice)
-    assert response["Location"] == f"/import/{job.pk}/"
+    assert posted["Location"] == f"/import/{job.pk}/"
+    assert job.options["tag_choices"] == {"good sleep": "slept well"}
     run_queued(callbacks)
-    assert CheckIn.objects.owned_by(alice).get().local_date == dt.date(2026, 3, 1)
+    imported = CheckIn.objects.owned_by(alice).get()
+    assert imported.local_date == dt.date(2026, 3, 1)
+    assert (imported.pleasantness, imported.energy, imported.energy_estimated) == (2, 1, True)
+    assert sorted(imported.tags.values_list("name", flat=True)) == [
+        "friends",
+        "gaming",
+        "slept well",
+        "work",
+    ]
 
 
 def test_it_maps_the_columns_of_another_app(

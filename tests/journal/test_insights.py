@@ -296,7 +296,11 @@ def test_it_shows_insights_kindly_for_a_user_with_one_checkin(
     checkin(alice, "2026-04-14 21:00", 2, -1, tags=[tag(alice, "exercise")])
     html = alice_client.get("/history/insights/").content.decode()
     assert "(1 day with a check-in)" in html
-    assert "Across the last 30 days (1 check-in on 1 day), your pleasantness averaged +2.0" in html
+    # Fewer than 14 days in the last 12 months: the default period is all time.
+    assert "Patterns and insights: All time" in html
+    assert (
+        "Across all your check-ins (1 check-in on 1 day), your pleasantness averaged +2.0" in html
+    )
     assert "So far all your check-ins fall in one day of the week: Tuesday" in html
     assert "nothing fair to compare yet" in html
     assert "exercise (1 day with, 0 without)" in html
@@ -327,13 +331,14 @@ def test_it_never_shows_another_users_insights(
 ) -> None:
     checkin(bob, "2026-04-14 21:00", 2, -1, tags=[tag(bob, "secret-tag")], tracks=[track("X", "Y")])
     html = alice_client.get("/history/insights/").content.decode()
-    assert "secret-tag" not in html and "No check-ins in the last 30 days yet." in html
+    assert "secret-tag" not in html and "No check-ins yet." in html
 
 
-# Session and user, then: the check-ins' moods (shared by every mood figure),
-# the songs attached to them and the songs heard around them (each shared by
-# the music figures), words, tag days and listening minutes.
-INSIGHTS_QUERIES = 8
+# Session and user, the period's choices (years with data; first day and
+# recent days), then: the check-ins' moods (shared by every mood figure), the
+# songs attached to them and the songs heard around them (each shared by the
+# music figures), words, tag days and listening minutes.
+INSIGHTS_QUERIES = 10
 
 
 @time_machine.travel(NOW, tick=False)
