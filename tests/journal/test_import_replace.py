@@ -81,7 +81,7 @@ def test_a_bad_placement_is_refused_and_nothing_moves(alice: User, alice_client:
 
 
 def test_the_migration_names_the_moods_of_earlier_daylio_imports(alice: User) -> None:
-    migration = importlib.import_module("journal.migrations.0005_day_attributes_import_label")
+    migration = importlib.import_module("journal.migrations.0006_day_attributes_import_label")
     made = [
         CheckIn.objects.create(
             user=alice,

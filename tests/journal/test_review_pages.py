@@ -37,7 +37,7 @@ def test_the_review_page_shows_the_year_warmly(alice: User, alice_client: Client
     assert "February was your brightest month." in html
     assert '<svg class="chart bars" role="img"' in html and "chart-year-mix" in html
     assert "Feeling Good" in html and "hollow" in html and "sang" in html
-    assert "Low day 10. Second line." in html  # the longest entry (all equal: the first)
+    assert "Low day 10.\nSecond line." in html  # the longest entry (all equal: the first)
     assert 'href="/history/insights/?period=2025"' in html
 
 

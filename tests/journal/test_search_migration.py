@@ -1,4 +1,4 @@
-"""Migration 0005 turns the old one-row-per-token search index into one row
+"""Migration 0007 turns the old one-row-per-token search index into one row
 per check-in, without the notes or the keys, and search keeps finding them."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.db.migrations.executor import MigrationExecutor
 from journal.crypto import encrypt_text
 from journal.search import prefixes, search_notes, words
 
-BEFORE = [("journal", "0004_emotionword_to_mood")]
-AFTER = [("journal", "0005_noteindex")]
+BEFORE = [("journal", "0006_day_attributes_import_label")]
+AFTER = [("journal", "0007_noteindex")]
 
 
 def old_digest(user_id: int, term: str) -> str:

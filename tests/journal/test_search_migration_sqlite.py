@@ -1,4 +1,4 @@
-"""Migration 0005 on the embedded SQLite default: old NoteToken rows become
+"""Migration 0007 on the embedded SQLite default: old NoteToken rows become
 one packed NoteIndex row per check-in, and search and the history timeline
 (its plain SQL statement) find the notes afterwards."""
 
@@ -69,7 +69,8 @@ def test_old_token_rows_convert_on_sqlite(tmp_path: Path) -> None:
             text=True,
         ).stdout
 
-    run("migrate", "journal", "0004_emotionword_to_mood", "-v0")
+    run("migrate", "-v0")  # every app as today, then journal back before the index
+    run("migrate", "journal", "0006_day_attributes_import_label", "-v0")
     before = run("shell", "-c", BEFORE)
     assert "tokens" in before, before
     run("migrate", "-v0")

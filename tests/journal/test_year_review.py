@@ -52,7 +52,7 @@ def test_it_gathers_a_year_month_by_month(alice: User, bob: User) -> None:
     assert review.longest is not None
     assert review.longest.local_date == dt.date(2025, 7, 10)
     assert review.longest.words == 14
-    assert review.longest.excerpt.startswith("A long day. We walked")
+    assert review.longest.excerpt.startswith("A long day.\nWe walked")
 
 
 def test_it_finds_songs_that_lifted_you(alice: User) -> None:

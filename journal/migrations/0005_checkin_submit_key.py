@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0003_reflections_delivery'),
+        ('journal', '0004_emotionword_to_mood'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

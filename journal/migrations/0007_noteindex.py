@@ -74,7 +74,7 @@ def tokens_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("journal", "0004_emotionword_to_mood"),
+        ("journal", "0006_day_attributes_import_label"),
     ]
 
     operations = [

@@ -26,7 +26,7 @@ def label_earlier_daylio_imports(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0004_emotionword_to_mood'),
+        ('journal', '0005_checkin_submit_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
