@@ -6,11 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
+from accounts.models import User
 from journal.insights.results import (
     QUADRANT_ORDER,
     MoodRow,
@@ -20,12 +32,10 @@ from journal.insights.results import (
     YearAgo,
 )
 from journal.models import CheckIn, CheckInTrack
-from journal.timeline import QUADRANT_FILTERS, details, note_excerpt, with_details
+from journal.timeline import QUADRANT_FILTERS, note_excerpt
+from journal.timeline_rows import rows_on_days
 from mood.values import Quadrant, quadrant_of
 from music.models import Listen, Track
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 def live_checkins(
@@ -70,9 +80,29 @@ def mood_rows_between(
     return mood_rows(user, start, end) if rows is None else _within(rows, start, end)
 
 
+# From a year's first check-in straight to the next year's (a skip scan down
+# the (user, local_date) index: a step per year, not a row per check-in,
+# and no `.dates()` truncation, which SQLite runs as a Python function on
+# every row). The next year's first day in each database's own words.
+_NEXT_YEAR = {
+    "postgresql": "make_date(CAST(EXTRACT(YEAR FROM y.d) AS integer) + 1, 1, 1)",
+    "sqlite": "date(y.d, 'start of year', '+1 year')",
+}
+_LIVE = f"FROM {CheckIn._meta.db_table} WHERE user_id = %s AND deleted_at IS NULL"
+
+
 def checkin_years(user: User) -> set[int]:
     """The years that have check-ins (one query)."""
-    return {d.year for d in CheckIn.objects.owned_by(user).dates("local_date", "year")}
+    sql = (
+        f"WITH RECURSIVE y(d) AS (SELECT MIN(local_date) {_LIVE} UNION ALL "  # noqa: S608
+        f"SELECT (SELECT MIN(local_date) {_LIVE} AND local_date >= "
+        f"{_NEXT_YEAR[connection.vendor]}) FROM y WHERE y.d IS NOT NULL) "
+        "SELECT d FROM y WHERE d IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        # A date on PostgreSQL, its ISO text on SQLite: the year leads both.
+        return {int(str(day)[:4]) for (day,) in cursor.fetchall()}
 
 
 def tag_days(
@@ -179,10 +209,24 @@ def listening_minutes(
 def last_felt(user: User) -> list[tuple[Quadrant, dt.datetime | None]]:
     """When each quadrant was last felt ("when did I last feel calm?"): one
     aggregate query whatever the history's length."""
-    latest = CheckIn.objects.owned_by(user).aggregate(
-        **{q.value: Max("felt_at", filter=QUADRANT_FILTERS[q]) for q in QUADRANT_ORDER}
-    )
-    return [(q, latest[q.value]) for q in QUADRANT_ORDER]
+    # Each quadrant's newest check-in read backwards down the (user, felt_at)
+    # index until one matches, instead of an aggregate over every check-in.
+    latest = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            **{
+                q.value: Subquery(
+                    CheckIn.objects.owned_by(user)
+                    .filter(QUADRANT_FILTERS[q])
+                    .order_by("-felt_at")
+                    .values("felt_at")[:1]
+                )
+                for q in QUADRANT_ORDER
+            }
+        )
+        .first()
+    ) or {}
+    return [(q, latest.get(q.value)) for q in QUADRANT_ORDER]
 
 
 ON_THIS_DAY_YEARS = 15
@@ -209,39 +253,59 @@ def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
     if not dates:
         return []
     by_date: dict[dt.date, YearAgo] = {}
-    checkins = with_details(
-        CheckIn.objects.owned_by(user).filter(local_date__in=dates).order_by("felt_at", "id")
-    )
-    for checkin in checkins:
+    for checkin, found in rows_on_days(user, dates):
         entry = by_date.setdefault(
             checkin.local_date,
             YearAgo(checkin.local_date, date.year - checkin.local_date.year),
         )
         checkin.excerpt = note_excerpt(checkin, 100)  # type: ignore[attr-defined]
-        checkin.details = details(checkin)  # type: ignore[attr-defined]
+        checkin.details = found  # type: ignore[attr-defined]
         entry.checkins.append(checkin)
     zone = user.zone
-    window = Q()
-    for day in dates:
-        window |= Q(
-            played_at__gte=dt.datetime.combine(day, dt.time(), tzinfo=zone),
-            played_at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone),
+    # Each play labelled with its day's index in `dates` by a CASE over the
+    # day windows: plain comparisons in SQL, where truncating every play's
+    # time to a local date is a Python function per row on SQLite.
+    windows = [
+        (
+            dt.datetime.combine(day, dt.time(), tzinfo=zone),
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone),
         )
+        for day in dates
+    ]
+    # The user inside every window, so each is a range read of the (user,
+    # played_at) index (a multi-index OR on SQLite, a bitmap OR on
+    # PostgreSQL), not a scan of every play with the OR tested per row.
+    window = Q()
+    for since, until in windows:
+        window |= Q(user=user, played_at__gte=since, played_at__lt=until)
+    day_index = Case(
+        *(
+            When(played_at__gte=since, played_at__lt=until, then=Value(index))
+            for index, (since, until) in enumerate(windows)
+        ),
+        output_field=IntegerField(),
+    )
+    # The song's title and artist by primary key for each of the few grouped
+    # rows: a join here had SQLite walk the whole catalogue and look up each
+    # song's plays, not the few plays and their songs.
+    song = Track.objects.filter(pk=OuterRef("track_id"))
     rows = (
-        Listen.objects.filter(window, user=user)
-        .annotate(day=TruncDate("played_at", tzinfo=zone))
-        .values("day", "track_id", "track__title", "track__artist__name")
-        .annotate(n=Count("id"))
-        .order_by("day", "-n", "track__title")
+        Listen.objects.filter(window)
+        .annotate(day=day_index)
+        .values("day", "track_id")
+        .annotate(
+            n=Count("id"),
+            title=Subquery(song.values("title")),
+            artist=Subquery(song.values("artist__name")),
+        )
+        .order_by("day", "-n", "title")
     )
     for row in rows:
-        day = row["day"]
+        day = dates[row["day"]]
         entry = by_date.setdefault(day, YearAgo(day, date.year - day.year))
         entry.listens += row["n"]
         if len(entry.top_tracks) < 3:
             entry.top_tracks.append(
-                NamedCount(
-                    row["track_id"], row["track__title"], row["n"], row["track__artist__name"]
-                )
+                NamedCount(row["track_id"], row["title"], row["n"], row["artist"])
             )
     return sorted(by_date.values(), key=lambda entry: entry.years_ago)
