@@ -26,7 +26,7 @@ from journal.insights.results import (
     TagImpactReport,
     WordCount,
 )
-from journal.insights.wording import signed
+from journal.insights.wording import WEEKDAY_NAMES, signed
 from journal.templatetags.mood import QUADRANT_SHAPES
 from mood.values import MOOD_MAX, MOOD_MIN
 
@@ -455,19 +455,22 @@ def calendar_months(calendar: CalendarYear, history_url: str) -> SafeString:
     parts: list[str] = []
     heads = "".join(f"<span>{d}</span>" for d in "MTWTFSS")
     for month in calendar.months:
+        # Names looked up, not formatted per day (strftime three times a day
+        # was most of this function's time).
+        name = f"{month.first:%B}"
         parts.append(
-            f'<div class="month"><h3 class="month-name">{month.first:%B}</h3>'
+            f'<div class="month"><h3 class="month-name">{name}</h3>'
             f'<div class="weekdays" aria-hidden="true">{heads}</div><ol class="days" role="list">'
         )
         parts.append('<li class="blank" aria-hidden="true"></li>' * month.leading_blanks)
         for day, mood in month.days:
-            spoken_day = f"{day:%A} {day.day} {day:%B}"
             if mood is None:
                 parts.append(
-                    f'<li class="day empty"><span class="visually-hidden">{day.day} {day:%B}: '
+                    f'<li class="day empty"><span class="visually-hidden">{day.day} {name}: '
                     "no check-in</span></li>"
                 )
                 continue
+            spoken_day = f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {name}"
             quadrant = mood.shown_quadrant
             checkins = f"{mood.count} check-in{'s' if mood.count != 1 else ''}"
             # An imported day whose energy was only guessed says so, in words
