@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -69,6 +72,49 @@ def _within(rows: list[MoodRow], start: dt.date | None, end: dt.date | None) -> 
         row
         for row in rows
         if (start is None or row.local_date >= start) and (end is None or row.local_date <= end)
+    ]
+
+
+class DayTotals(NamedTuple):
+    """One local day's check-ins summed in the database: what `_mood_buckets`
+    in figures.py keeps per bucket, for the calendar's year of days."""
+
+    local_date: dt.date
+    count: int
+    pleasantness: int
+    min_pleasantness: int
+    max_pleasantness: int
+    energy_count: int  # recorded energies (an import's guesses left out)
+    energy: int | None
+    min_energy: int | None
+    max_energy: int | None
+    guessed_energy: int | None
+
+
+def day_totals(user: User, start: dt.date, end: dt.date) -> list[DayTotals]:
+    """The user's check-ins from `start` to `end` grouped by local day in SQL,
+    oldest first (one query): a row per day instead of a row per check-in."""
+    recorded = Q(energy_estimated=False)
+    return [
+        DayTotals(*row)
+        for row in live_checkins(user, start, end)
+        .order_by()
+        .values("local_date")
+        .annotate(
+            n=Count("id"),
+            p=Sum("pleasantness"),
+            p_min=Min("pleasantness"),
+            p_max=Max("pleasantness"),
+            e_n=Count("id", filter=recorded),
+            e=Sum("energy", filter=recorded),
+            e_min=Min("energy", filter=recorded),
+            e_max=Max("energy", filter=recorded),
+            guessed=Sum("energy", filter=~recorded),
+        )
+        .order_by("local_date")
+        .values_list(
+            "local_date", "n", "p", "p_min", "p_max", "e_n", "e", "e_min", "e_max", "guessed"
+        )
     ]
 
 
