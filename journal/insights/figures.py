@@ -119,15 +119,15 @@ def _day_mood(t: DayTotals) -> DayMood:
     recorded = t.energy_count
     return DayMood(
         date=t.local_date,
-        pleasantness=t.pleasantness / t.count,
+        pleasantness=t.pleasantness / t.checkins,
         energy=(t.energy or 0) / recorded if recorded else 0.0,
         min_pleasantness=t.min_pleasantness,
         max_pleasantness=t.max_pleasantness,
         min_energy=(t.min_energy or 0) if recorded else 0,
         max_energy=(t.max_energy or 0) if recorded else 0,
-        count=t.count,
+        count=t.checkins,
         energy_count=recorded,
-        estimated_energy=None if recorded else (t.guessed_energy or 0) / t.count,
+        estimated_energy=None if recorded else (t.guessed_energy or 0) / t.checkins,
     )
 
 

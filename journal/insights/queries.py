@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -21,7 +19,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 
@@ -35,10 +32,10 @@ from journal.insights.results import (
     YearAgo,
 )
 from journal.models import CheckIn, CheckInTrack
-from journal.timeline import QUADRANT_FILTERS, note_excerpt
-from journal.timeline_rows import rows_on_days
+from journal.timeline import note_excerpt
+from journal.timeline_rows import QUADRANT_SQL, rows_on_days
 from mood.values import Quadrant, quadrant_of
-from music.models import Listen, Track
+from music.models import Artist, Listen, Track
 
 
 def live_checkins(
@@ -80,7 +77,7 @@ class DayTotals(NamedTuple):
     in figures.py keeps per bucket, for the calendar's year of days."""
 
     local_date: dt.date
-    count: int
+    checkins: int
     pleasantness: int
     min_pleasantness: int
     max_pleasantness: int
@@ -252,26 +249,23 @@ def listening_minutes(
     return {row["day"]: (row["ms"] or 0) / 60000 for row in rows}
 
 
+# Each quadrant's newest check-in read backwards down the (user, felt_at)
+# index until one matches, instead of an aggregate over every check-in; one
+# plain statement, fixed text (the ORM built and compiled five subqueries
+# on every page).
+_LAST_FELT = " UNION ALL ".join(
+    f"SELECT * FROM (SELECT c.id, c.felt_at, '{q.value}' AS last_quadrant "  # noqa: S608
+    f"FROM {CheckIn._meta.db_table} c WHERE c.user_id = %s AND c.deleted_at IS NULL AND "
+    f"{QUADRANT_SQL[q.value]} ORDER BY c.felt_at DESC LIMIT 1) AS {q.value}"
+    for q in QUADRANT_ORDER
+)
+
+
 def last_felt(user: User) -> list[tuple[Quadrant, dt.datetime | None]]:
     """When each quadrant was last felt ("when did I last feel calm?"): one
-    aggregate query whatever the history's length."""
-    # Each quadrant's newest check-in read backwards down the (user, felt_at)
-    # index until one matches, instead of an aggregate over every check-in.
-    latest = (
-        User.objects.filter(pk=user.pk)
-        .values(
-            **{
-                q.value: Subquery(
-                    CheckIn.objects.owned_by(user)
-                    .filter(QUADRANT_FILTERS[q])
-                    .order_by("-felt_at")
-                    .values("felt_at")[:1]
-                )
-                for q in QUADRANT_ORDER
-            }
-        )
-        .first()
-    ) or {}
+    query whatever the history's length."""
+    found = CheckIn.objects.raw(_LAST_FELT, [user.pk] * len(QUADRANT_ORDER))
+    latest: dict[str, dt.datetime] = {row.last_quadrant: row.felt_at for row in found}
     return [(q, latest.get(q.value)) for q in QUADRANT_ORDER]
 
 
@@ -309,43 +303,37 @@ def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
         entry.checkins.append(checkin)
     zone = user.zone
     # Each play labelled with its day's index in `dates` by a CASE over the
-    # day windows: plain comparisons in SQL, where truncating every play's
-    # time to a local date is a Python function per row on SQLite.
+    # day windows (plain comparisons, where truncating every play's time to
+    # a local date is a Python function per row on SQLite), the user inside
+    # every window so each is a range read of the (user, played_at) index,
+    # grouped before the few songs are joined; fixed text but for the
+    # number of days.
+    adapt = connection.ops.adapt_datetimefield_value
     windows = [
         (
-            dt.datetime.combine(day, dt.time(), tzinfo=zone),
-            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone),
+            adapt(dt.datetime.combine(day, dt.time(), tzinfo=zone)),
+            adapt(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)),
         )
         for day in dates
     ]
-    # The user inside every window, so each is a range read of the (user,
-    # played_at) index (a multi-index OR on SQLite, a bitmap OR on
-    # PostgreSQL), not a scan of every play with the OR tested per row.
-    window = Q()
-    for since, until in windows:
-        window |= Q(user=user, played_at__gte=since, played_at__lt=until)
-    day_index = Case(
-        *(
-            When(played_at__gte=since, played_at__lt=until, then=Value(index))
-            for index, (since, until) in enumerate(windows)
-        ),
-        output_field=IntegerField(),
+    cases = " ".join(
+        f"WHEN played_at >= %s AND played_at < %s THEN {i}" for i in range(len(windows))
     )
-    # The song's title and artist by primary key for each of the few grouped
-    # rows: a join here had SQLite walk the whole catalogue and look up each
-    # song's plays, not the few plays and their songs.
-    song = Track.objects.filter(pk=OuterRef("track_id"))
-    rows = (
-        Listen.objects.filter(window)
-        .annotate(day=day_index)
-        .values("day", "track_id")
-        .annotate(
-            n=Count("id"),
-            title=Subquery(song.values("title")),
-            artist=Subquery(song.values("artist__name")),
-        )
-        .order_by("day", "-n", "title")
+    ranges = " OR ".join(["(user_id = %s AND played_at >= %s AND played_at < %s)"] * len(windows))
+    sql = (
+        f"SELECT d.day, d.track_id, t.title, a.name, d.n FROM (SELECT CASE {cases} END AS day, "  # noqa: S608
+        f"track_id, COUNT(*) AS n FROM {Listen._meta.db_table} WHERE {ranges} GROUP BY 1, 2) d "
+        f"JOIN {Track._meta.db_table} t ON t.id = d.track_id "
+        f"JOIN {Artist._meta.db_table} a ON a.id = t.artist_id ORDER BY d.day, d.n DESC, t.title"
     )
+    params: list[Any] = [edge for window in windows for edge in window]
+    params += [value for window in windows for value in (user.pk, *window)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [
+            {"day": day, "track_id": track, "title": title, "artist": artist, "n": n}
+            for day, track, title, artist, n in cursor.fetchall()
+        ]
     for row in rows:
         day = dates[row["day"]]
         entry = by_date.setdefault(day, YearAgo(day, date.year - day.year))
