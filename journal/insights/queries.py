@@ -265,7 +265,10 @@ def last_felt(user: User) -> list[tuple[Quadrant, dt.datetime | None]]:
     """When each quadrant was last felt ("when did I last feel calm?"): one
     query whatever the history's length."""
     found = CheckIn.objects.raw(_LAST_FELT, [user.pk] * len(QUADRANT_ORDER))
-    latest: dict[str, dt.datetime] = {row.last_quadrant: row.felt_at for row in found}
+    latest: dict[str, dt.datetime] = {
+        row.last_quadrant: row.felt_at  # type: ignore[attr-defined]
+        for row in found
+    }
     return [(q, latest.get(q.value)) for q in QUADRANT_ORDER]
 
 
