@@ -52,11 +52,11 @@ check: $(VENV)/.dev
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django check
 
 test-unit: $(VENV)/.dev
-	$(VENV)/bin/pytest -n 2 -m "not e2e and not workers" --hypothesis-profile=ci $(PYTEST_ARGS)
-	$(VENV)/bin/pytest -m workers $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -m "not e2e and not workers" --hypothesis-profile=ci --create-db $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m workers --create-db $(PYTEST_ARGS)
 
 test-e2e: $(VENV)/.dev
-	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m e2e --create-db $(PYTEST_ARGS)
 
 test: lint typecheck check test-unit test-e2e bench-smoke
 

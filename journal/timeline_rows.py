@@ -11,6 +11,7 @@ per page. docs/history-performance.md has the figures.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -106,7 +107,8 @@ def _select(vendor: str) -> str:
         f"AND l.played_at > {since} AND l.played_at <= c.felt_at AND NOT l.skipped"
     )
     return (
-        "SELECT c.id, c.uuid, c.user_id, c.felt_at, c.time_zone, c.pleasantness, c.energy, "  # noqa: S608
+        "SELECT c.id, c.uuid, c.user_id, c.felt_at, c.local_date, c.time_zone, c.pleasantness, "  # noqa: S608
+        "c.energy, "
         f"c.note_ciphertext, c.note_key_id, ({words}) AS words_json, ({tags}) AS tags_json, "
         f"({songs}) AS tracks_json, ({heard}) AS heard_json FROM {CHECKINS} c "
         # As CheckIn.objects.owned_by(): not one waiting out its undo window.
@@ -185,6 +187,19 @@ def page_rows(
         sql += " AND " + " AND ".join(where)
     sql += " ORDER BY c.felt_at DESC, c.id DESC LIMIT %s"
     return [(c, _details(c)) for c in CheckIn.objects.raw(sql, [user.pk, *params, limit])]
+
+
+def rows_on_days(user: User, days: Sequence[dt.date]) -> list[tuple[CheckIn, Details]]:
+    """The user's check-ins on the local `days`, oldest first, each with its
+    words, tags and songs: the page statement again, so "On this day" is one
+    plain query too (no ORM query built and compiled per request)."""
+    if not days:
+        return []
+    marks = ", ".join(["%s"] * len(days))
+    sql = f"{_select(connection.vendor)} AND c.local_date IN ({marks}) ORDER BY c.felt_at, c.id"
+    adapt = connection.ops.adapt_datefield_value
+    found = CheckIn.objects.raw(sql, [user.pk, *(adapt(day) for day in days)])
+    return [(c, _details(c)) for c in found]
 
 
 def timeline_page(

@@ -6,11 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import (
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
+from accounts.models import User
 from journal.insights.results import (
     QUADRANT_ORDER,
     MoodRow,
@@ -21,12 +33,10 @@ from journal.insights.results import (
 )
 from journal.listening import Heard, heard
 from journal.models import CheckIn, CheckInTrack
-from journal.timeline import QUADRANT_FILTERS, details, note_excerpt, with_details
+from journal.timeline import note_excerpt
+from journal.timeline_rows import QUADRANT_SQL, rows_on_days
 from mood.values import Quadrant, quadrant_of
-from music.models import Listen, Track
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from music.models import Artist, Listen, Track
 
 
 def live_checkins(
@@ -63,6 +73,49 @@ def _within(rows: list[MoodRow], start: dt.date | None, end: dt.date | None) -> 
     ]
 
 
+class DayTotals(NamedTuple):
+    """One local day's check-ins summed in the database: what `_mood_buckets`
+    in figures.py keeps per bucket, for the calendar's year of days."""
+
+    local_date: dt.date
+    checkins: int
+    pleasantness: int
+    min_pleasantness: int
+    max_pleasantness: int
+    energy_count: int  # recorded energies (an import's guesses left out)
+    energy: int | None
+    min_energy: int | None
+    max_energy: int | None
+    guessed_energy: int | None
+
+
+def day_totals(user: User, start: dt.date, end: dt.date) -> list[DayTotals]:
+    """The user's check-ins from `start` to `end` grouped by local day in SQL,
+    oldest first (one query): a row per day instead of a row per check-in."""
+    recorded = Q(energy_estimated=False)
+    return [
+        DayTotals(*row)
+        for row in live_checkins(user, start, end)
+        .order_by()
+        .values("local_date")
+        .annotate(
+            n=Count("id"),
+            p=Sum("pleasantness"),
+            p_min=Min("pleasantness"),
+            p_max=Max("pleasantness"),
+            e_n=Count("id", filter=recorded),
+            e=Sum("energy", filter=recorded),
+            e_min=Min("energy", filter=recorded),
+            e_max=Max("energy", filter=recorded),
+            guessed=Sum("energy", filter=~recorded),
+        )
+        .order_by("local_date")
+        .values_list(
+            "local_date", "n", "p", "p_min", "p_max", "e_n", "e", "e_min", "e_max", "guessed"
+        )
+    ]
+
+
 def mood_rows_between(
     user: User, start: dt.date | None, end: dt.date | None, rows: list[MoodRow] | None
 ) -> list[MoodRow]:
@@ -71,9 +124,29 @@ def mood_rows_between(
     return mood_rows(user, start, end) if rows is None else _within(rows, start, end)
 
 
+# From a year's first check-in straight to the next year's (a skip scan down
+# the (user, local_date) index: a step per year, not a row per check-in,
+# and no `.dates()` truncation, which SQLite runs as a Python function on
+# every row). The next year's first day in each database's own words.
+_NEXT_YEAR = {
+    "postgresql": "make_date(CAST(EXTRACT(YEAR FROM y.d) AS integer) + 1, 1, 1)",
+    "sqlite": "date(y.d, 'start of year', '+1 year')",
+}
+_LIVE = f"FROM {CheckIn._meta.db_table} WHERE user_id = %s AND deleted_at IS NULL"
+
+
 def checkin_years(user: User) -> set[int]:
     """The years that have check-ins (one query)."""
-    return {d.year for d in CheckIn.objects.owned_by(user).dates("local_date", "year")}
+    sql = (
+        f"WITH RECURSIVE y(d) AS (SELECT MIN(local_date) {_LIVE} UNION ALL "  # noqa: S608
+        f"SELECT (SELECT MIN(local_date) {_LIVE} AND local_date >= "
+        f"{_NEXT_YEAR[connection.vendor]}) FROM y WHERE y.d IS NOT NULL) "
+        "SELECT d FROM y WHERE d IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        # A date on PostgreSQL, its ISO text on SQLite: the year leads both.
+        return {int(str(day)[:4]) for (day,) in cursor.fetchall()}
 
 
 def tag_days(
@@ -184,13 +257,27 @@ def listening_minutes(
     return {row["day"]: (row["ms"] or 0) / 60000 for row in rows}
 
 
+# Each quadrant's newest check-in read backwards down the (user, felt_at)
+# index until one matches, instead of an aggregate over every check-in; one
+# plain statement, fixed text (the ORM built and compiled five subqueries
+# on every page).
+_LAST_FELT = " UNION ALL ".join(
+    f"SELECT * FROM (SELECT c.id, c.felt_at, '{q.value}' AS last_quadrant "  # noqa: S608
+    f"FROM {CheckIn._meta.db_table} c WHERE c.user_id = %s AND c.deleted_at IS NULL AND "
+    f"{QUADRANT_SQL[q.value]} ORDER BY c.felt_at DESC LIMIT 1) AS {q.value}"
+    for q in QUADRANT_ORDER
+)
+
+
 def last_felt(user: User) -> list[tuple[Quadrant, dt.datetime | None]]:
     """When each quadrant was last felt ("when did I last feel calm?"): one
-    aggregate query whatever the history's length."""
-    latest = CheckIn.objects.owned_by(user).aggregate(
-        **{q.value: Max("felt_at", filter=QUADRANT_FILTERS[q]) for q in QUADRANT_ORDER}
-    )
-    return [(q, latest[q.value]) for q in QUADRANT_ORDER]
+    query whatever the history's length."""
+    found = CheckIn.objects.raw(_LAST_FELT, [user.pk] * len(QUADRANT_ORDER))
+    latest: dict[str, dt.datetime] = {
+        row.last_quadrant: row.felt_at  # type: ignore[attr-defined]
+        for row in found
+    }
+    return [(q, latest.get(q.value)) for q in QUADRANT_ORDER]
 
 
 ON_THIS_DAY_YEARS = 15
@@ -217,39 +304,53 @@ def on_this_day(user: User, date: dt.date) -> list[YearAgo]:
     if not dates:
         return []
     by_date: dict[dt.date, YearAgo] = {}
-    checkins = with_details(
-        CheckIn.objects.owned_by(user).filter(local_date__in=dates).order_by("felt_at", "id")
-    )
-    for checkin in checkins:
+    for checkin, found in rows_on_days(user, dates):
         entry = by_date.setdefault(
             checkin.local_date,
             YearAgo(checkin.local_date, date.year - checkin.local_date.year),
         )
         checkin.excerpt = note_excerpt(checkin, 100)  # type: ignore[attr-defined]
-        checkin.details = details(checkin)  # type: ignore[attr-defined]
+        checkin.details = found  # type: ignore[attr-defined]
         entry.checkins.append(checkin)
     zone = user.zone
-    window = Q()
-    for day in dates:
-        window |= Q(
-            played_at__gte=dt.datetime.combine(day, dt.time(), tzinfo=zone),
-            played_at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone),
+    # Each play labelled with its day's index in `dates` by a CASE over the
+    # day windows (plain comparisons, where truncating every play's time to
+    # a local date is a Python function per row on SQLite), the user inside
+    # every window so each is a range read of the (user, played_at) index,
+    # grouped before the few songs are joined; fixed text but for the
+    # number of days.
+    adapt = connection.ops.adapt_datetimefield_value
+    windows = [
+        (
+            adapt(dt.datetime.combine(day, dt.time(), tzinfo=zone)),
+            adapt(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)),
         )
-    rows = (
-        Listen.objects.filter(window, user=user)
-        .annotate(day=TruncDate("played_at", tzinfo=zone))
-        .values("day", "track_id", "track__title", "track__artist__name")
-        .annotate(n=Count("id"))
-        .order_by("day", "-n", "track__title")
+        for day in dates
+    ]
+    cases = " ".join(
+        f"WHEN played_at >= %s AND played_at < %s THEN {i}" for i in range(len(windows))
     )
+    ranges = " OR ".join(["(user_id = %s AND played_at >= %s AND played_at < %s)"] * len(windows))
+    sql = (
+        f"SELECT d.day, d.track_id, t.title, a.name, d.n FROM (SELECT CASE {cases} END AS day, "  # noqa: S608
+        f"track_id, COUNT(*) AS n FROM {Listen._meta.db_table} WHERE {ranges} GROUP BY 1, 2) d "
+        f"JOIN {Track._meta.db_table} t ON t.id = d.track_id "
+        f"JOIN {Artist._meta.db_table} a ON a.id = t.artist_id ORDER BY d.day, d.n DESC, t.title"
+    )
+    params: list[Any] = [edge for window in windows for edge in window]
+    params += [value for window in windows for value in (user.pk, *window)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [
+            {"day": day, "track_id": track, "title": title, "artist": artist, "n": n}
+            for day, track, title, artist, n in cursor.fetchall()
+        ]
     for row in rows:
-        day = row["day"]
+        day = dates[row["day"]]
         entry = by_date.setdefault(day, YearAgo(day, date.year - day.year))
         entry.listens += row["n"]
         if len(entry.top_tracks) < 3:
             entry.top_tracks.append(
-                NamedCount(
-                    row["track_id"], row["track__title"], row["n"], row["track__artist__name"]
-                )
+                NamedCount(row["track_id"], row["title"], row["n"], row["artist"])
             )
     return sorted(by_date.values(), key=lambda entry: entry.years_ago)

@@ -461,3 +461,32 @@ def test_it_says_so_when_no_energy_was_recorded(alice: User) -> None:
     assert (
         "pleasantness averaged +3.0" in charts.mood_over_time_chart(series, "pleasantness").summary
     )
+
+
+def test_the_calendar_groups_days_in_sql_as_the_figures_do_in_python(alice: User) -> None:
+    from django.utils import timezone
+
+    # Several check-ins a day, a day of guessed energy only, a day mixing
+    # guessed and recorded energy, and a deleted check-in.
+    checkin(alice, "2026-04-01 08:00", 2, 1)
+    checkin(alice, "2026-04-01 20:00", -3, 4)
+    checkin(alice, "2026-04-01 22:00", 1, -2)
+    for when, p, e in (("2026-04-02 08:00", 3, 1), ("2026-04-02 09:00", 1, 2)):
+        guessed = checkin(alice, when, p, e)
+        guessed.energy_estimated = True
+        guessed.save()
+    mixed = checkin(alice, "2026-04-03 08:00", -1, 3)
+    mixed.energy_estimated = True
+    mixed.save()
+    checkin(alice, "2026-04-03 18:00", 2, -4)
+    gone = checkin(alice, "2026-04-04 08:00", -4, -4)
+    gone.deleted_at = timezone.now()
+    gone.save()
+    checkin(alice, "2026-12-31 23:30", 0, 2)
+    year = figures.calendar_year(alice, 2026)
+    shown = {day: mood for month in year.months for day, mood in month.days if mood}
+    python = {d.date: d for d in figures.daily_moods(alice, None, None)}
+    assert shown == python
+    assert len(shown) == 4
+    assert shown[dt.date(2026, 4, 2)].energy_is_estimate
+    assert (shown[dt.date(2026, 4, 3)].energy, shown[dt.date(2026, 4, 3)].energy_count) == (-4, 1)
