@@ -56,7 +56,12 @@ def history(request: AuthedHtmxRequest) -> HttpResponse:
     context.update(
         calendar=calendar,
         calendar_months=calendar_chart.calendar_months(calendar, reverse("journal:history"), today),
-        tone_days=calendar_chart.tone_days(calendar) if calendar.estimated_days else [],
+        tone_days=[
+            (tone, n)
+            for tone, n in (calendar_chart.tone_days(calendar) if calendar.estimated_days else [])
+            if n
+        ],
+        quadrant_days=[(q, n) for q, n in calendar.quadrant_days.items() if n],
         on_this_day=queries.on_this_day(user, today),
         last_felt=queries.last_felt(user),
         today=today,
