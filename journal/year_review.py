@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear, Length, TruncDate
 
+from journal.insights.queries import SONG_LINK_COLUMNS
 from journal.models import CheckIn, CheckInTrack
 from mood.values import Quadrant, quadrant_of
 from music.models import Listen
@@ -266,17 +267,7 @@ def year_review(user: User, year: int) -> YearReview:
     if not rows:
         return review
     links = list(
-        CheckInTrack.objects.filter(checkin__in=checkins)
-        .order_by()
-        .values_list(
-            "checkin_id",
-            "track_id",
-            "track__title",
-            "track__artist_id",
-            "track__artist__name",
-            "checkin__pleasantness",
-            "checkin__energy",
-        )
+        CheckInTrack.objects.filter(checkin__in=checkins).order_by().values_list(*SONG_LINK_COLUMNS)
     )
     review.songs, review.artists, review.lifts = _music(links, rows)
     review.words = [

@@ -209,22 +209,24 @@ def _links(user: User, start: dt.date | None, end: dt.date | None) -> QuerySet[C
     return links
 
 
+# A song on a check-in, as SongLink reads it (also the year in review's links).
+SONG_LINK_COLUMNS = (
+    "checkin_id",
+    "track_id",
+    "track__title",
+    "track__artist_id",
+    "track__artist__name",
+    "checkin__pleasantness",
+    "checkin__energy",
+)
+
+
 def song_links(user: User, start: dt.date | None, end: dt.date | None) -> list[SongLink]:
     """Every song attached to a check-in from `start` to `end` (one query);
     pass as `links=` to the music figures so they share it."""
     return [
         SongLink(*row)
-        for row in _links(user, start, end)
-        .order_by()
-        .values_list(
-            "checkin_id",
-            "track_id",
-            "track__title",
-            "track__artist_id",
-            "track__artist__name",
-            "checkin__pleasantness",
-            "checkin__energy",
-        )
+        for row in _links(user, start, end).order_by().values_list(*SONG_LINK_COLUMNS)
     ]
 
 
