@@ -279,7 +279,11 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
         "reflection_include_notes",
         "reminder_enabled",
         "reminder_time",
+        "one_tap_checkin",
     ]
+    # Joined well before the week, so each is past their first full week (no
+    # reflection email before it).
+    joined = now - dt.timedelta(days=60)
     _copy(
         "accounts_user",
         columns,
@@ -291,7 +295,7 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
                 True,
                 False,
                 False,
-                now,
+                joined,
                 "!",
                 True,
                 0,
@@ -299,6 +303,7 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
                 False,
                 False,
                 dt.time(20),
+                False,
             )
             for i in range(n_users)
         ),
@@ -332,6 +337,7 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
                         "attune",
                         now,
                         now,
+                        "",
                     )
 
     n = _copy(
@@ -349,6 +355,7 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
             "source",
             "created_at",
             "updated_at",
+            "import_label",
         ],
         checkin_rows(),
     )
