@@ -1,11 +1,19 @@
 """Where a reminder goes: Web Push (pywebpush, signed with our VAPID key,
 encrypted per RFC 8291), email, and any Apprise URL. Each channel raises
-`Undelivered` when nothing reached the person through it."""
+`Undelivered` when nothing reached the person through it.
+
+Every channel calls `commit` (reminders/delivery.py records the reminder as
+sent) at the last moment before the message becomes irrevocable: before the
+last byte of a push request (reminders/push_post.py), before the SMTP
+terminator (journal/smtp.py), just before an Apprise notification. A worker
+killed before that point leaves nothing delivered, so the reminder is sent
+again; killed after it, it is never sent twice."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -17,9 +25,15 @@ from pywebpush import WebPushException, webpush
 
 from accounts.models import User
 from reminders.models import PushSubscription, ReminderPlan
+from reminders.push_post import CommitPointSession, Unconfirmed
 
 logger = logging.getLogger(__name__)
 PUSH_TTL = 4 * 3600  # a reminder hours late is not worth showing
+Commit = Callable[[], None]
+
+
+def no_commit_point() -> None:
+    """For a send that records nothing (a test message from the settings page)."""
 
 
 class Undelivered(Exception):
@@ -36,10 +50,11 @@ class Reminder:
         return json.dumps({"title": self.title, "body": self.body, "url": self.url})
 
 
-def send_push(user: User, reminder: Reminder) -> int:
+def send_push(user: User, reminder: Reminder, commit: Commit = no_commit_point) -> int:
     """Push to each of the person's browsers; a subscription the push service
     says is gone (404/410) is forgotten. Returns how many accepted it."""
     accepted = 0
+    session = CommitPointSession(commit)
     for subscription in PushSubscription.objects.filter(user=user):
         endpoint = urlsplit(subscription.endpoint)
         try:
@@ -53,7 +68,17 @@ def send_push(user: User, reminder: Reminder) -> int:
                 },
                 ttl=PUSH_TTL,
                 timeout=10,
+                requests_session=session,
             )
+        except Unconfirmed as error:
+            # Recorded as sent, and all of it went out: re-sending could make
+            # a duplicate, so it counts as delivered (as an unconfirmed email does).
+            logger.warning("push to %s sent, not confirmed: %s", endpoint.netloc, error)
+            accepted += 1
+            continue
+        except OSError as error:  # unreachable: nothing went out
+            logger.warning("push to %s failed: %s", endpoint.netloc, type(error).__name__)
+            continue
         except WebPushException as error:
             status = getattr(error.response, "status_code", None)
             if status in (404, 410):
@@ -64,13 +89,16 @@ def send_push(user: User, reminder: Reminder) -> int:
     return accepted
 
 
-def send_apprise(plan: ReminderPlan, reminder: Reminder) -> int:
-    """Notify every Apprise URL of the plan; returns how many took it."""
+def send_apprise(plan: ReminderPlan, reminder: Reminder, commit: Commit = no_commit_point) -> int:
+    """Notify every Apprise URL of the plan; returns how many took it.
+    Apprise's own HTTP call has no point to hook, so the commit comes just
+    before it: a worker killed during the call sends nothing twice."""
     accepted = 0
     for url in plan.apprise_list:
         notifier = apprise.Apprise()
         if not notifier.add(url):
             continue
+        commit()
         if notifier.notify(title=reminder.title, body=f"{reminder.body}\n{reminder.url}"):
             accepted += 1
     return accepted
@@ -80,7 +108,7 @@ def valid_apprise_url(url: str) -> bool:
     return bool(apprise.Apprise().add(url))
 
 
-def send_email(user: User, reminder: Reminder) -> int:
+def send_email(user: User, reminder: Reminder, commit: Commit = no_commit_point) -> int:
     context = {"user": user, "reminder": reminder}
     message = EmailMultiAlternatives(
         subject=reminder.title,
@@ -88,16 +116,35 @@ def send_email(user: User, reminder: Reminder) -> int:
         to=[user.email],
     )
     message.attach_alternative(render_to_string("emails/nudge.html", context), "text/html")
-    return message.send()
+    committed = False
+
+    def point() -> None:
+        nonlocal committed
+        commit()
+        committed = True
+
+    message.commit_point = point  # type: ignore[attr-defined]  # journal/smtp.py calls it
+    sent = message.send()
+    if sent and not committed:  # a mail backend without a commit point
+        commit()
+    return sent
 
 
-def deliver(user: User, plan: ReminderPlan, reminder: Reminder) -> list[str]:
-    """Every channel the person chose; the names of those that delivered."""
+class LostClaim(Exception):
+    """The commit point refused: another worker holds this reminder now."""
+
+
+def deliver(
+    user: User, plan: ReminderPlan, reminder: Reminder, commit: Commit = no_commit_point
+) -> list[str]:
+    """Every channel the person chose; the names of those that delivered.
+    `commit` may run more than once (once per message); it raises LostClaim
+    to stop everything."""
     reached: list[str] = []
     attempts = [
-        ("push", plan.by_push, lambda: send_push(user, reminder)),
-        ("email", plan.by_email, lambda: send_email(user, reminder)),
-        ("apprise", bool(plan.apprise_list), lambda: send_apprise(plan, reminder)),
+        ("push", plan.by_push, lambda: send_push(user, reminder, commit)),
+        ("email", plan.by_email, lambda: send_email(user, reminder, commit)),
+        ("apprise", bool(plan.apprise_list), lambda: send_apprise(plan, reminder, commit)),
     ]
     for name, wanted, send in attempts:
         if not wanted:
@@ -105,6 +152,8 @@ def deliver(user: User, plan: ReminderPlan, reminder: Reminder) -> list[str]:
         try:
             if send():
                 reached.append(name)
+        except LostClaim:
+            raise
         except Exception as error:  # one channel failing must not stop the others
             logger.warning("reminder by %s failed: %s", name, type(error).__name__)
     if not reached:

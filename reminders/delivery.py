@@ -9,19 +9,22 @@ ReminderSend (the same shape as the weekly reflections', journal/delivery.py).
 * **Claim:** one conditional UPDATE takes a row that is pending, or sending
   with an expired lease (its worker was killed), with attempts left. Only the
   worker whose UPDATE changed the row sends.
-* **Fence:** `sent` is written only where the attempt number is still this
-  worker's, so a worker that lost its lease cannot mark someone else's send.
-* **The window:** a worker killed after a push service accepted the message
-  and before its `sent` UPDATE commits leaves a row that is sent again when
-  the lease runs out. A push or Apprise call has no commit point to hook (as
-  SMTP has), so that one window remains; it is the time of one UPDATE.
+* **Commit point:** `sent` is written, in its own committed UPDATE fenced on
+  this worker's attempt, at the last moment before the first message becomes
+  irrevocable: before the last byte of a push request, before the SMTP
+  terminator, before an Apprise call (reminders/channels.py). A worker killed
+  before it leaves nothing delivered and the row is claimed again when the
+  lease runs out; killed after it, the row is sent and nothing goes twice.
+* **Nothing reached them:** every channel failed while the worker was alive
+  (a push service answering 500, the mail server down): the row goes back to
+  pending, fenced on the attempt, for the next pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db.models import F, Q
@@ -29,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import CheckIn
-from reminders.channels import Reminder, Undelivered, deliver
+from reminders.channels import LostClaim, Reminder, Undelivered, deliver
 from reminders.models import ReminderPlan, ReminderSend
 from reminders.schedule import part_of_day
 
@@ -61,7 +64,8 @@ def claim(pk: int) -> ReminderSend | None:
 
 
 def finish(send: ReminderSend, status: str, detail: str = "") -> bool:
-    """Write the outcome, fenced on this worker's attempt."""
+    """Write the outcome, fenced on this worker's attempt. (Outside any
+    transaction, as the worker runs: committed when it returns.)"""
     fields: dict[str, object] = {"status": status, "detail": detail[:300], "lease_until": None}
     if status == Status.SENT:
         fields["sent_at"] = timezone.now()
@@ -70,6 +74,22 @@ def finish(send: ReminderSend, status: str, detail: str = "") -> bool:
             pk=send.pk, status=Status.SENDING, attempts=send.attempts
         ).update(**fields)
     )
+
+
+def commit_point(send: ReminderSend) -> Callable[[], None]:
+    """Mark the reminder sent the first time a channel is about to deliver;
+    LostClaim if this worker's attempt is no longer the current one."""
+    committed = False
+
+    def point() -> None:
+        nonlocal committed
+        if committed:
+            return
+        if not finish(send, Status.SENT, "Sending."):
+            raise LostClaim
+        committed = True
+
+    return point
 
 
 def why_not(send: ReminderSend, plan: ReminderPlan | None) -> str:
@@ -109,15 +129,19 @@ def deliver_one(pk: int) -> str:
         finish(send, Status.SKIPPED, reason)
         return "skipped"
     assert plan is not None
+    mine = ReminderSend.objects.filter(
+        pk=send.pk, status__in=[Status.SENDING, Status.SENT], attempts=send.attempts
+    )
     try:
-        reached = deliver(send.user, plan, reminder_for(send))
+        reached = deliver(send.user, plan, reminder_for(send), commit_point(send))
+    except LostClaim:
+        logger.warning("reminder %s: lease lost to another worker; not sent", send.pk)
+        return "not claimed"
     except Undelivered as error:
-        # Nothing reached them: the row stays claimable for the next attempt.
-        ReminderSend.objects.filter(pk=send.pk, attempts=send.attempts).update(
-            status=Status.PENDING, lease_until=None, detail=str(error)
-        )
+        # Nothing reached them: the row is claimable again for the next attempt.
+        mine.update(status=Status.PENDING, lease_until=None, sent_at=None, detail=str(error))
         return "retry"
-    finish(send, Status.SENT, "By " + ", ".join(reached) + ".")
+    mine.update(detail="By " + ", ".join(reached) + ".")
     return "sent"
 
 

@@ -12,10 +12,10 @@ import pytest
 from django.conf import settings
 
 from accounts.models import User
-from reminders.channels import Reminder, send_apprise, send_push
+from reminders.channels import LostClaim, Reminder, send_apprise, send_push
 from reminders.models import PushSubscription, ReminderPlan
 from reminders.vapid import public_key
-from tests.reminders.loopback import Browser, http_endpoint, verify_vapid
+from tests.reminders.loopback import Browser, b64url, http_endpoint, verify_vapid
 
 REMINDER = Reminder(title="A moment for yourself?", body="How are you feeling?", url="http://x/")
 
@@ -76,3 +76,26 @@ def test_settings_refuse_an_apprise_url_apprise_does_not_know(alice_client, url:
     response = alice_client.post("/settings/reminders/", {"apprise_urls": url})
     assert response.status_code == 400
     assert "recognise" in response.content.decode()
+
+
+def test_a_push_whose_commit_point_refuses_never_arrives_whole(alice: User) -> None:
+    """The commit point runs before the last byte: when it refuses (another
+    worker holds the reminder now), the push service never gets the whole
+    request, so it cannot accept it."""
+    browser = Browser()
+
+    def refuse() -> None:
+        raise LostClaim
+
+    with http_endpoint() as service:
+        PushSubscription.objects.create(
+            user=alice,
+            endpoint=f"{service.url}/push/abc",
+            p256dh=browser.p256dh,
+            auth=b64url(browser.auth),
+        )
+        with pytest.raises(LostClaim):
+            send_push(alice, REMINDER, refuse)
+        time.sleep(0.2)
+    for request in service.received:
+        assert len(request.body) < int(request.headers["content-length"])
