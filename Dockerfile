@@ -11,4 +11,4 @@ RUN pip install --no-cache-dir . \
 USER attune
 EXPOSE 8000
 # Migrations run once per deploy, before the web processes start.
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi:application --bind 0.0.0.0:8000"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn --config config/gunicorn.py config.wsgi:application --bind 0.0.0.0:8000"]

@@ -284,6 +284,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reflections": {"task": "journal.dispatch_reflections", "schedule": 15 * 60},
     "dispatch-reminders": {"task": "reminders.dispatch", "schedule": 5 * 60},
     "sweep-imports": {"task": "imports.tasks.sweep_imports", "schedule": 60},
+    "refresh-heard-feel": {"task": "music.refresh_heard_feel", "schedule": 5 * 60},
 }
 # Imports (imports/jobs.py, imports/sweeper.py). A running job whose worker
 # holds it longer than the lease (more than the task time limit) is taken over;
@@ -347,6 +348,8 @@ ATTUNE_ARCHIVE_MAX_MB = envint("ATTUNE_ARCHIVE_MAX_MB", 50)
 # a scrobbler sends (one listen and one "playing now" per song).
 ATTUNE_LISTEN_RATE_LIMIT = envint("ATTUNE_LISTEN_RATE_LIMIT", 100)
 ATTUNE_LISTEN_RATE_WINDOW = envint("ATTUNE_LISTEN_RATE_WINDOW", 10)
+# `import` submissions stored at once per web process (music/views/listen_api.py).
+ATTUNE_LISTEN_IMPORT_SLOTS = envint("ATTUNE_LISTEN_IMPORT_SLOTS", 1)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from journal.listening import heard_by_users
 from journal.models import CheckIn, CheckInTrack
 from mood.values import Mood
 from music.models import Track
@@ -21,6 +22,21 @@ from music.moments import Point
 
 
 class CheckinMoments:
+    def heard_moods(self, user_id: int) -> dict[int, tuple[float, float, int]]:
+        sums: dict[int, list[float]] = {}
+        for _user, row in heard_by_users([user_id]):
+            total = sums.setdefault(row.track_id, [0.0, 0.0, 0])
+            total[0] += row.pleasantness
+            total[1] += row.energy
+            total[2] += 1
+        return {
+            track: (round(p / n, 2), round(e / n, 2), int(n)) for track, (p, e, n) in sums.items()
+        }
+
+    def users_with_checkins_changed_since(self, moment: Any) -> set[int]:
+        changed = CheckIn.objects.filter(Q(updated_at__gte=moment) | Q(deleted_at__gte=moment))
+        return set(changed.values_list("user_id", flat=True).distinct())
+
     def track_links(self, user_id: int, *, live: bool = True) -> QuerySet[Any]:
         links = CheckInTrack.objects.filter(checkin__user_id=user_id)
         if live:

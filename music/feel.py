@@ -5,7 +5,9 @@ Most trusted first:
 1. the user's own rating of the track (``UserTrack.rating_*``);
 2. the mean mood of the check-ins it was attached to: each link's own feel
    (``CheckInTrack.pleasantness/energy``) when given, else the check-in's mood;
-3. its mood/genre tags (``Track.tags``) mapped through the emotion vocabulary
+3. the mean mood of the check-ins it was heard before (``UserTrack.heard_*``,
+   refreshed in the background by music/heard_feel.py);
+4. its mood/genre tags (``Track.tags``) mapped through the emotion vocabulary
    (the shipped ``EmotionWord`` list and the user's own words) and the small
    genre table below.
 
@@ -174,22 +176,26 @@ def recompute_feel(user: User | int, track_ids: Iterable[int]) -> None:
     tag_e = Subquery(tracks.values("tag_energy")[:1], output_field=as_float)
     rated = {"rating_pleasantness__isnull": False, "rating_energy__isnull": False}
     from_checkins = {"checkin_count__gt": 0}
+    heard = {"heard_count__gt": 0}
     mine.update(
         feel_pleasantness=Case(
             When(**rated, then=Cast("rating_pleasantness", as_float)),
             When(**from_checkins, then=F("checkin_pleasantness")),
+            When(**heard, then=F("heard_pleasantness")),
             default=tag_p,
             output_field=as_float,
         ),
         feel_energy=Case(
             When(**rated, then=Cast("rating_energy", as_float)),
             When(**from_checkins, then=F("checkin_energy")),
+            When(**heard, then=F("heard_energy")),
             default=tag_e,
             output_field=as_float,
         ),
         feel_source=Case(
             When(**rated, then=Value(FeelSource.RATING.value)),
             When(**from_checkins, then=Value(FeelSource.CHECKINS.value)),
+            When(**heard, then=Value(FeelSource.HEARD.value)),
             When(
                 Exists(tracks.filter(tag_pleasantness__isnull=False)),
                 then=Value(FeelSource.TAGS.value),
@@ -210,7 +216,8 @@ _RATED = "{t}.rating_pleasantness IS NOT NULL AND {t}.rating_energy IS NOT NULL"
 _FOLD_SQL = (  # noqa: S608
     "INSERT INTO {t} (user_id, track_id, checkin_count, checkin_pleasantness, "
     "checkin_energy, feel_pleasantness, feel_energy, feel_source, is_comfort, "
-    "play_count, ms_played_total) VALUES (%s, %s, 1, %s, %s, %s, %s, %s, %s, 0, 0) "
+    "play_count, ms_played_total, heard_count) "
+    "VALUES (%s, %s, 1, %s, %s, %s, %s, %s, %s, 0, 0, 0) "
     "ON CONFLICT (user_id, track_id) DO UPDATE SET "
     "checkin_count = {t}.checkin_count + 1, "
     "checkin_pleasantness = {mean_p}, "

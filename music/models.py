@@ -77,6 +77,7 @@ class Listen(models.Model):
 class FeelSource(models.TextChoices):
     RATING = "rating", "your rating"
     CHECKINS = "checkins", "the check-ins it was part of"
+    HEARD = "heard", "what you were listening to around your check-ins"
     TAGS = "tags", "its mood and genre tags"
     AUDIO = "audio", "your audio file"
     UNKNOWN = "", "not known yet"
@@ -86,7 +87,8 @@ class UserTrack(models.Model):
     """What one user has with one track: their rating, its estimated feel, plays.
 
     `feel_*` and `feel_source` are derived (music/feel.py) from, most trusted
-    first, the rating, the check-ins it was attached to, and the track's tags.
+    first, the rating, the check-ins it was attached to, the check-ins it was
+    heard before, and the track's tags.
     """
 
     user = models.ForeignKey(
@@ -101,6 +103,11 @@ class UserTrack(models.Model):
     checkin_pleasantness = models.FloatField(null=True, blank=True)
     checkin_energy = models.FloatField(null=True, blank=True)
     checkin_count = models.PositiveIntegerField(default=0)
+    # The mean mood of check-ins this song was heard before (a listen in the
+    # half hour up to them, not attached): refreshed on beat (music/heard_feel.py).
+    heard_pleasantness = models.FloatField(null=True, blank=True)
+    heard_energy = models.FloatField(null=True, blank=True)
+    heard_count = models.PositiveIntegerField(db_default=0)
     feel_pleasantness = models.FloatField(null=True, blank=True)
     feel_energy = models.FloatField(null=True, blank=True)
     feel_source = models.CharField(
@@ -194,3 +201,11 @@ class PlayingNow(models.Model):
     expires_at = models.DateTimeField()
     # What the player sent beside the names (release, MusicBrainz ids, player...).
     details = models.JSONField(default=dict, blank=True)
+
+
+class HeardFeelMark(models.Model):
+    """How far the heard-feel refresh (music/heard_feel.py) has read: check-ins
+    changed before `ran_at` and listens up to `listen_id` are folded in. One row."""
+
+    ran_at = models.DateTimeField()
+    listen_id = models.BigIntegerField(default=0)

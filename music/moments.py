@@ -33,6 +33,16 @@ class Moments(Protocol):
         """Songs attached to live check-ins carrying any of these tags (any case)."""
         ...
 
+    def heard_moods(self, user_id: int) -> dict[int, tuple[float, float, int]]:
+        """Songs heard in the listening window before the user's live check-ins
+        (not attached to them): track id -> (mean pleasantness, mean energy,
+        how many check-ins)."""
+        ...
+
+    def users_with_checkins_changed_since(self, moment: Any) -> set[int]:
+        """Users with a check-in saved, changed or deleted at or after `moment`."""
+        ...
+
 
 _source: Moments | None = None
 

@@ -157,7 +157,8 @@ def use_broker(url: str) -> None:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], *options: str) -> Iterator[str]:
-    """Serve config.wsgi with gunicorn on a free port; yields its base URL."""
+    """Serve config.wsgi with gunicorn (config/gunicorn.py, as in production) on
+    a free port; yields its base URL. `options` override the config file."""
     import sys
 
     root = Path(__file__).resolve().parent.parent
@@ -167,6 +168,8 @@ def gunicorn(env: dict[str, str], *options: str) -> Iterator[str]:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "config/gunicorn.py",
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",

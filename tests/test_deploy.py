@@ -44,6 +44,7 @@ def test_compose_defines_the_six_services_from_one_image() -> None:
     app_services = [services[name] for name in ("web", "worker", "beat")]
     assert len({str(s.get("build")) + str(s.get("image")) for s in app_services}) == 1
     assert "gunicorn" in " ".join(services["web"]["command"])
+    assert "config/gunicorn.py" in services["web"]["command"]
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
     for name in ("web", "db", "redis", "mailpit"):
@@ -67,3 +68,10 @@ def test_env_example_lists_every_variable_settings_read() -> None:
     example = (ROOT / ".env.example").read_text()
     missing = sorted(name for name in names if f"{name}=" not in example)
     assert not missing, f".env.example lacks {missing}"
+
+
+def test_gunicorn_serves_with_threads_so_a_small_request_never_waits_for_a_whole_process() -> None:
+    config: dict[str, object] = {}
+    exec((ROOT / "config" / "gunicorn.py").read_text(), config)  # noqa: S102 - our own file
+    assert config["worker_class"] == "gthread"
+    assert int(str(config["threads"])) > 1

@@ -8,10 +8,12 @@ Reading is private: only the token's own user's listens, never anyone else's.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -21,6 +23,13 @@ from music.listening.submission import ApiError
 from music.listening.tokens import Caller, authenticate
 
 View = Callable[..., HttpResponse]
+
+# `import` batches (up to 1,000 listens) take one slot each per web process;
+# the others wait in their threads. With gunicorn's threaded workers
+# (config/gunicorn.py) this keeps a free thread, and most of the process's
+# CPU, for the one-listen submissions a player sends as a song starts or
+# ends, which would otherwise queue behind a history import.
+IMPORT_SLOTS = threading.BoundedSemaphore(int(settings.ATTUNE_LISTEN_IMPORT_SLOTS))
 
 
 def _json(data: dict[str, Any], status: int = 200, caller: Caller | None = None) -> JsonResponse:
@@ -101,7 +110,11 @@ def submit_listens(request: HttpRequest) -> HttpResponse:
     caller = _caller(request)
     checked = submission.parse(_read_body(request))
     user = User.objects.get(pk=caller.user_id)
-    submission.store(user, checked)
+    if checked.listen_type == "import":
+        with IMPORT_SLOTS:
+            submission.store(user, checked)
+    else:
+        submission.store(user, checked)
     return _json({"status": "ok"}, caller=caller)
 
 

@@ -1,0 +1,21 @@
+"""gunicorn's settings wherever Attune is served by it: docker-compose's web
+service, the Dockerfile, the benchmarks and the fault tests
+(`gunicorn -c config/gunicorn.py config.wsgi:application`). Options given on
+the command line override these.
+
+Threaded workers (gthread), not sync ones: with sync workers a request waits
+in the listen queue until a whole process is free, so a one-listen submission
+from a player, or a check-in, queued behind 1,000-listen imports
+(docs/listening-api.md). Threads let it start at once; the listening API
+bounds how many imports a process stores at a time (ATTUNE_LISTEN_IMPORT_SLOTS).
+"""
+
+from __future__ import annotations
+
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("ATTUNE_WEB_THREADS", "4"))
+# A 1,000-listen import or a large page can take seconds on a slow machine.
+timeout = int(os.environ.get("ATTUNE_WEB_TIMEOUT", "60"))
