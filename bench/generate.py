@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.db.models import Count, Max, Min
 
 from accounts.models import User
 from accounts.onboarding import welcome
@@ -97,42 +98,67 @@ def _insert(table: str, columns: list[str], rows: Iterator[tuple[object, ...]]) 
     return count
 
 
-def make_library(n_tracks: int, rng: random.Random, prefix: str = "bench") -> list[int]:
-    """n_tracks tracks over n_tracks/8 artists; returns track ids."""
-    n_artists = max(1, n_tracks // 8)
-    start_artist = Artist.objects.count()
+def _new_rows(model: type[Track] | type[Artist], before: int, expected: int) -> int:
+    """The first id of `expected` rows just bulk-loaded after id `before`,
+    checked to be one run in load order (COPY and executemany take ids from
+    the sequence row by row), so callers can compute ids instead of reading
+    millions back."""
+    if not expected:
+        return before + 1
+    found = model.objects.filter(pk__gt=before).aggregate(
+        first=Min("pk"), last=Max("pk"), n=Count("pk")
+    )
+    if found["n"] != expected or found["last"] - found["first"] + 1 != expected:
+        raise RuntimeError(f"{model.__name__} ids are not one run after the bulk load")
+    return int(found["first"])
+
+
+def _last_id(model: type[Track] | type[Artist]) -> int:
+    return int(model.objects.aggregate(last=Max("pk"))["last"] or 0)
+
+
+def make_libraries(
+    owner_ids: list[int], per_owner: int, rng: random.Random, prefix: str = "bench"
+) -> list[range]:
+    """Every owner their own `per_owner` tracks over per_owner/8 artists (each
+    user's catalogue is theirs: docs/catalogue-per-user.md); the track ids of
+    each owner, in the order of `owner_ids`."""
+    n_artists = max(1, per_owner // 8)
+    before_artist = _last_id(Artist)
     _copy(
         "music_artist",
-        ["name", "name_key"],
+        ["owner_id", "name", "name_key"],
         (
-            (f"{prefix} artist {start_artist + i}", f"{prefix} artist {start_artist + i}")
-            for i in range(n_artists)
+            (owner, f"{prefix} artist {a}", f"{prefix} artist {a}")
+            for owner in owner_ids
+            for a in range(n_artists)
         ),
     )
-    artist_ids = list(
-        Artist.objects.filter(name_key__startswith=f"{prefix} artist ").values_list("id", flat=True)
-    )
+    first_artist = _new_rows(Artist, before_artist, n_artists * len(owner_ids))
     now = dt.datetime.now(dt.UTC)
-    start_track = Track.objects.count()
+    before_track = _last_id(Track)
 
     def rows() -> Iterator[tuple[object, ...]]:
-        for i in range(n_tracks):
-            title = f"{prefix} song {start_track + i}"
-            yield (
-                rng.choice(artist_ids),
-                title,
-                title,
-                "",
-                rng.randint(120_000, 360_000),
-                round(rng.uniform(60, 170), 1),
-                "",
-                "",
-                now,
-            )
+        for index, owner in enumerate(owner_ids):
+            for i in range(per_owner):
+                title = f"{prefix} song {i}"
+                yield (
+                    owner,
+                    first_artist + index * n_artists + rng.randrange(n_artists),
+                    title,
+                    title,
+                    "",
+                    rng.randint(120_000, 360_000),
+                    round(rng.uniform(60, 170), 1),
+                    "",
+                    "",
+                    now,
+                )
 
     _copy(
         "music_track",
         [
+            "owner_id",
             "artist_id",
             "title",
             "title_key",
@@ -145,9 +171,18 @@ def make_library(n_tracks: int, rng: random.Random, prefix: str = "bench") -> li
         ],
         rows(),
     )
-    return list(
-        Track.objects.filter(title_key__startswith=f"{prefix} song ").values_list("id", flat=True)
-    )
+    first = _new_rows(Track, before_track, per_owner * len(owner_ids))
+    return [
+        range(first + index * per_owner, first + (index + 1) * per_owner)
+        for index in range(len(owner_ids))
+    ]
+
+
+def make_library(
+    owner: User, n_tracks: int, rng: random.Random, prefix: str = "bench"
+) -> list[int]:
+    """n_tracks of `owner`'s own tracks over n_tracks/8 artists; returns track ids."""
+    return list(make_libraries([owner.pk], n_tracks, rng, prefix)[0])
 
 
 def make_user(email: str, zone: str = "Europe/Berlin") -> User:
@@ -259,8 +294,11 @@ def fill_history(
     return len(checkins)
 
 
-def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids: list[int]) -> int:
-    """n_users users, each with one local week of check-ins (3 a day) and listens."""
+def week_users(
+    n_users: int, week_start: dt.date, rng: random.Random, tracks_per_user: int = 10
+) -> int:
+    """n_users users, each with one local week of check-ins (3 a day) and
+    listens of their own `tracks_per_user` songs."""
     first = User.objects.count()
     now = dt.datetime.now(dt.UTC)
 
@@ -359,10 +397,11 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
         ],
         checkin_rows(),
     )
-    if track_ids:
+    if tracks_per_user:
+        libraries = make_libraries([u for u, _ in users], tracks_per_user, rng, prefix="week")
 
         def listen_rows() -> Iterator[tuple[object, ...]]:
-            for user_id, _zone in users:
+            for (user_id, _zone), track_ids in zip(users, libraries, strict=True):
                 base = dt.datetime.combine(week_start, dt.time(8), tzinfo=dt.UTC)
                 for k in range(10):
                     yield (

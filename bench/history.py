@@ -30,10 +30,10 @@ def history_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from journal.models import CheckIn
 
     rng = random.Random(15)
-    tracks = make_library(500, rng, prefix="history")
     small = make_user("history-small@bench.example")
-    fill_history(small, days=4, track_ids=tracks, rng=rng)
+    fill_history(small, days=4, track_ids=make_library(small, 500, rng, "history"), rng=rng)
     big = make_user("history@bench.example")
+    tracks = make_library(big, 500, rng, prefix="history")
     fill_history(big, days=sizes.history_days, track_ids=tracks, rng=rng)
     settle()
     big_count = CheckIn.objects.filter(user=big).count()

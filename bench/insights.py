@@ -59,15 +59,21 @@ def insights_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from tests.faults import gunicorn
 
     rng = random.Random(17)
-    tracks = make_library(500, rng, prefix="insights")
     big = make_user("insights@bench.example")
+    tracks = make_library(big, 500, rng, prefix="insights")
     fill_history(big, days=sizes.history_days, track_ids=tracks, rng=rng)
     today = big.local_today()
     year = today.year - 1 if sizes.history_days >= 400 else today.year
     # The small user's few days fall in the same year, so every page has
     # something to show at both sizes.
     small = make_user("insights-small@bench.example")
-    fill_history(small, days=4, track_ids=tracks, rng=rng, end=min(today, dt.date(year, 6, 1)))
+    fill_history(
+        small,
+        days=4,
+        track_ids=make_library(small, 500, rng, prefix="insights"),
+        rng=rng,
+        end=min(today, dt.date(year, 6, 1)),
+    )
     settle()
     big_count = CheckIn.objects.filter(user=big).count()
     small_count = CheckIn.objects.filter(user=small).count()

@@ -53,8 +53,8 @@ def run_section(report: Report, sizes: Sizes, smoke: bool) -> None:
 
     rng = random.Random(5)
     n = sizes.library_tracks
-    track_ids = make_library(n, rng, prefix="playlists")
     user = make_user("playlists@bench.example")
+    track_ids = make_library(user, n, rng, prefix="playlists")
     _copy(
         "music_usertrack",
         [

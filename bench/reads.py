@@ -66,8 +66,8 @@ def reads_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     vendor = connection.vendor
     tag = "" if vendor == "postgresql" else f" [{vendor}]"
     rng = random.Random(20)
-    tracks = make_library(500, rng, prefix="reads")
     user = make_user("reads@bench.example")
+    tracks = make_library(user, 500, rng, prefix="reads")
     fill_history(user, days=sizes.history_days, track_ids=tracks, rng=rng)
     settle()
 

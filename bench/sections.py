@@ -43,8 +43,8 @@ def search_notes_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from journal.search import search_notes
 
     rng = random.Random(18)
-    tracks = make_library(500, rng, prefix="search")
     user = make_user("search@bench.example")
+    tracks = make_library(user, 500, rng, prefix="search")
     fill_history(user, days=sizes.history_days, track_ids=tracks, rng=rng, listens_per_day=0)
     queries = ["calm", "river walk", "pia", "lonely", "choir song", "nothingmatches"]
     samples: list[float] = []
@@ -108,7 +108,7 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bench.generate import make_library, settle, week_users
+    from bench.generate import settle, week_users
     from config.celery import app
     from journal.models import WeeklyReflection
     from journal.reflections.delivery import deliver_reflections
@@ -116,11 +116,10 @@ def reflections_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from journal.reflections.weeks import week_start_of
 
     rng = random.Random(16)
-    tracks = make_library(1000, rng, prefix="reflect")
     today = timezone.now().date()
     week = week_start_of(today) - dt.timedelta(days=7)
     n = sizes.reflection_users
-    week_users(n, week, rng, tracks)
+    week_users(n, week, rng)
     settle()
     # Wednesday after the week: every zone's Monday 08:00 has passed.
     now = dt.datetime.combine(week + dt.timedelta(days=9), dt.time(12), tzinfo=dt.UTC)
@@ -292,8 +291,8 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     from tests.faults import gunicorn
 
     rng = random.Random(14)
-    tracks = make_library(200, rng, prefix="load")
     user = make_user("load@bench.example")
+    tracks = make_library(user, 200, rng, prefix="load")
     words = list(EmotionWord.objects.filter(user__isnull=True).values_list("id", flat=True)[:2])
     tags = list(Tag.objects.filter(user=user).values_list("id", flat=True)[:2])
     from music.models import UserTrack

@@ -45,6 +45,8 @@ ARCHIVED_MODELS = {
     "journal.checkin_words": "checkins[].words",
     "journal.checkin_tags": "checkins[].tags",
     "journal.checkintrack": "checkins[].tracks",
+    "music.artist": "tracks[].artist",
+    "music.track": "tracks",
     "music.listen": "listens",
     "music.usertrack": "user_tracks",
     "music.playlist": "playlists",
@@ -61,6 +63,7 @@ NOT_ARCHIVED_MODELS = {
     "reminders.remindertime": "reminder settings, set again in Settings → Reminders",
     "reminders.pushsubscription": "a browser's push endpoint, valid only with this server's key",
     "reminders.remindersend": "a log of which reminders went out; no journal content",
+    "music.playingnow": "what a player says is playing for the next few minutes",
     "accounts.user_groups": "staff permissions",
     "accounts.user_user_permissions": "staff permissions",
 }

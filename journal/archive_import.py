@@ -312,7 +312,7 @@ def import_archive(
     with transaction.atomic():
         words = _import_words(user, section_rows(data, "emotion_words"), report)
         tags = _import_tags(user, section_rows(data, "tags"), report)
-        tracks = import_tracks(section_rows(data, "tracks"), report)
+        tracks = import_tracks(user, section_rows(data, "tracks"), report)
         _import_checkins(user, section_rows(data, "checkins"), words, tags, tracks, report)
         import_listens(user, section_rows(data, "listens"), tracks, report)
         import_user_tracks(user, section_rows(data, "user_tracks"), tracks, report)

@@ -27,7 +27,12 @@ from music.catalogue import TrackInfo, get_or_create_track
 from music.models import FeelSource, Listen, Playlist, PlaylistItem, Track, UserTrack
 
 
-def import_tracks(rows: Iterable[dict[str, Any]], report: ImportReport) -> dict[object, Track]:
+def import_tracks(
+    user: User, rows: Iterable[dict[str, Any]], report: ImportReport
+) -> dict[object, Track]:
+    """The archive's tracks as the importing user's own: matched and filled in
+    among their tracks only, so its names and ids never reach anyone else's
+    (docs/catalogue-per-user.md)."""
     tracks: dict[object, Track] = {}
     for number, row in enumerate(rows, start=1):
         try:
@@ -51,7 +56,8 @@ def import_tracks(rows: Iterable[dict[str, Any]], report: ImportReport) -> dict[
                         mbid=mbid,
                         spotify_uri=clipped(row.get("spotify_uri"), 64) or None,
                         isrc=clipped(row.get("isrc"), 12) or None,
-                    )
+                    ),
+                    user,
                 )
                 missing = {k: v for k, v in extra.items() if v and not getattr(track, k)}
                 if missing:

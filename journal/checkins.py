@@ -128,7 +128,7 @@ def record_checkin(
     if track is not None:
         picked, typed, feel = track
         if picked is None and typed is not None:
-            picked = get_or_create_track(TrackInfo(artist=typed[0], title=typed[1])).pk
+            picked = get_or_create_track(TrackInfo(artist=typed[0], title=typed[1]), user).pk
         if picked is not None:
             p, e = (feel.pleasantness, feel.energy) if feel else (None, None)
             insert_rows(
@@ -221,8 +221,8 @@ def _next_position(checkin: CheckIn) -> int:
 def attach_typed_track(
     checkin: CheckIn, artist: str, title: str, feel: Mood | None = None
 ) -> tuple[CheckInTrack, bool]:
-    """'Artist – Title' typed by the user: find it in the catalogue or add it."""
-    track = get_or_create_track(TrackInfo(artist=artist, title=title))
+    """'Artist – Title' typed by the user: find it among their songs or add it."""
+    track = get_or_create_track(TrackInfo(artist=artist, title=title), checkin.user_id)
     return attach_track(checkin, track, feel)
 
 

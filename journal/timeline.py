@@ -139,7 +139,7 @@ class HistoryFilterForm(forms.Form):
         if track_id is not None:
             track = (
                 Track.objects.select_related("artist")
-                .filter(pk=track_id, checkin_links__checkin__user=self.user)
+                .filter(pk=track_id, owner=self.user, checkin_links__checkin__user=self.user)
                 .first()
             )
             if track is None:
@@ -148,7 +148,7 @@ class HistoryFilterForm(forms.Form):
         artist_id = data.get("artist")
         if artist_id is not None:
             artist = Artist.objects.filter(
-                pk=artist_id, tracks__checkin_links__checkin__user=self.user
+                pk=artist_id, owner=self.user, tracks__checkin_links__checkin__user=self.user
             ).first()
             if artist is None:
                 self.add_error("artist", "That artist is not in your check-ins.")

@@ -1,8 +1,11 @@
-"""The shared catalogue: find or create artists and tracks without duplicates.
+"""Each user's catalogue: find or create their artists and tracks without duplicates.
 
-Deduplication order: MusicBrainz recording id, Spotify URI, ISRC, then the
-normalised artist + title (case, accents, punctuation, "feat." suffixes and
-"- Remastered 2011" style suffixes folded away).
+Every artist and track belongs to one user (docs/catalogue-per-user.md): what
+they typed or imported is what they see, and nothing another user sends can
+create, fill in or rename it. Within one user's tracks the deduplication order
+is: MusicBrainz recording id, Spotify URI, ISRC, then the normalised artist +
+title (case, accents, punctuation, "feat." suffixes and "- Remastered 2011"
+style suffixes folded away).
 """
 
 from __future__ import annotations
@@ -10,10 +13,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
 from music.models import Artist, Track
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 _SUFFIX = re.compile(
     r"\s*[\(\[-]\s*(?:\d{4}\s+)?"
@@ -64,44 +71,54 @@ class TrackInfo:
     isrc: str | None = None
 
 
-def get_or_create_artist(name: str) -> Artist:
+def get_or_create_artist(name: str, owner: User | int) -> Artist:
+    """The owner's artist with this name (by its normalised key), made if new."""
+    owner_id = _owner_id(owner)
     key = artist_key(name) or name.strip().casefold()
-    artist = Artist.objects.filter(name_key=key).first()
+    artist = Artist.objects.filter(owner_id=owner_id, name_key=key).first()
     if artist:
         return artist
     try:
         with transaction.atomic():
-            return Artist.objects.create(name=name.strip()[:300], name_key=key)
+            return Artist.objects.create(owner_id=owner_id, name=name.strip()[:300], name_key=key)
     except IntegrityError:
-        return Artist.objects.get(name_key=key)
+        return Artist.objects.get(owner_id=owner_id, name_key=key)
 
 
-def find_track(info: TrackInfo) -> Track | None:
+def find_track(info: TrackInfo, owner: User | int) -> Track | None:
+    """The owner's track for `info`: by its ids, then its names. Only the
+    owner's own tracks are ever looked at."""
+    mine = Track.objects.filter(owner_id=_owner_id(owner))
     if info.mbid:
-        found = Track.objects.filter(mbid=info.mbid).first()
+        found = mine.filter(mbid=info.mbid).first()
         if found:
             return found
     if info.spotify_uri:
-        found = Track.objects.filter(spotify_uri=info.spotify_uri).first()
+        found = mine.filter(spotify_uri=info.spotify_uri).first()
         if found:
             return found
     if info.isrc:
-        found = Track.objects.filter(isrc=info.isrc).first()
+        found = mine.filter(isrc=info.isrc).order_by("-pk").first()
         if found:
             return found
-    return Track.objects.filter(
-        artist__name_key=artist_key(info.artist), title_key=title_key(info.title)
+    return mine.filter(
+        artist__name_key=artist_key(info.artist) or info.artist.strip().casefold(),
+        title_key=title_key(info.title),
     ).first()
 
 
-def get_or_create_track(info: TrackInfo) -> Track:
-    """Find the track by its ids or names, filling in ids it did not have yet."""
-    track = find_track(info)
+def get_or_create_track(info: TrackInfo, owner: User | int) -> Track:
+    """The owner's track for `info`, made from `info` if they have none yet.
+    A track they have gets the ids and details it lacks from `info` (their own
+    data, filling their own row); it is never renamed."""
+    owner_id = _owner_id(owner)
+    track = find_track(info, owner_id)
     if track is None:
-        artist = get_or_create_artist(info.artist)
+        artist = get_or_create_artist(info.artist, owner_id)
         try:
             with transaction.atomic():
-                track = Track.objects.create(
+                return Track.objects.create(
+                    owner_id=owner_id,
                     artist=artist,
                     title=info.title.strip()[:300],
                     title_key=title_key(info.title),
@@ -111,11 +128,10 @@ def get_or_create_track(info: TrackInfo) -> Track:
                     spotify_uri=info.spotify_uri or None,
                     isrc=info.isrc or None,
                 )
-                return track
         except IntegrityError:
-            track = find_track(info)
-            if track is None:
-                track = Track.objects.get(artist=artist, title_key=title_key(info.title))
+            # Made at the same moment, or one of its ids is already on another
+            # of the owner's tracks under other names: keep the names match.
+            track = find_track(info, owner_id) or _by_names(info, artist)
     updates: dict[str, object] = {}
     for field in ("mbid", "spotify_uri", "isrc"):
         value = getattr(info, field)
@@ -130,5 +146,27 @@ def get_or_create_track(info: TrackInfo) -> Track:
             with transaction.atomic():
                 Track.objects.filter(pk=track.pk).update(**updates)
         except IntegrityError:
-            pass  # another track already owns that id; keep the names match
+            pass  # another of the owner's tracks has that id; keep the names match
     return track
+
+
+def _by_names(info: TrackInfo, artist: Artist) -> Track:
+    title = title_key(info.title)
+    found = Track.objects.filter(artist=artist, title_key=title).first()
+    if found is not None:
+        return found
+    # One of the ids belongs to another of the owner's tracks: this one without them.
+    with transaction.atomic():
+        return Track.objects.create(
+            owner_id=artist.owner_id,
+            artist=artist,
+            title=info.title.strip()[:300],
+            title_key=title,
+            album=info.album[:300],
+            duration_ms=info.duration_ms,
+            isrc=info.isrc or None,
+        )
+
+
+def _owner_id(owner: User | int) -> int:
+    return owner if isinstance(owner, int) else owner.pk

@@ -68,7 +68,7 @@ def seed_music(user: User, rng: random.Random, *, days: int) -> list[Track]:
     now = timezone.now().replace(microsecond=0)
     tracks: list[Track] = []
     for artist, title, p, e, bpm in DEMO_TRACKS:
-        track = get_or_create_track(TrackInfo(artist=artist, title=title))
+        track = get_or_create_track(TrackInfo(artist=artist, title=title), user)
         if track.bpm is None or not track.tags:
             Track.objects.filter(pk=track.pk).update(
                 bpm=bpm, tags=QUADRANT_TAGS[quadrant_of(p, e).value]

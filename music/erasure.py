@@ -1,8 +1,11 @@
-"""Erasing a person's music: the catalogue tracks only they had.
+"""Erasing a person's music.
 
-Their listens, ratings and playlists go with the user row (cascade); a track
-(and its artist) that nobody else points at would still say what they
-listened to, so it goes too. journal.erasure calls these around the delete.
+Their listens, ratings and playlists go with the user row (cascade), and so do
+their tracks and artists: every one is theirs alone (`owner`,
+docs/catalogue-per-user.md). journal.erasure still calls these around the
+delete as a last sweep: a track among the ones their rows pointed at that is
+somehow left with no row pointing at it would still say what they listened
+to, so it goes too.
 """
 
 from __future__ import annotations

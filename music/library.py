@@ -68,9 +68,10 @@ def library(
 
 
 def visible_tracks(user: User) -> QuerySet[Track]:
-    """Catalogue tracks this user has something with: a library entry, a listen or
-    a check-in. Others are not theirs to look at."""
-    return Track.objects.filter(
+    """The user's own tracks (every track has one owner, docs/catalogue-per-user.md)
+    that they have something with: a library entry, a listen or a check-in.
+    Nobody else's track is theirs to look at, whatever its id."""
+    return Track.objects.filter(owner=user).filter(
         Exists(UserTrack.objects.filter(user=user, track=OuterRef("pk")))
         | Exists(Listen.objects.filter(user=user, track=OuterRef("pk")))
         | Exists(moments().track_links(user.pk, live=False).filter(track_id=OuterRef("pk")))

@@ -7,30 +7,45 @@ from mood.values import mood_range_check, mood_validators
 
 
 class Artist(models.Model):
+    """An artist as one user named them: every user has their own artists and
+    tracks (docs/catalogue-per-user.md), so nobody's spelling shows for another."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_artists"
+    )
     name = models.CharField(max_length=300)
     # Normalised name (music/catalogue.py: normalise) used for deduplication.
-    name_key = models.CharField(max_length=300, unique=True)
-    mbid = models.UUIDField(null=True, blank=True, unique=True)
+    name_key = models.CharField(max_length=300)
+    mbid = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("owner", "name_key", name="artist_unique_owner_name"),
+            models.UniqueConstraint("owner", "mbid", name="artist_unique_owner_mbid"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Track(models.Model):
-    """A recording in the shared catalogue. Deduplicated by MusicBrainz recording
-    id, Spotify URI, ISRC, then normalised artist + title (music/catalogue.py)."""
+    """A recording as one user has it: their title, artist and album. Each user's
+    tracks are their own (docs/catalogue-per-user.md); within one user they are
+    deduplicated by MusicBrainz recording id, Spotify URI, ISRC, then normalised
+    artist + title (music/catalogue.py)."""
 
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_tracks"
+    )
     artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="tracks")
     title = models.CharField(max_length=300)
     title_key = models.CharField(max_length=300)
     album = models.CharField(max_length=300, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    mbid = models.UUIDField(null=True, blank=True, unique=True)
-    spotify_uri = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    isrc = models.CharField(max_length=12, null=True, blank=True, db_index=True)
+    mbid = models.UUIDField(null=True, blank=True)
+    spotify_uri = models.CharField(max_length=64, null=True, blank=True)
+    isrc = models.CharField(max_length=12, null=True, blank=True)
     bpm = models.FloatField(null=True, blank=True)
     musical_key = models.CharField(max_length=8, blank=True)
     # Mood/genre tags (comma separated) and the feel they map to through the
@@ -43,8 +58,12 @@ class Track(models.Model):
     class Meta:
         ordering = ["artist__name", "title"]
         constraints = [
+            # The artist is the owner's, so this is per owner too.
             models.UniqueConstraint("artist", "title_key", name="track_unique_artist_title"),
+            models.UniqueConstraint("owner", "mbid", name="track_unique_owner_mbid"),
+            models.UniqueConstraint("owner", "spotify_uri", name="track_unique_owner_uri"),
         ]
+        indexes = [models.Index(fields=["owner", "isrc"], name="track_owner_isrc")]
 
     def __str__(self) -> str:
         return f"{self.artist.name} – {self.title}"

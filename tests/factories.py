@@ -33,6 +33,7 @@ from journal.search import index_note
 from mood.models import EmotionWord
 from music.catalogue import TrackInfo, get_or_create_track
 from music.models import (
+    Artist,
     Listen,
     ListenToken,
     PlayingNow,
@@ -65,11 +66,16 @@ def make_tag(user: User, name: str | None = None) -> Tag:
     return Tag.objects.create(user=user, name=name or f"walked the dog {_n()}", position=20)
 
 
-def make_track(artist: str | None = None, title: str | None = None) -> Track:
+def make_track(owner: User, artist: str | None = None, title: str | None = None) -> Track:
+    """One of `owner`'s tracks (every track has an owner: docs/catalogue-per-user.md)."""
     n = _n()
     return get_or_create_track(
-        TrackInfo(artist=artist or f"Artist {n}", title=title or f"Song {n}", album="Album")
+        TrackInfo(artist=artist or f"Artist {n}", title=title or f"Song {n}", album="Album"), owner
     )
+
+
+def make_artist(owner: User) -> Artist:
+    return make_track(owner).artist
 
 
 def make_checkin(
@@ -98,7 +104,7 @@ def make_checkin(
         checkin.words.add(make_word(user), shipped_word())
         checkin.tags.add(Tag.objects.filter(user=user).first() or make_tag(user))
         CheckInTrack.objects.create(
-            checkin=checkin, track=make_track(), pleasantness=3, energy=2, position=0
+            checkin=checkin, track=make_track(user), pleasantness=3, energy=2, position=0
         )
     return checkin
 
@@ -106,7 +112,7 @@ def make_checkin(
 def make_user_track(user: User, track: Track | None = None) -> UserTrack:
     return UserTrack.objects.create(
         user=user,
-        track=track or make_track(),
+        track=track or make_track(user),
         rating_pleasantness=2,
         rating_energy=-2,
         rated_at=timezone.now().replace(microsecond=0),
@@ -123,7 +129,7 @@ def make_user_track(user: User, track: Track | None = None) -> UserTrack:
 def make_listen(user: User, track: Track | None = None) -> Listen:
     return Listen.objects.create(
         user=user,
-        track=track or make_track(),
+        track=track or make_track(user),
         played_at=dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC) + dt.timedelta(minutes=_n()),
         ms_played=200_000,
         source="spotify",
@@ -142,7 +148,7 @@ def make_playlist(user: User) -> Playlist:
         target_energy=0,
     )
     for position in range(2):
-        PlaylistItem.objects.create(playlist=playlist, track=make_track(), position=position)
+        PlaylistItem.objects.create(playlist=playlist, track=make_track(user), position=position)
     return playlist
 
 
@@ -220,7 +226,7 @@ def make_playing_now(user: User) -> PlayingNow:
     return PlayingNow.objects.update_or_create(
         user=user,
         defaults={
-            "track": make_track(),
+            "track": make_track(user),
             "started_at": timezone.now(),
             "expires_at": timezone.now() + dt.timedelta(minutes=5),
             "details": {"media_player": "Navidrome"},
@@ -275,6 +281,8 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "journal.noteindex": make_note_index,
     "journal.weeklyreflection": make_reflection,
     "journal.dailyreminder": make_daily_reminder,
+    "music.artist": make_artist,
+    "music.track": make_track,
     "music.listen": make_listen,
     "music.usertrack": make_user_track,
     "music.playlist": make_playlist,

@@ -62,7 +62,7 @@ def _track(user: User, made: Made) -> object:
     elif isinstance(playlist, Playlist):
         track = playlist.items.first().track  # type: ignore[union-attr]
     else:
-        track = f.make_track()
+        track = f.make_track(user)
     f.make_user_track(user, track)
     f.make_listen(user, track)
     return track

@@ -56,9 +56,10 @@ def test_it_leaves_no_row_tied_to_the_person_in_any_table(
 ) -> None:
     make_everything(alice)
     make_everything(bob)
-    shared = make_track("Shared Artist", "Everybody's Song")
+    shared = make_track(alice, "Shared Artist", "Everybody's Song")
+    bobs_copy = make_track(bob, "Shared Artist", "Everybody's Song")
     make_listen(alice, shared)
-    make_listen(bob, shared)
+    make_listen(bob, bobs_copy)
     links = make_checkin(alice, "mine alone").track_links.select_related("track__artist")
     only_alices = links.get().track
     upload = Path(settings.MEDIA_ROOT) / "imports" / f"alice-{alice.pk}.json"
@@ -88,10 +89,11 @@ def test_it_leaves_no_row_tied_to_the_person_in_any_table(
     assert not upload.exists()
     assert not AccessAttempt.objects.filter(username__iexact="alice@example.com").exists()
     assert not AccessLog.objects.filter(username__iexact="alice@example.com").exists()
-    # The catalogue keeps songs others have, and forgets those only Alice had.
-    assert Track.objects.filter(pk=shared.pk).exists()
-    assert not Track.objects.filter(pk=only_alices.pk).exists()
-    assert not Artist.objects.filter(name=only_alices.artist.name).exists()
+    # Every track and artist is one person's own: Alice's went with her, and
+    # Bob's copy of the same song stays his, as it was.
+    assert not Track.objects.filter(pk__in=[shared.pk, only_alices.pk]).exists()
+    assert not Artist.objects.filter(pk__in=[shared.artist_id, only_alices.artist_id]).exists()
+    assert Track.objects.filter(pk=bobs_copy.pk, title="Everybody's Song").exists()
 
 
 def test_it_deletes_nothing_without_the_right_password(alice: User, alice_client: Client) -> None:

@@ -477,7 +477,7 @@ def suggest_tracks(user: User, text: str) -> list[Track]:
     )
     if not terms or len(text) > 400:
         return []
-    tracks = Track.objects.filter(user_tracks__user=user).select_related("artist")
+    tracks = Track.objects.filter(owner=user, user_tracks__user=user).select_related("artist")
     for term in terms:
         tracks = tracks.filter(Q(title__icontains=term) | Q(artist__name__icontains=term))
     return list(tracks.order_by("-user_tracks__play_count", "title")[:SUGGESTION_LIMIT])

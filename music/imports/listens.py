@@ -80,9 +80,12 @@ def _keys(info: TrackInfo) -> tuple[str, str]:
     return (artist_key(info.artist) or info.artist.strip().casefold(), title_key(info.title))
 
 
-def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
-    """Track ids for these infos, creating the missing ones: a fixed handful of
-    queries for the whole batch whatever its size."""
+def resolve_tracks(infos: list[TrackInfo], owner: User | int) -> list[int]:
+    """The owner's track ids for these infos, creating the missing ones: a fixed
+    handful of queries for the whole batch whatever its size. Only the owner's
+    own tracks are matched or filled in (docs/catalogue-per-user.md)."""
+    owner_id = owner if isinstance(owner, int) else owner.pk
+    mine = Track.objects.filter(owner_id=owner_id)
     ids: list[int | None] = [None] * len(infos)
     keys = [_keys(info) for info in infos]
     uris = {info.spotify_uri for info in infos if info.spotify_uri}
@@ -94,22 +97,21 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
         by_mbid: dict[str, int] = {}
         if uris:
             by_uri = dict(
-                Track.objects.filter(spotify_uri__in=uris).values_list("spotify_uri", "id")  # type: ignore[arg-type]
+                mine.filter(spotify_uri__in=uris).values_list("spotify_uri", "id")  # type: ignore[arg-type]
             )
         if mbids:
             by_mbid = {
-                str(mbid): pk
-                for mbid, pk in Track.objects.filter(mbid__in=mbids).values_list("mbid", "id")
+                str(mbid): pk for mbid, pk in mine.filter(mbid__in=mbids).values_list("mbid", "id")
             }
         by_isrc: dict[str, int] = {}
         if isrcs:
             by_isrc = dict(
-                Track.objects.filter(isrc__in=isrcs).order_by("-pk").values_list("isrc", "id")  # type: ignore[arg-type]
+                mine.filter(isrc__in=isrcs).order_by("-pk").values_list("isrc", "id")  # type: ignore[arg-type]
             )
         wanted = {key for i, key in enumerate(keys) if ids[i] is None}
         by_name: dict[tuple[str, str], int] = {}
         if wanted:
-            rows = Track.objects.filter(
+            rows = mine.filter(
                 artist__name_key__in={a for a, _ in wanted},
                 title_key__in={t for _, t in wanted},
             ).values_list("artist__name_key", "title_key", "id")
@@ -129,16 +131,24 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
     if missing:
         names = {keys[i][0]: infos[i].artist.strip()[:300] for i in missing}
         Artist.objects.bulk_create(
-            [Artist(name=name or key, name_key=key) for key, name in names.items()],
+            [
+                Artist(owner_id=owner_id, name=name or key, name_key=key)
+                for key, name in names.items()
+            ],
             ignore_conflicts=True,
         )
-        artist_ids = dict(Artist.objects.filter(name_key__in=names).values_list("name_key", "id"))
+        artist_ids = dict(
+            Artist.objects.filter(owner_id=owner_id, name_key__in=names).values_list(
+                "name_key", "id"
+            )
+        )
         new: dict[tuple[str, str], Track] = {}
         for i in missing:
             info = infos[i]
             if keys[i] in new:
                 continue
             new[keys[i]] = Track(
+                owner_id=owner_id,
                 artist_id=artist_ids[keys[i][0]],
                 title=info.title.strip()[:300],
                 title_key=keys[i][1],
@@ -148,10 +158,10 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
                 spotify_uri=info.spotify_uri or None,
                 isrc=info.isrc or None,
             )
-        # Ids already used by another track (a uri under other names) are dropped
-        # rather than losing the row to the conflict.
+        # Ids already on another of the owner's tracks (a uri under other names)
+        # are dropped rather than losing the row to the conflict.
         taken_uris = set(
-            Track.objects.filter(
+            mine.filter(
                 spotify_uri__in={t.spotify_uri for t in new.values() if t.spotify_uri}
             ).values_list("spotify_uri", flat=True)
         )
@@ -170,17 +180,18 @@ def resolve_tracks(infos: list[TrackInfo]) -> list[int]:
                 seen_mbids.add(track.mbid)
         Track.objects.bulk_create(list(new.values()), ignore_conflicts=True)
         lookup()
-    _fill_in_details(ids, infos)
-    return _fill(ids, infos)
+    _fill_in_details(ids, infos, owner_id)
+    return _fill(ids, infos, owner_id)
 
 
 FILLABLE = ("spotify_uri", "mbid", "isrc", "album", "duration_ms")
 
 
-def _fill_in_details(ids: list[int | None], infos: list[TrackInfo]) -> None:
-    """Give tracks found by name the ids and details this file knows and they
-    lack (a Spotify URI, MusicBrainz id, album...), so later imports match them
-    by id. Two queries for the batch; a conflict just leaves them as they were."""
+def _fill_in_details(ids: list[int | None], infos: list[TrackInfo], owner_id: int) -> None:
+    """Give the owner's tracks found by name the ids and details this file knows
+    and they lack (a Spotify URI, MusicBrainz id, album...), so later imports
+    match them by id. Their own data on their own rows: nobody else's track is
+    touched. Two queries for the batch; a conflict leaves them as they were."""
     offers: dict[int, TrackInfo] = {}
     for pk, info in zip(ids, infos, strict=True):
         if pk is not None and pk not in offers and any(getattr(info, f) for f in FILLABLE):
@@ -189,7 +200,7 @@ def _fill_in_details(ids: list[int | None], infos: list[TrackInfo]) -> None:
         return
     changed: list[Track] = []
     claimed: set[object] = set()
-    for track in Track.objects.filter(pk__in=offers).only("pk", *FILLABLE):
+    for track in Track.objects.filter(pk__in=offers, owner_id=owner_id).only("pk", *FILLABLE):
         info = offers[track.pk]
         dirty = False
         for field in FILLABLE:
@@ -209,14 +220,17 @@ def _fill_in_details(ids: list[int | None], infos: list[TrackInfo]) -> None:
             with transaction.atomic():
                 Track.objects.bulk_update(changed, FILLABLE)
         except IntegrityError:
-            pass  # another track already owns one of these ids; names still match
+            pass  # another of the owner's tracks has one of these ids; names still match
 
 
-def _fill(ids: list[int | None], infos: list[TrackInfo]) -> list[int]:
-    # Extremely rare (an mbid owned by a track with other names): one by one.
+def _fill(ids: list[int | None], infos: list[TrackInfo], owner_id: int) -> list[int]:
+    # Extremely rare (an mbid on one of the owner's tracks with other names): one by one.
     from music.catalogue import get_or_create_track
 
-    return [pk if pk is not None else get_or_create_track(infos[i]).pk for i, pk in enumerate(ids)]
+    return [
+        pk if pk is not None else get_or_create_track(infos[i], owner_id).pk
+        for i, pk in enumerate(ids)
+    ]
 
 
 class ListenWriter:
@@ -274,7 +288,7 @@ class ListenWriter:
             key: info for key, info in zip(keys, infos, strict=True) if key not in self.known
         }
         if unknown:
-            found = resolve_tracks(list(unknown.values()))
+            found = resolve_tracks(list(unknown.values()), self.user)
             self.known.update(zip(unknown, found, strict=True))
         return [self.known[key] for key in keys]
 

@@ -45,7 +45,8 @@ def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
                 isrc=e.ids.isrc,
             )
             for e in parsed.entries
-        ]
+        ],
+        job.user,
     )
     name = parsed.title[:200] or "Imported playlist"
     # The same file imported twice gives one playlist: same name, same songs.

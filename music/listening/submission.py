@@ -258,7 +258,7 @@ def store(user: User, submission: Submission) -> int:
 
 def set_playing_now(user: User, meta: dict[str, Any]) -> PlayingNow:
     info = metadata.track_info(meta)
-    (track_id,) = resolve_tracks([info])
+    (track_id,) = resolve_tracks([info], user)
     # In the user's library, so the check-in page can attach it with one tap.
     ensure_user_tracks(user, [track_id])
     now = timezone.now()

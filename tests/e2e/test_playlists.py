@@ -76,7 +76,7 @@ def test_reordering_by_keyboard_keeps_focus_on_the_song(browsing: Browsing) -> N
 
     user = make_user("keys@example.com")
     playlist = factories.make_playlist(user)
-    PlaylistItem.objects.create(playlist=playlist, track=factories.make_track(), position=2)
+    PlaylistItem.objects.create(playlist=playlist, track=factories.make_track(user), position=2)
     first, second, third = playlist.items.order_by("position")
     page = page_for(browsing, user)
     page.goto(f"/playlists/{playlist.pk}/")

@@ -59,10 +59,10 @@ def tag(user: User, name: str) -> Tag:
     return Tag.objects.get_or_create(user=user, name=name)[0]
 
 
-def track(artist: str, title: str, duration_ms: int | None = None) -> Track:
-    band = Artist.objects.get_or_create(name=artist, name_key=artist.lower())[0]
+def track(owner: User, artist: str, title: str, duration_ms: int | None = None) -> Track:
+    band = Artist.objects.get_or_create(owner=owner, name=artist, name_key=artist.lower())[0]
     return Track.objects.create(
-        artist=band, title=title, title_key=title.lower(), duration_ms=duration_ms
+        owner=owner, artist=band, title=title, title_key=title.lower(), duration_ms=duration_ms
     )
 
 

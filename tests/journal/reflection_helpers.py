@@ -55,10 +55,14 @@ def checkin(
     return c
 
 
-def track(title: str, artist: str = "The Quiet Hours", *, bpm: float | None = None) -> Track:
-    a, _ = Artist.objects.get_or_create(name_key=artist.lower(), defaults={"name": artist})
+def track(
+    owner: User, title: str, artist: str = "The Quiet Hours", *, bpm: float | None = None
+) -> Track:
+    a, _ = Artist.objects.get_or_create(
+        owner=owner, name_key=artist.lower(), defaults={"name": artist}
+    )
     t, _ = Track.objects.get_or_create(
-        artist=a, title_key=title.lower(), defaults={"title": title, "bpm": bpm}
+        owner=owner, artist=a, title_key=title.lower(), defaults={"title": title, "bpm": bpm}
     )
     return t
 

@@ -43,7 +43,7 @@ def tag(user: User, name: str) -> Tag:
 
 
 def own_track(user: User, artist: str, title: str) -> Track:
-    track = get_or_create_track(TrackInfo(artist=artist, title=title))
+    track = get_or_create_track(TrackInfo(artist=artist, title=title), user)
     UserTrack.objects.get_or_create(user=user, track=track)
     return track
 
@@ -843,7 +843,7 @@ def test_it_answers_huge_ids_calmly(alice: User, alice_client: Client) -> None:
 def test_a_new_checkin_folds_into_the_songs_running_means_exactly(alice: User) -> None:
     """record_checkin updates the song's count and means in place; the result
     must equal a full recount, whatever order the moods came in."""
-    track = get_or_create_track(TrackInfo(artist="Nina Simone", title="Feeling Good"))
+    track = get_or_create_track(TrackInfo(artist="Nina Simone", title="Feeling Good"), alice)
     checkins.record_checkin(alice, Mood(1, 1), track=(None, ("Nina Simone", "Feeling Good"), None))
     for mood in (Mood(-3, 2), Mood(4, -4), Mood(0, 0), Mood(-1, 3)):
         checkins.record_checkin(alice, mood, track=(track.pk, None, None))

@@ -40,7 +40,7 @@ def stored(user: User, track: Track) -> tuple[int, float | None, float | None, s
 def tagged_song(alice: User) -> Track:
     """A song whose feel so far comes from its tags ("upbeat", a shipped word at 2, 2)."""
     install_vocabulary(EmotionWord)  # other tests may have flushed the migration's rows
-    track = get_or_create_track(TrackInfo("Band", "Upbeat Song"))
+    track = get_or_create_track(TrackInfo("Band", "Upbeat Song"), alice)
     Track.objects.filter(pk=track.pk).update(tags="upbeat")
     recompute_feel(alice, [track.pk])
     assert stored(alice, track) == (0, 2.0, 2.0, FeelSource.TAGS)
@@ -103,7 +103,7 @@ def test_a_rating_still_wins_over_a_new_checkin(alice: User, tagged_song: Track)
 
 
 def test_the_cheap_fold_gives_what_a_full_recompute_gives(alice: User) -> None:
-    track = get_or_create_track(TrackInfo("Nina Simone", "Feeling Good"))
+    track = get_or_create_track(TrackInfo("Nina Simone", "Feeling Good"), alice)
     checkins.record_checkin(alice, Mood(1, 1), track=(None, ("Nina Simone", "Feeling Good"), None))
     for mood, feel in ((Mood(-3, 2), None), (Mood(4, -4), Mood(0, 1)), (Mood(-1, 3), None)):
         checkins.record_checkin(alice, mood, track=(track.pk, None, feel))
@@ -115,7 +115,7 @@ def test_the_cheap_fold_gives_what_a_full_recompute_gives(alice: User) -> None:
 
 @pytest.mark.parametrize("known", [True, False])
 def test_a_checkin_with_a_song_writes_the_feel_in_one_statement(alice: User, known: bool) -> None:
-    track = get_or_create_track(TrackInfo("Band", "Song"))
+    track = get_or_create_track(TrackInfo("Band", "Song"), alice)
     if known:
         checkins.record_checkin(alice, Mood(1, 1), track=(track.pk, None, None))
     else:

@@ -25,7 +25,7 @@ def fill(user: User, days: int, seed: int) -> None:
     rng = random.Random(seed)
     ran, coin = tag(user, "ran"), tag(user, "coin flip")
     calm = word(user, "steady", 1, -1)
-    song = track("Khruangbin", f"Maria También {seed}")
+    song = track(user, "Khruangbin", f"Maria También {seed}")
     ran_days = set()
     for i in range(days):
         day = START + dt.timedelta(days=i)

@@ -20,8 +20,8 @@ LONG = "First line of a long note.\n\n" + "Words about the day. " * 20 + "\nThe 
 
 
 def _entry(alice: User) -> CheckIn:
-    song = track("Björk", "Jóga")
-    heard = track("Björk", "Hyperballad")
+    song = track(alice, "Björk", "Jóga")
+    heard = track(alice, "Björk", "Hyperballad")
     made = checkin(
         alice,
         "2024-05-04 21:00",

@@ -39,7 +39,7 @@ def test_it_shows_checkins_newest_first_with_words_tags_tracks_and_note(
 ) -> None:
     tender = word(alice, "tender", 2, -2)
     walk = tag(alice, "walk")
-    song = track("Nils Frahm", "Says")
+    song = track(alice, "Nils Frahm", "Says")
     checkin(alice, "2026-04-10 09:00", 2, -2, words=[tender], tags=[walk], tracks=[song])
     long_note = "Walked by the river. " * 20
     checkin(alice, "2026-04-12 21:45", -1, 3, note=long_note)
@@ -107,8 +107,8 @@ def test_it_pages_through_checkins_sharing_one_timestamp(alice: User) -> None:
 def test_it_combines_filters_that_live_in_the_url(alice: User, alice_client: Client) -> None:
     calm_word = word(alice, "settled", 2, -2)
     walk = tag(alice, "walk")
-    song = track("Nils Frahm", "Says")
-    other_song = track("Nils Frahm", "Ambre")
+    song = track(alice, "Nils Frahm", "Says")
+    other_song = track(alice, "Nils Frahm", "Ambre")
     checkin(alice, "2026-03-02 08:00", 2, -2, words=[calm_word], tags=[walk], tracks=[song])
     checkin(alice, "2026-03-05 08:00", 2, -1, words=[calm_word], tags=[walk], tracks=[other_song])
     checkin(alice, "2026-03-05 20:00", 3, 2, words=[calm_word], tags=[walk], tracks=[song])
@@ -171,7 +171,7 @@ def test_it_shows_nothing_for_another_users_words_tags_tracks_and_artists(
 ) -> None:
     bob_word = word(bob, "bobword", 1, 1)
     bob_tag = tag(bob, "bobtag")
-    bob_song = track("Bob Band", "Bob Song")
+    bob_song = track(bob, "Bob Band", "Bob Song")
     checkin(bob, "2026-04-01 08:00", 1, 1, words=[bob_word], tags=[bob_tag], tracks=[bob_song])
     checkin(alice, "2026-04-01 08:00", 1, 1, note="mine")
     for query in (
@@ -311,7 +311,7 @@ def test_it_switches_the_calendar_year(alice: User, alice_client: Client) -> Non
 
 @time_machine.travel(NOW, tick=False)
 def test_it_shows_on_this_day_when_there_is_something(alice: User, alice_client: Client) -> None:
-    song = track("Björk", "Jóga")
+    song = track(alice, "Björk", "Jóga")
     checkin(alice, "2025-04-15 19:00", 3, 1, tracks=[song], note="A lovely spring evening")
     checkin(alice, "2025-04-16 19:00", -3, 1)
     html = alice_client.get("/history/").content.decode()
@@ -342,7 +342,7 @@ def test_it_runs_a_fixed_number_of_queries_however_many_checkins(
 ) -> None:
     words = [word(alice, f"w{i}", 1, 1) for i in range(4)]
     tags = [tag(alice, f"t{i}") for i in range(3)]
-    tracks = [track("Artist", f"Song {i}") for i in range(5)]
+    tracks = [track(alice, "Artist", f"Song {i}") for i in range(5)]
     # Start a year and a bit back, so "on this day" finds last year's entries.
     bulk_checkins(alice, count, start=dt.date(2025, 4, 14), words=words, tags=tags, tracks=tracks)
     _page_queries(alice_client, django_assert_num_queries, "/history/", FULL_PAGE_QUERIES)
@@ -363,10 +363,12 @@ def test_it_runs_a_fixed_number_of_queries_however_many_checkins(
 def test_on_this_day_costs_the_same_queries_with_or_without_a_memory(
     alice: User, alice_client: Client, django_assert_num_queries: object
 ) -> None:
-    checkin(alice, "2026-04-14 08:00", 1, 1, tracks=[track("Artist", "Song")], note="Recent")
+    checkin(alice, "2026-04-14 08:00", 1, 1, tracks=[track(alice, "Artist", "Song")], note="Recent")
     _page_queries(alice_client, django_assert_num_queries, "/history/", FULL_PAGE_QUERIES)
     assert "On this day" not in alice_client.get("/history/").content.decode()
-    checkin(alice, "2025-04-15 08:00", 2, 2, tracks=[track("Artist", "Old song")], note="Memory")
+    checkin(
+        alice, "2025-04-15 08:00", 2, 2, tracks=[track(alice, "Artist", "Old song")], note="Memory"
+    )
     _page_queries(alice_client, django_assert_num_queries, "/history/", FULL_PAGE_QUERIES)
     html = alice_client.get("/history/").content.decode()
     assert "On this day" in html and "Old song by Artist" in html and "Memory" in html

@@ -28,17 +28,17 @@ def test_it_shows_songs_heard_around_then_apart_from_attached_ones(
     alice: User, bob: User, alice_client: Client, django_assert_num_queries: object
 ) -> None:
     checkin = make_checkin(alice, when=FELT, with_extras=False)
-    attached = make_track("Nina Simone", "Feeling Good")
+    attached = make_track(alice, "Nina Simone", "Feeling Good")
     CheckInTrack.objects.create(checkin=checkin, track=attached)
-    teardrop = make_track("Massive Attack", "Teardrop")
-    roads = make_track("Portishead", "Roads")
-    old = make_track("Old", "Too Early")
+    teardrop = make_track(alice, "Massive Attack", "Teardrop")
+    roads = make_track(alice, "Portishead", "Roads")
+    old = make_track(alice, "Old", "Too Early")
     for track, minutes in ((teardrop, 25), (roads, 10), (teardrop, 5), (attached, 3), (old, 45)):
         Listen.objects.create(
             user=alice, track=track, played_at=FELT - dt.timedelta(minutes=minutes), source="api"
         )
     Listen.objects.create(
-        user=bob, track=make_track("Bob", "Private"), played_at=FELT, source="api"
+        user=bob, track=make_track(bob, "Bob", "Private"), played_at=FELT, source="api"
     )
     with django_assert_num_queries(3):  # type: ignore[operator]
         html = alice_client.get("/history/", headers={"HX-Request": "true"}).content.decode()
@@ -56,7 +56,7 @@ def test_it_shows_songs_heard_around_then_apart_from_attached_ones(
 def test_the_timeline_stays_one_query_with_listens(
     alice: User, alice_client: Client, django_assert_num_queries: object, count: int
 ) -> None:
-    song = make_track()
+    song = make_track(alice)
     for n in range(count):
         when = FELT - dt.timedelta(hours=n)
         make_checkin(alice, when=when, with_extras=False)

@@ -167,9 +167,9 @@ def test_it_compares_days_with_and_without_a_tag_above_a_minimum_sample(alice: U
 def test_it_groups_songs_and_artists_by_the_quadrant_of_their_checkins(
     alice: User, bob: User
 ) -> None:
-    a = track("Khruangbin", "Maria También")
-    b = track("Khruangbin", "White Gloves")
-    c = track("Portishead", "Roads")
+    a = track(alice, "Khruangbin", "Maria También")
+    b = track(alice, "Khruangbin", "White Gloves")
+    c = track(alice, "Portishead", "Roads")
     checkin(alice, "2026-04-01 08:00", 2, 2, tracks=[a])
     checkin(alice, "2026-04-02 08:00", 3, 1, tracks=[a, c])
     checkin(alice, "2026-04-03 08:00", 2, -2, tracks=[a])
@@ -198,9 +198,9 @@ def test_it_groups_songs_and_artists_by_the_quadrant_of_their_checkins(
 
 
 def test_it_finds_songs_followed_by_a_better_checkin(alice: User) -> None:
-    lift = track("Lizzo", "Good as Hell")
-    flat = track("Low", "Words")
-    rare = track("Rare", "Twice")
+    lift = track(alice, "Lizzo", "Good as Hell")
+    flat = track(alice, "Low", "Words")
+    rare = track(alice, "Rare", "Twice")
     # "Good as Hell": next check-in better 3 times, worse once → 3 of 4.
     for day in (1, 2, 3):
         checkin(alice, f"2026-03-{day:02d} 09:00", -1, 0, tracks=[lift])
@@ -225,7 +225,7 @@ def test_it_finds_songs_followed_by_a_better_checkin(alice: User) -> None:
 
 
 def test_it_relates_listening_minutes_to_day_mood(alice: User) -> None:
-    song = track("Nils Frahm", "Says", duration_ms=8 * 60000)
+    song = track(alice, "Nils Frahm", "Says", duration_ms=8 * 60000)
     # 5 days without music (mood +1), 5 with 10 minutes (mood −1),
     # 5 with an hour (mood +2), 4 with three hours (too few days to show).
     plan = [(0, 1)] * 5 + [(10, -1)] * 5 + [(60, 2)] * 5 + [(180, 3)] * 4
@@ -259,8 +259,8 @@ def test_it_relates_listening_minutes_to_day_mood(alice: User) -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_it_remembers_what_you_felt_and_played_on_this_day(alice: User, bob: User) -> None:
-    song = track("Björk", "Jóga")
-    other = track("Björk", "Hunter")
+    song = track(alice, "Björk", "Jóga")
+    other = track(alice, "Björk", "Hunter")
     checkin(alice, "2025-04-15 19:00", 3, 1, tracks=[song], note="Spring evening")
     checkin(alice, "2024-04-15 08:00", -2, -2)
     checkin(alice, "2025-04-16 08:00", 1, 1)  # the day after: not shown
@@ -313,7 +313,7 @@ def test_it_shows_insights_kindly_for_a_user_with_one_checkin(
 @time_machine.travel(NOW, tick=False)
 def test_it_shows_every_insight_with_a_text_alternative(alice: User, alice_client: Client) -> None:
     _tag_days(alice)
-    checkin(alice, "2026-04-14 21:00", 2, -1, tracks=[track("A", "B")])
+    checkin(alice, "2026-04-14 21:00", 2, -1, tracks=[track(alice, "A", "B")])
     for period in ("day", "week", "month", "bogus"):
         response = alice_client.get(f"/history/insights/?period={period}")
         assert response.status_code == 200
@@ -329,7 +329,9 @@ def test_it_shows_every_insight_with_a_text_alternative(alice: User, alice_clien
 def test_it_never_shows_another_users_insights(
     alice: User, bob: User, alice_client: Client
 ) -> None:
-    checkin(bob, "2026-04-14 21:00", 2, -1, tags=[tag(bob, "secret-tag")], tracks=[track("X", "Y")])
+    checkin(
+        bob, "2026-04-14 21:00", 2, -1, tags=[tag(bob, "secret-tag")], tracks=[track(bob, "X", "Y")]
+    )
     html = alice_client.get("/history/insights/").content.decode()
     assert "secret-tag" not in html and "No check-ins yet." in html
 
@@ -348,7 +350,7 @@ def test_it_runs_a_fixed_number_of_queries_per_chart(
 ) -> None:
     words = [word(alice, f"w{i}", 1, 1) for i in range(4)]
     tags = [tag(alice, f"t{i}") for i in range(3)]
-    tracks = [track("Artist", f"Song {i}") for i in range(5)]
+    tracks = [track(alice, "Artist", f"Song {i}") for i in range(5)]
     bulk_checkins(alice, count, start=dt.date(2025, 12, 1), words=words, tags=tags, tracks=tracks)
     for song in tracks:
         listen(alice, song, "2026-01-02 10:00", 3)
@@ -398,7 +400,7 @@ def test_it_runs_a_fixed_number_of_queries_per_chart(
 
 
 def test_it_counts_listening_by_local_day_across_the_dst_change(alice: User) -> None:
-    song = track("Nils Frahm", "Says")
+    song = track(alice, "Nils Frahm", "Says")
     listen(alice, song, "2026-03-29 23:30", 20)  # 21:30 UTC, after clocks went forward
     listen(alice, song, "2026-03-30 00:10", 5)  # 22:10 UTC on the 29th, but the 30th here
     listen(alice, song, "2026-03-28 23:50", 7)  # 22:50 UTC, still the 28th here
@@ -414,7 +416,7 @@ def test_it_leaves_deleted_checkins_out_of_every_figure(alice: User) -> None:
     from django.utils import timezone
 
     exercise = tag(alice, "exercise")
-    song = track("A", "B")
+    song = track(alice, "A", "B")
     kept = checkin(alice, "2026-04-01 08:00", 2, 2, tags=[exercise], tracks=[song])
     gone = checkin(alice, "2026-04-02 08:00", -4, -4, tags=[exercise], tracks=[song])
     gone.deleted_at = timezone.now()

@@ -34,8 +34,8 @@ def heard(user: User, song: Track, when: str, minutes_before: int = 10) -> None:
 
 
 def test_songs_heard_around_checkins_count_below_attached_ones(alice: User) -> None:
-    attached = track("Bill Withers", "Lovely Day")
-    playing = track("Massive Attack", "Teardrop")
+    attached = track(alice, "Bill Withers", "Lovely Day")
+    playing = track(alice, "Massive Attack", "Teardrop")
     # Lovely Day added to one bright check-in; Teardrop heard before three.
     checkin(alice, "2026-03-01 09:00", 3, 2, tracks=[attached])
     for day in (2, 3, 4):
@@ -56,7 +56,7 @@ def test_songs_heard_around_checkins_count_below_attached_ones(alice: User) -> N
 
 
 def test_a_song_both_added_and_heard_counts_once_per_checkin(alice: User) -> None:
-    song = track("Nina Simone", "Feeling Good")
+    song = track(alice, "Nina Simone", "Feeling Good")
     checkin(alice, "2026-03-01 09:00", 2, 1, tracks=[song])
     heard(alice, song, "2026-03-01 09:00")
     music = figures.music_by_quadrant(alice, None, None)
@@ -64,8 +64,8 @@ def test_a_song_both_added_and_heard_counts_once_per_checkin(alice: User) -> Non
 
 
 def test_songs_that_lift_must_beat_the_usual_rate(alice: User) -> None:
-    lifter = track("Lizzo", "Good as Hell")
-    usual = track("Low", "Words")
+    lifter = track(alice, "Lizzo", "Good as Hell")
+    usual = track(alice, "Low", "Words")
     # Mornings two days apart, each followed by an evening check-in (evening to
     # the next morning is more than a day: not counted). Good as Hell (added):
     # better 4 of 4. Words (heard, not added): better 2 of 3, more often than
@@ -93,7 +93,7 @@ def test_songs_that_lift_must_beat_the_usual_rate(alice: User) -> None:
 
 
 def test_a_song_heard_around_checkins_can_lift_and_says_so(alice: User) -> None:
-    playing = track("Massive Attack", "Teardrop")
+    playing = track(alice, "Massive Attack", "Teardrop")
     for n, evening in enumerate((1, 1, 1, -3)):
         day = f"2026-03-{1 + 2 * n:02d}"
         checkin(alice, f"{day} 09:00", -1, 0)
@@ -105,7 +105,7 @@ def test_a_song_heard_around_checkins_can_lift_and_says_so(alice: User) -> None:
 
 
 def test_check_ins_grouped_by_music_heard_just_before(alice: User) -> None:
-    song = track("Nils Frahm", "Says")
+    song = track(alice, "Nils Frahm", "Says")
     for day in range(1, 6):  # five check-ins after 12 minutes of music: mood +2
         when = f"2026-03-{day:02d} 09:00"
         checkin(alice, when, 2, 0)
@@ -124,8 +124,8 @@ def test_check_ins_grouped_by_music_heard_just_before(alice: User) -> None:
 def test_the_insights_page_shows_the_baseline_the_counts_and_the_heard_songs(
     alice: User, alice_client: Client
 ) -> None:
-    lifter = track("Lizzo", "Good as Hell")
-    playing = track("Massive Attack", "Teardrop")
+    lifter = track(alice, "Lizzo", "Good as Hell")
+    playing = track(alice, "Massive Attack", "Teardrop")
     for n, evening in enumerate((1, 1, 1, -2, -2)):
         day = f"2026-03-{1 + 2 * n:02d}"
         checkin(alice, f"{day} 09:00", -1, 0, tracks=[lifter] if n < 4 else [])
@@ -139,7 +139,7 @@ def test_the_insights_page_shows_the_baseline_the_counts_and_the_heard_songs(
 
 
 def test_the_figures_share_one_heard_query(alice: User, django_assert_num_queries: object) -> None:
-    song = track("A", "B")
+    song = track(alice, "A", "B")
     checkin(alice, "2026-03-01 09:00", 1, 1)
     heard(alice, song, "2026-03-01 09:00")
     rows = queries.mood_rows(alice, None, None)

@@ -28,8 +28,8 @@ def play(user: User, track: Track, minutes_before: float, **extra: Any) -> Liste
 
 def test_it_finds_songs_heard_in_the_half_hour_before(alice: User, bob: User) -> None:
     checkin = make_checkin(alice, when=NOON, pleasantness=3, energy=1, with_extras=False)
-    teardrop, angel, early, later, skipped = (make_track() for _ in range(5))
-    attached = make_track()
+    teardrop, angel, early, later, skipped = (make_track(alice) for _ in range(5))
+    attached = make_track(alice)
     CheckInTrack.objects.create(checkin=checkin, track=attached)
     play(alice, teardrop, 5, ms_played=180_000)
     play(alice, teardrop, 20, ms_played=60_000)  # twice: one song, both plays' minutes
@@ -38,7 +38,7 @@ def test_it_finds_songs_heard_in_the_half_hour_before(alice: User, bob: User) ->
     play(alice, later, -2)  # after the check-in
     play(alice, skipped, 3, skipped=True)
     play(alice, attached, 4)  # attached: counts as attached, not as heard
-    play(bob, angel, 1)  # someone else's
+    play(bob, make_track(bob, angel.artist.name, angel.title), 1)  # someone else's
     rows = heard(alice)
     assert {row.track_id for row in rows} == {teardrop.pk, angel.pk}
     by_track = {row.track_id: row for row in rows}
@@ -53,7 +53,7 @@ def test_it_is_one_query_for_a_page_of_checkins(
     checkins = [
         make_checkin(alice, when=NOON + dt.timedelta(hours=h), with_extras=False) for h in range(5)
     ]
-    song = make_track()
+    song = make_track(alice)
     for h in range(5):
         Listen.objects.create(
             user=alice,
@@ -71,7 +71,7 @@ def test_it_leaves_out_deleted_checkins_and_other_dates(alice: User) -> None:
     gone = make_checkin(alice, when=NOON + dt.timedelta(days=1), with_extras=False)
     gone.deleted_at = NOON
     gone.save()
-    song = make_track()
+    song = make_track(alice)
     play(alice, song, 5)
     Listen.objects.create(
         user=alice, track=song, played_at=NOON + dt.timedelta(days=1, minutes=-5), source="api"
@@ -81,7 +81,7 @@ def test_it_leaves_out_deleted_checkins_and_other_dates(alice: User) -> None:
 
 
 def test_listening_now_prefers_what_is_playing(alice: User) -> None:
-    recent, playing = make_track(), make_track()
+    recent, playing = make_track(alice), make_track(alice)
     with time_machine.travel(NOON, tick=False):
         assert listening_now(alice) is None
         play(alice, recent, 4)

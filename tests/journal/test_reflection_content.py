@@ -134,8 +134,8 @@ def test_it_counts_the_most_used_words_and_tags(alice: User) -> None:
 def test_it_lists_the_weeks_music_and_builds_lyric_reflection_on_the_most_played(
     alice: User,
 ) -> None:
-    song = track("Harbour Lights", bpm=72)
-    other = track("Paper Boats", bpm=120)
+    song = track(alice, "Harbour Lights", bpm=72)
+    other = track(alice, "Paper Boats", bpm=120)
     zone = alice.zone
     for day in days()[:4]:
         checkin(alice, day, -2, -2, words=["tired"])
@@ -152,8 +152,8 @@ def test_it_lists_the_weeks_music_and_builds_lyric_reflection_on_the_most_played
 
 
 def test_it_sets_the_rhythm_exercise_at_the_tempo_listened_to_most(alice: User) -> None:
-    fast = track("Run", bpm=128)
-    slow = track("Walk", bpm=96.4)
+    fast = track(alice, "Run", bpm=128)
+    slow = track(alice, "Walk", bpm=96.4)
     zone = alice.zone
     for i, day in enumerate(days()[:4]):
         checkin(alice, day, -2, 3)
@@ -169,7 +169,7 @@ def test_it_sets_the_rhythm_exercise_at_the_tempo_listened_to_most(alice: User) 
 def test_it_guides_imagery_with_a_calm_track_from_the_library(alice: User) -> None:
     from music.models import UserTrack
 
-    calm = track("Slow Tide")
+    calm = track(alice, "Slow Tide")
     UserTrack.objects.create(
         user=alice, track=calm, feel_pleasantness=3, feel_energy=-3, is_comfort=True
     )
@@ -194,7 +194,7 @@ def test_it_computes_a_chunk_with_the_same_number_of_queries_for_more_users(
         users = [make_user(f"{prefix}{i}@example.com", time_zone="Europe/Berlin") for i in range(n)]
         for u in users:
             checkin(u, days()[0], 1, 1, words=["calm"], tags=["work"])
-            listen(u, track("Song"), dt.datetime.combine(days()[1], dt.time(9), tzinfo=u.zone))
+            listen(u, track(u, "Song"), dt.datetime.combine(days()[1], dt.time(9), tzinfo=u.zone))
         return users
 
     few, many = make(2, "few"), make(12, "many")

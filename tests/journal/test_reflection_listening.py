@@ -24,7 +24,7 @@ def content_for(user: User) -> dict[str, Any]:
 
 
 def test_it_lists_the_songs_playing_around_the_weeks_checkins(alice: User) -> None:
-    around, added, late = track("Teardrop"), track("Lovely Day"), track("Too Late")
+    around, added, late = (track(alice, t) for t in ("Teardrop", "Lovely Day", "Too Late"))
     zone = alice.zone
     for day in days()[:3]:
         checkin(alice, day, 2, 1, hour=20, track=added if day == days()[0] else None)
@@ -47,7 +47,7 @@ def test_older_stored_content_without_it_still_reads() -> None:
 
 
 def test_the_page_and_email_show_it(alice: User, alice_client: Any) -> None:
-    song = track("Teardrop")
+    song = track(alice, "Teardrop")
     checkin(alice, days()[1], 1, 1, hour=9)
     listen(alice, song, dt.datetime.combine(days()[1], dt.time(8, 50), tzinfo=alice.zone))
     reflection = WeeklyReflection.objects.create(user=alice, week_start=WEEK)

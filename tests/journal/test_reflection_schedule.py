@@ -130,7 +130,7 @@ def test_a_dst_week_covers_seven_local_days() -> None:
     user = person(zone, joined=week)
     start, end = week_bounds_utc(week, zoneinfo.ZoneInfo(zone))
     assert end - start == dt.timedelta(days=7, hours=1)
-    song = track("Clock Change")
+    song = track(user, "Clock Change")
     listen(user, song, local(zone, 2026, 10, 25, 23, 50))  # Sunday before: out
     listen(user, song, local(zone, 2026, 10, 26, 0, 10))  # Monday just after midnight: in
     listen(user, song, local(zone, 2026, 11, 1, 23, 50))  # Sunday of the change, late: in
@@ -151,10 +151,10 @@ def test_one_chunk_bounds_each_users_listens_by_their_own_zone(
     """Users in many zones share one set of queries, yet each user's week of
     listens starts and ends at their own local midnight."""
     week = dt.date(2026, 11, 16)
-    song = track("Midnight")
     zones = ["Pacific/Kiritimati", "Asia/Kathmandu", "Europe/Berlin", "America/New_York"]
     users = [person(zone, joined=week) for zone in zones]
     for user, zone in zip(users, zones, strict=True):
+        song = track(user, "Midnight")
         listen(user, song, local(zone, 2026, 11, 15, 23, 50))  # Sunday before: out
         listen(user, song, local(zone, 2026, 11, 16, 0, 10))  # Monday: in
         listen(user, song, local(zone, 2026, 11, 22, 23, 50))  # Sunday: in

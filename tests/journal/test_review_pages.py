@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _year(alice: User) -> None:
     low = word(alice, "hollow", -3, -2)
     sang = tag(alice, "sang")
-    song = track("Nina Simone", "Feeling Good")
+    song = track(alice, "Nina Simone", "Feeling Good")
     checkin(alice, "2025-02-01 09:00", 3, 2, tags=[sang], tracks=[song])
     checkin(alice, "2025-02-01 19:00", 4, 2)
     for day in (10, 11, 12):

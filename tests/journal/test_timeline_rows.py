@@ -41,8 +41,8 @@ def test_each_mood_filter_matches_its_orm_filter_on_all_81_moods(alice: User, bo
 
 def test_the_link_date_and_note_filters_match_the_orm(alice: User, bob: User) -> None:
     calm = word(None, "unruffled", 2, -2)  # not a shipped word (those are migrated in)
-    walk, song = tag(alice, "walk"), track("Nina Simone", "Feeling Good")
-    other = track("Nina Simone", "Other song")
+    walk, song = tag(alice, "walk"), track(alice, "Nina Simone", "Feeling Good")
+    other = track(alice, "Nina Simone", "Other song")
     first = checkin(alice, "2026-03-01 09:00", 1, 1, words=[calm], tags=[walk], tracks=[song])
     second = checkin(alice, "2026-03-02 09:00", 1, 1, tracks=[other], note="river lighthouse")
     third = checkin(alice, "2026-03-03 09:00", 1, 1, words=[calm], note="river")

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 def test_it_gathers_a_year_month_by_month(alice: User, bob: User) -> None:
     calm = word(None, "settled", 2, -2)
     walk = tag(alice, "walk")
-    song = track("Nils Frahm", "Says")
-    other = track("Robyn", "Dancing On My Own")
+    song = track(alice, "Nils Frahm", "Says")
+    other = track(alice, "Robyn", "Dancing On My Own")
     # March: two bright days; one check-in with a song followed by a better one.
     checkin(alice, "2025-03-01 09:00", -1, 2, tracks=[song])
     checkin(alice, "2025-03-01 18:00", 3, 2, words=[calm], tags=[walk])
@@ -56,7 +56,7 @@ def test_it_gathers_a_year_month_by_month(alice: User, bob: User) -> None:
 
 
 def test_it_finds_songs_that_lifted_you(alice: User) -> None:
-    song = track("Bill Withers", "Lovely Day")
+    song = track(alice, "Bill Withers", "Lovely Day")
     for day in range(1, 5):
         checkin(alice, f"2025-02-0{day} 09:00", -1, 1, tracks=[song])
         checkin(alice, f"2025-02-0{day} 20:00", 2 if day != 4 else -2, 1)
@@ -77,7 +77,7 @@ def test_an_empty_year_is_empty(alice: User) -> None:
 def test_it_runs_the_same_queries_for_a_few_or_many_checkins(alice: User, bob: User) -> None:
     words = [word(None, f"w{i}", 1, 1) for i in range(3)]
     tags = [tag(alice, f"t{i}") for i in range(3)]
-    songs = [track("A", f"s{i}") for i in range(3)]
+    songs = [track(alice, "A", f"s{i}") for i in range(3)]
     bulk_checkins(alice, 6, start=dt.date(2025, 1, 1), words=words, tags=tags, tracks=songs)
     with CaptureQueriesContext(connection) as few:
         year_review.year_review(alice, 2025)

@@ -20,7 +20,7 @@ def add_song(
     comfort: bool = False,
     source: str = FeelSource.RATING,
 ) -> Track:
-    track = get_or_create_track(TrackInfo(artist=artist, title=title, duration_ms=200_000))
+    track = get_or_create_track(TrackInfo(artist=artist, title=title, duration_ms=200_000), user)
     UserTrack.objects.create(
         user=user,
         track=track,

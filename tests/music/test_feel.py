@@ -29,7 +29,7 @@ def _feel(user: User, track: Track) -> tuple[float | None, float | None, str]:
 
 
 def test_it_takes_the_mean_of_the_checkins_a_track_was_part_of(alice: User) -> None:
-    track = get_or_create_track(TrackInfo("Adele", "Someone Like You"))
+    track = get_or_create_track(TrackInfo("Adele", "Someone Like You"), alice)
     CheckInTrack.objects.create(checkin=_checkin(alice, -3, -2), track=track)
     # The song's own feel on the link wins over that check-in's mood.
     CheckInTrack.objects.create(
@@ -41,7 +41,7 @@ def test_it_takes_the_mean_of_the_checkins_a_track_was_part_of(alice: User) -> N
 
 
 def test_it_prefers_the_users_rating(alice: User) -> None:
-    track = get_or_create_track(TrackInfo("Adele", "Hello"))
+    track = get_or_create_track(TrackInfo("Adele", "Hello"), alice)
     CheckInTrack.objects.create(checkin=_checkin(alice, -3, -2), track=track)
     UserTrack.objects.create(user=alice, track=track, rating_pleasantness=2, rating_energy=1)
     recompute_feel(alice, [track.pk])
@@ -49,8 +49,9 @@ def test_it_prefers_the_users_rating(alice: User) -> None:
 
 
 def test_it_ignores_other_peoples_and_deleted_checkins(alice: User, bob: User) -> None:
-    track = get_or_create_track(TrackInfo("Adele", "Skyfall"))
-    CheckInTrack.objects.create(checkin=_checkin(bob, 4, 4), track=track)
+    track = get_or_create_track(TrackInfo("Adele", "Skyfall"), alice)
+    bobs = get_or_create_track(TrackInfo("Adele", "Skyfall"), bob)
+    CheckInTrack.objects.create(checkin=_checkin(bob, 4, 4), track=bobs)
     gone = _checkin(alice, -4, -4)
     CheckIn.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
     CheckInTrack.objects.create(checkin=gone, track=track)
@@ -64,7 +65,7 @@ def test_it_falls_back_to_tags_through_the_vocabulary(alice: User) -> None:
         word__iexact="serene",
         defaults={"word": "Serene", "pleasantness": 3, "energy": -3},
     )
-    track = get_or_create_track(TrackInfo("Brian Eno", "An Ending (Ascent)"))
+    track = get_or_create_track(TrackInfo("Brian Eno", "An Ending (Ascent)"), alice)
     Track.objects.filter(pk=track.pk).update(tags="serene, ambient, unknown-tag")
     recompute_feel(alice, [track.pk])
     assert _feel(alice, track) == (2.0, -3.0, FeelSource.TAGS)
@@ -76,7 +77,7 @@ def test_it_maps_genres_gently() -> None:
 
 
 def test_it_recomputes_many_tracks_in_fixed_queries(alice: User, django_assert_num_queries) -> None:
-    tracks = [get_or_create_track(TrackInfo("A", f"Song {i}")) for i in range(40)]
+    tracks = [get_or_create_track(TrackInfo("A", f"Song {i}"), alice) for i in range(40)]
     checkin = _checkin(alice, 1, -1)
     CheckInTrack.objects.bulk_create(CheckInTrack(checkin=checkin, track=t) for t in tracks)
     with django_assert_num_queries(4):

@@ -224,7 +224,7 @@ def test_it_round_trips_a_playlist_through_export_and_import(
 def test_it_matches_tracks_by_isrc_across_names(import_file: Importer, alice: User) -> None:
     from music.catalogue import TrackInfo, get_or_create_track
 
-    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day", isrc="USSM17700345"))
+    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day", isrc="USSM17700345"), alice)
     listen = {
         "listened_at": 1677657600,
         "track_metadata": {
@@ -261,7 +261,7 @@ def test_it_reads_semicolon_lastfm_exports(import_file: Importer, alice: User) -
 def test_it_fills_in_ids_on_tracks_it_found_by_name(import_file: Importer, alice: User) -> None:
     from music.catalogue import TrackInfo, get_or_create_track
 
-    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day"))
+    track = get_or_create_track(TrackInfo("Bill Withers", "Lovely Day"), alice)
     import_file("spotify", "Streaming_History_Audio_2023.json")
     track.refresh_from_db()
     assert track.spotify_uri == "spotify:track:0bRXwKfigvpKZUurwqAlEh"

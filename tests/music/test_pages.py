@@ -17,7 +17,9 @@ from music.plays import refresh_plays
 
 
 def _library(user: User, n: int) -> list[Track]:
-    tracks = [get_or_create_track(TrackInfo(f"Artist {i % 7}", f"Song {i}")) for i in range(n)]
+    tracks = [
+        get_or_create_track(TrackInfo(f"Artist {i % 7}", f"Song {i}"), user) for i in range(n)
+    ]
     now = timezone.now().replace(microsecond=0)
     Listen.objects.bulk_create(
         Listen(
@@ -110,7 +112,7 @@ def test_it_hides_tracks_that_are_not_yours(alice: User, bob_client: Client) -> 
 def test_it_rates_a_track_and_says_where_the_feel_came_from(
     alice: User, alice_client: Client
 ) -> None:
-    track = get_or_create_track(TrackInfo("Erik Satie", "Gymnopédie No. 1"))
+    track = get_or_create_track(TrackInfo("Erik Satie", "Gymnopédie No. 1"), alice)
     Listen.objects.create(user=alice, track=track, played_at=timezone.now(), source="test")
     page = alice_client.get(f"/music/tracks/{track.pk}/")
     assert "don't know how this one feels" in page.text
@@ -139,7 +141,7 @@ def test_it_toggles_a_comfort_song(alice: User, alice_client: Client) -> None:
 
 
 def test_it_exports_listens_as_formula_safe_csv(alice: User, alice_client: Client) -> None:
-    track = get_or_create_track(TrackInfo("=cmd|' /C calc'!A0", "@SUM(A1)", album="+1"))
+    track = get_or_create_track(TrackInfo("=cmd|' /C calc'!A0", "@SUM(A1)", album="+1"), alice)
     Listen.objects.create(
         user=alice,
         track=track,

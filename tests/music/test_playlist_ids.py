@@ -26,10 +26,13 @@ NS = {"x": "http://xspf.org/ns/0/"}
 @pytest.fixture
 def playlist(alice: User) -> Playlist:
     teardrop = get_or_create_track(
-        TrackInfo("Massive Attack", "Teardrop", mbid=MBID, spotify_uri=SPOTIFY, isrc="GBAAA9800012")
+        TrackInfo(
+            "Massive Attack", "Teardrop", mbid=MBID, spotify_uri=SPOTIFY, isrc="GBAAA9800012"
+        ),
+        alice,
     )
     Artist.objects.filter(pk=teardrop.artist_id).update(mbid=ARTIST_MBID)
-    heard = get_or_create_track(TrackInfo("Portishead", "Roads"))
+    heard = get_or_create_track(TrackInfo("Portishead", "Roads"), alice)
     Listen.objects.create(
         user=alice,
         track=heard,
@@ -37,7 +40,7 @@ def playlist(alice: User) -> Playlist:
         source="api",
         details={"origin_url": ORIGIN, "release_mbid": RELEASE_MBID},
     )
-    unknown = get_or_create_track(TrackInfo("Nobody", "Unlinked Song", album="Demo"))
+    unknown = get_or_create_track(TrackInfo("Nobody", "Unlinked Song", album="Demo"), alice)
     playlist = Playlist.objects.create(user=alice, name="Trip hop")
     for position, track in enumerate((teardrop, heard, unknown)):
         PlaylistItem.objects.create(playlist=playlist, track=track, position=position)

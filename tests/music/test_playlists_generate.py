@@ -188,9 +188,7 @@ def test_it_says_gently_when_no_song_sounds_like_the_start(alice: User) -> None:
 
 def test_it_suggests_only_your_own_unrated_songs_once_each(alice: User, bob: User) -> None:
     shared = add_song(alice, "Shared", "Song", None, plays=3)
-    from music.models import UserTrack
-
-    UserTrack.objects.create(user=bob, track=shared, play_count=500)
+    add_song(bob, "Shared", "Song", None, plays=500)  # the same song, bob's own
     add_song(bob, "Bob", "Only bob", None, plays=900)
     plan = generate(alice, preset="calm")
     assert plan.suggest_rating == [shared]

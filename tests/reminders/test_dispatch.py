@@ -109,7 +109,7 @@ def test_it_sends_nothing_to_someone_with_nowhere_to_send(alice: User) -> None:
 
 
 def listen(user: User, start: dt.datetime, minutes: int) -> None:
-    track = get_or_create_track(TrackInfo(artist="Fairuz", title=f"Song {start:%H%M}"))
+    track = get_or_create_track(TrackInfo(artist="Fairuz", title=f"Song {start:%H%M}"), user)
     Listen.objects.create(
         user=user, track=track, played_at=start, ms_played=minutes * 60_000, source="test"
     )
