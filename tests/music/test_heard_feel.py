@@ -29,12 +29,12 @@ def entry(user: User, track: Track) -> UserTrack:
 
 
 def test_a_song_heard_before_check_ins_takes_their_mean_mood(alice: User, bob: User) -> None:
-    song = make_track()
+    song = make_track(alice)
     for hour, (p, e) in enumerate([(3, 2), (1, 0)]):
         at = NOON + dt.timedelta(hours=hour)
         make_checkin(alice, when=at, pleasantness=p, energy=e, with_extras=False)
         heard_before(alice, song, at)
-    heard_before(bob, song, NOON)  # bob heard it too, with no check-in after
+    heard_before(bob, make_track(bob), NOON)  # bob listened, with no check-in after
 
     assert refresh_changed() == 2
     mine = entry(alice, song)
@@ -45,7 +45,7 @@ def test_a_song_heard_before_check_ins_takes_their_mean_mood(alice: User, bob: U
 
 
 def test_attached_check_ins_and_a_rating_come_first(alice: User) -> None:
-    song = make_track()
+    song = make_track(alice)
     heard_at = NOON
     make_checkin(alice, when=heard_at, pleasantness=-3, energy=-3, with_extras=False)
     heard_before(alice, song, heard_at)
@@ -69,7 +69,7 @@ def test_attached_check_ins_and_a_rating_come_first(alice: User) -> None:
 
 
 def test_a_deleted_check_in_takes_its_mood_away_on_the_next_pass(alice: User) -> None:
-    song = make_track()
+    song = make_track(alice)
     checkin = make_checkin(alice, when=NOON, pleasantness=2, energy=2, with_extras=False)
     heard_before(alice, song, NOON)
     refresh_changed()
@@ -86,19 +86,19 @@ def test_a_deleted_check_in_takes_its_mood_away_on_the_next_pass(alice: User) ->
 def test_a_pass_refreshes_only_people_whose_check_ins_or_listens_changed(
     alice: User, bob: User
 ) -> None:
-    song = make_track()
+    song = make_track(alice)
     make_checkin(alice, when=NOON, with_extras=False)
     heard_before(alice, song, NOON)
     make_checkin(bob, when=NOON, with_extras=False)
     assert refresh_changed() == 2
     assert refresh_changed() == 0  # nothing new
-    heard_before(bob, song, NOON, minutes=20)  # a new listen: bob only
+    heard_before(bob, make_track(bob), NOON, minutes=20)  # a new listen: bob only
     assert refresh_changed() == 1
     assert HeardFeelMark.objects.count() == 1
 
 
 def test_the_track_page_says_where_the_feel_comes_from(alice: User, alice_client: Client) -> None:
-    song = make_track()
+    song = make_track(alice)
     make_checkin(alice, when=NOON, with_extras=False)
     heard_before(alice, song, NOON)
     refresh_changed()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('music', '0003_listening_api'),
+        ('music', '0006_catalogue_owner_required'),
     ]
 
     operations = [
