@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import Session, User
 from imports.models import ImportJob
 from journal.models import CheckIn, WeeklyReflection
 from music.models import Artist, Track

@@ -4,10 +4,9 @@ the other sessions, and deleting the account ends them all."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import Session, User
 from tests.conftest import PASSWORD
 
 COOKIE = settings.SESSION_COOKIE_NAME
