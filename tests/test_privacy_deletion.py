@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -229,3 +232,49 @@ def test_deleting_an_account_that_used_everything_leaves_no_trace(
     # Bob's data, drafts and uploads included, is untouched.
     assert mentions(bob.pk, bobs) == bobs_rows
     assert files_mentioning(uploads, bob.pk, bobs) == bobs_files
+
+
+def test_deleted_checkins_are_purged_on_beat_after_the_undo_window(alice: User) -> None:
+    from journal.checkins import UNDO_SECONDS, delete_checkin
+    from journal.models import NoteIndex
+    from journal.tasks import purge_deleted
+
+    old, recent, kept = (make_checkin(alice, f"a quiet evening by the river {n}") for n in range(3))
+    delete_checkin(old)
+    delete_checkin(recent)
+    CheckIn.objects.filter(pk=old.pk).update(
+        deleted_at=timezone.now() - dt.timedelta(seconds=UNDO_SECONDS + 1)
+    )
+    assert NoteIndex.objects.filter(checkin=old).exists()
+    assert "purge-deleted" in settings.CELERY_BEAT_SCHEDULE
+    purge_deleted()  # what beat runs, with nobody deleting anything else
+    assert not CheckIn.objects.filter(pk=old.pk).exists()
+    assert not NoteIndex.objects.filter(checkin_id=old.pk).exists()
+    assert CheckIn.objects.filter(pk=recent.pk).exists()  # still in its undo window
+    assert CheckIn.objects.filter(pk=kept.pk).exists()
+
+
+def test_abandoned_import_drafts_expire_after_a_day(
+    settings: object, tmp_path: Path, alice: User, alice_client: Client
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from journal.imports.drafts import draft_dir_of
+    from journal.imports.jobs import store_draft
+    from journal.tasks import purge_deleted
+
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+    alice_client.post(
+        "/import/",
+        {"format": "auto", "time_zone": "UTC", "file": SimpleUploadedFile("d.csv", daylio_csv())},
+    )
+    store_draft(alice, ContentFile(b"date,note\n2026-03-01,another draft\n"))
+    old, fresh = draft_dir_of(alice.pk).iterdir()
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    purge_deleted()
+    assert not old.exists()
+    assert fresh.exists()
+    os.utime(fresh, (day_ago, day_ago))
+    purge_deleted()
+    assert not draft_dir_of(alice.pk).exists()  # the empty folder goes too
