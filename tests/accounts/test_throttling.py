@@ -210,8 +210,10 @@ def test_client_ip_reads_the_nth_entry_from_the_right(settings: object) -> None:
 
     def ip(remote: str, forwarded: str | None, proxies: int) -> str:
         settings.ATTUNE_TRUSTED_PROXIES = proxies  # type: ignore[attr-defined]
-        extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-        return client_ip(factory.get("/", REMOTE_ADDR=remote, **extra))
+        request = factory.get("/", REMOTE_ADDR=remote)
+        if forwarded is not None:
+            request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+        return client_ip(request)
 
     assert ip("10.0.0.2", "1.2.3.4, 5.6.7.8", 0) == "10.0.0.2"
     assert ip("10.0.0.2", "1.2.3.4, 5.6.7.8", 1) == "5.6.7.8"
