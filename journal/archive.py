@@ -63,6 +63,8 @@ NOT_ARCHIVED_MODELS = {
     "reminders.remindersend": "a log of which reminders went out; no journal content",
     "accounts.user_groups": "staff permissions",
     "accounts.user_user_permissions": "staff permissions",
+    "accounts.accountemail": "a password-reset email waiting to be sent, deleted once sent",
+    "accounts.invitation": "invitations a staff member made for others to sign up",
 }
 
 
