@@ -1,20 +1,23 @@
 from __future__ import annotations
 
+import logging
 import zoneinfo
 from functools import cache
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import User
-from config.queue import send_by_name_on_commit
+from accounts import throttle
+from accounts.client_ip import client_ip
+from accounts.models import AccountEmail, User
+from accounts.outbox import queue_email
 from config.text import CleanCharField
 
-# accounts/tasks.py, sent by name: a form never imports a tasks module.
-RESET_EMAIL_TASK = "accounts.tasks.send_password_reset"
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -88,6 +91,10 @@ TAKEN_EMAIL = "There is already an account with this email. You can log in or re
 
 
 class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
+    """Sign-up. An address that already has an account is *not* an error here
+    (that would tell anyone who has an account): the view sends its owner a
+    note instead and shows the same "check your email" step (accounts/signup.py)."""
+
     display_name = CleanCharField(
         max_length=80, required=False, label="What should we call you? (optional)"
     )
@@ -100,13 +107,12 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
     class Meta:
         model = User
         fields = ["email", "display_name", "time_zone"]
-        error_messages = {"email": {"unique": TAKEN_EMAIL}}
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(TAKEN_EMAIL)
-        return email
+        return str(self.cleaned_data["email"]).strip().lower()
+
+    def validate_unique(self) -> None:
+        """Uniqueness is the view's question (see the class docstring)."""
 
 
 class TimeZoneForm(forms.Form):
@@ -186,12 +192,22 @@ class SettingsForm(forms.ModelForm[User]):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Hands the reset email to a Celery worker; the worker makes the token itself,
-    so no reset link ever sits in the broker."""
+    """Queues the reset email as a row a worker sends (accounts.outbox), within
+    the throttles: per IP, then per address (accounts.throttle). Whatever
+    happens the page says the same "check your email", so it tells nobody
+    whether an address has an account or has been asked for too often."""
 
     def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         request = kwargs.get("request")
         use_https = bool(kwargs.get("use_https"))
         domain = request.get_host() if request is not None else ""
-        for user in self.get_users(self.cleaned_data["email"]):
-            send_by_name_on_commit(RESET_EMAIL_TASK, user.pk, domain, use_https)
+        email = self.cleaned_data["email"].strip().lower()
+        address = client_ip(request) if request is not None else ""
+        if not throttle.hit("reset-ip", address, settings.ATTUNE_RESET_PER_IP_PER_HOUR):
+            logger.info("Password reset throttled (address of the request).")
+            return
+        if not throttle.hit("reset-email", email, settings.ATTUNE_RESET_PER_EMAIL_PER_HOUR):
+            logger.info("Password reset throttled (email address).")
+            return
+        for user in self.get_users(email):
+            queue_email(user, AccountEmail.Kind.PASSWORD_RESET, domain, use_https)

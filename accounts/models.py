@@ -4,9 +4,14 @@ import datetime as dt
 import zoneinfo
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -94,3 +99,83 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def local_today(self) -> dt.date:
         return self.local_now().date()
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the logged-in user's id beside it, so the
+    sessions of one person are found by an index instead of by decoding every
+    live session on the instance (account deletion). Written on every save by
+    config.sessions.SessionStore; not a foreign key, so a request still saving
+    its session while the account is being deleted cannot fail."""
+
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+        return store
+
+
+class Throttle(models.Model):
+    """A counter for one thing being limited (password-reset emails to one
+    address, from one IP, ...). `key` is a keyed hash, so the table never holds
+    an address or an IP in the clear (accounts/throttle.py)."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Throttle {self.key[:8]}…"
+
+
+class AccountEmail(models.Model):
+    """An email about the account that must not be lost to a broker outage: the
+    row is written first, a worker sends it (accounts/outbox.py)."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password_reset", "Password reset"
+        SIGNUP_ATTEMPT = "signup_attempt", "Sign-up with an existing address"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    domain = models.CharField(max_length=255, blank=True)
+    use_https = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="accountemail_unsent", condition=Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Invitation(models.Model):
+    """An invitation to sign up when ATTUNE_SIGNUP is "invite". Only a hash of
+    the token is stored; the link holds the token itself (accounts/invitations.py)."""
+
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

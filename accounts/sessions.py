@@ -7,29 +7,19 @@ account (journal.erasure) calls them.
 from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
-from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountEmail, Invitation, Session, User
 
 
 def session_keys_of(user: User) -> list[str]:
-    """Keys of the live sessions logged in as `user`, on any device."""
-    wanted = str(user.pk)
-    keys = []
-    live = Session.objects.filter(expire_date__gt=timezone.now())
-    for session in live.iterator(chunk_size=1000):
-        data = session.get_decoded()
-        if data.get(SESSION_KEY) == wanted:
-            keys.append(session.session_key)
-    return keys
+    """Keys of the sessions logged in as `user`, on any device: found by the
+    indexed user column (config.sessions writes it), no session decoded."""
+    return list(Session.objects.filter(user_id=user.pk).values_list("session_key", flat=True))
 
 
 def end_sessions(user: User) -> int:
-    keys = session_keys_of(user)
-    Session.objects.filter(session_key__in=keys).delete()
-    return len(keys)
+    deleted, _ = Session.objects.filter(user_id=user.pk).delete()
+    return deleted
 
 
 def forget_login_attempts(email: str) -> None:
@@ -37,3 +27,13 @@ def forget_login_attempts(email: str) -> None:
     the user row, so the cascade does not reach them)."""
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=email).delete()
+
+
+def forget_account(user: User) -> None:
+    """What accounts keeps of a person beyond the cascade from the user row:
+    sessions, login records, invitations sent to their address (an inviter's
+    own invitations keep no link to them: created_by is set to NULL)."""
+    end_sessions(user)
+    forget_login_attempts(user.email)
+    Invitation.objects.filter(email__iexact=user.email).delete()
+    AccountEmail.objects.filter(user=user).delete()

@@ -1,30 +1,33 @@
+"""Celery tasks of accounts: thin, ids in, one call into accounts.outbox."""
+
 from __future__ import annotations
 
 from celery import shared_task
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts import outbox
+from accounts.models import AccountEmail, User
+
+
+@shared_task(name="accounts.tasks.send_account_email", max_retries=3)
+def send_account_email(email_id: int) -> None:
+    """Send one queued account email; if SMTP fails the row is released and
+    the sweeper tries again (bounded by AccountEmail.attempts)."""
+    outbox.deliver(email_id)
+
+
+@shared_task(name="accounts.tasks.sweep_account_emails")
+def sweep_account_emails() -> None:
+    outbox.sweep()
 
 
 @shared_task(max_retries=3, autoretry_for=(OSError,), retry_backoff=True)
 def send_password_reset(user_id: int, domain: str, use_https: bool) -> None:
+    """A reset asked for before the outbox existed (a message already in the
+    broker at upgrade time): queued as a row and sent now."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
-    context = {
-        "user": user,
-        "domain": domain,
-        "protocol": "https" if use_https else "http",
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
-    subject = render_to_string("emails/password_reset_subject.txt", context).strip()
-    body = render_to_string("emails/password_reset.txt", context)
-    html = render_to_string("emails/password_reset.html", context)
-    message = EmailMultiAlternatives(subject, body, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    row = AccountEmail.objects.create(
+        user=user, kind=AccountEmail.Kind.PASSWORD_RESET, domain=domain, use_https=use_https
+    )
+    outbox.deliver(row.pk)

@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import email_change as email_changes
-from accounts.forms import TAKEN_EMAIL, EmailChangeForm, SettingsForm, SignupForm, TimeZoneForm
+from accounts import invitations
+from accounts import signup as signups
+from accounts.forms import EmailChangeForm, SettingsForm, SignupForm, TimeZoneForm
 from accounts.http import AuthedHtmxRequest, HtmxRequest
 from accounts.onboarding import welcome
 from accounts.settings_page import render_settings
@@ -20,22 +22,48 @@ from accounts.settings_page import render_settings
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HtmxRequest) -> HttpResponse:
+    """Sign-up as ATTUNE_SIGNUP allows (accounts/signup.py)."""
     if request.user.is_authenticated:
         return redirect("journal:home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if signups.mode() == signups.CLOSED:
+        return render(request, "accounts/signup_closed.html")
+    invitation = None
+    token = str(request.POST.get("invite") or request.GET.get("invite") or "")
+    if signups.mode() == signups.INVITE:
+        invitation = invitations.find(token)
+        if invitation is None:
+            return render(request, "accounts/signup_invite_only.html", {"tried": bool(token)})
+    initial = {"email": invitation.email} if invitation else None
+    form = SignupForm(request.POST or None, initial=initial)
+    context = {"form": form, "invite": token if invitation else ""}
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "accounts/signup.html", context)
+    email = form.cleaned_data["email"]
+    if invitation is not None and email != invitation.email:
+        form.add_error(
+            "email",
+            f"This invitation is for {invitation.email}. Please sign up with that address, "
+            "or ask for an invitation for this one.",
+        )
+        return render(request, "accounts/signup.html", context)
+    owner = signups.existing_account(email)
+    if owner is None:
         try:
             with transaction.atomic():
+                if invitation is not None and not invitations.use(invitation):
+                    return render(request, "accounts/signup_invite_only.html", {"tried": True})
                 user = form.save()
         except IntegrityError:
             # The same email signed up a moment ago (a double tap, two tabs).
-            form.add_error("email", TAKEN_EMAIL)
-            return render(request, "accounts/signup.html", {"form": form})
-        welcome(user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Attune. Whenever you're ready, tap how you feel.")
-        return redirect("journal:home")
-    return render(request, "accounts/signup.html", {"form": form})
+            owner = signups.existing_account(email)
+        else:
+            welcome(user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Attune. Whenever you're ready, tap how you feel.")
+            return redirect("journal:home")
+    if owner is not None:
+        signups.tell_owner(request, owner)
+    return render(request, "accounts/signup_check_email.html", {"email": email})
 
 
 @login_required

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import (
@@ -151,6 +152,25 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Beside the username+IP limit, a ceiling per account across every address
+# (accounts/lockout.py); a password reset by email lifts either at once.
+AXES_HANDLER = "accounts.lockout.AccountCeilingHandler"
+ATTUNE_LOGIN_ACCOUNT_LIMIT = envint("ATTUNE_LOGIN_ACCOUNT_LIMIT", 20)
+# Number of reverse proxies in front of Attune that append to X-Forwarded-For
+# (0: none, the socket's address is the client). Login lockout and the
+# throttles count the address accounts/client_ip.py finds with it.
+ATTUNE_TRUSTED_PROXIES = envint("ATTUNE_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# Password-reset emails (and sign-up notices to an address's owner) per hour:
+# per address asked for, and per client address asking (accounts/throttle.py).
+ATTUNE_RESET_PER_EMAIL_PER_HOUR = envint("ATTUNE_RESET_PER_EMAIL_PER_HOUR", 3)
+ATTUNE_RESET_PER_IP_PER_HOUR = envint("ATTUNE_RESET_PER_IP_PER_HOUR", 20)
+# Who may sign up: open (anyone), invite (an invitation from staff: the admin
+# or `manage.py invite EMAIL`), closed (nobody). accounts/signup.py.
+ATTUNE_SIGNUP = env("ATTUNE_SIGNUP", "open").strip().lower()
+if ATTUNE_SIGNUP not in {"open", "invite", "closed"}:
+    raise ImproperlyConfigured("ATTUNE_SIGNUP must be open, invite or closed.")
+ATTUNE_INVITE_DAYS = envint("ATTUNE_INVITE_DAYS", 14)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -285,6 +305,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reminders": {"task": "reminders.dispatch", "schedule": 5 * 60},
     "sweep-imports": {"task": "imports.tasks.sweep_imports", "schedule": 60},
     "refresh-heard-feel": {"task": "music.refresh_heard_feel", "schedule": 5 * 60},
+    "sweep-account-emails": {"task": "accounts.tasks.sweep_account_emails", "schedule": 60},
+    "purge-deleted": {"task": "journal.purge_deleted", "schedule": 5 * 60},
 }
 # Imports (imports/jobs.py, imports/sweeper.py). A running job whose worker
 # holds it longer than the lease (more than the task time limit) is taken over;
@@ -292,6 +314,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 ATTUNE_IMPORT_LEASE_SECONDS = envint("ATTUNE_IMPORT_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
 ATTUNE_IMPORT_QUEUED_GRACE_SECONDS = envint("ATTUNE_IMPORT_QUEUED_GRACE_SECONDS", 60)
 ATTUNE_IMPORT_MAX_ATTEMPTS = envint("ATTUNE_IMPORT_MAX_ATTEMPTS", 3)
+# A journal CSV left half set up (journal/imports/drafts.py) is removed after this.
+ATTUNE_IMPORT_DRAFT_HOURS = envint("ATTUNE_IMPORT_DRAFT_HOURS", 24)
 # Weekly reflections (journal/reflections/schedule.py, delivery.py). The lease is
 # longer than the task time limit, so a live worker never loses its claim.
 ATTUNE_REFLECTION_LEASE_SECONDS = envint(

@@ -66,6 +66,8 @@ NOT_ARCHIVED_MODELS = {
     "music.playingnow": "what a player says is playing for the next few minutes",
     "accounts.user_groups": "staff permissions",
     "accounts.user_user_permissions": "staff permissions",
+    "accounts.accountemail": "a password-reset email waiting to be sent, deleted once sent",
+    "accounts.invitation": "invitations a staff member made for others to sign up",
 }
 
 

@@ -8,8 +8,9 @@ refresh that song's check-in mood and feel.
 
 Deleting is soft: `deleted_at` is set and the check-in disappears from
 `CheckIn.objects.live()`; it can be restored for UNDO_SECONDS. Expired
-soft-deletes are purged lazily: each delete also purges that user's check-ins
-whose undo window has passed (`purge_expired_deletions`), and nothing reads
+soft-deletes are purged, with their encrypted note and search tokens, by
+`purge_expired_deletions`: on beat every few minutes for everyone
+(journal.tasks.purge_deleted), and for the user at each delete; nothing reads
 them in the meantime because every query goes through `live()`.
 
 A check-in form carries a one-time key (`CheckIn.submit_key`, unique per

@@ -11,6 +11,8 @@ from typing import Any
 
 from celery import shared_task
 
+from journal import checkins
+from journal.imports import drafts
 from journal.reflections import delivery, schedule
 
 
@@ -30,3 +32,11 @@ def deliver_reflections(self: Any, reflection_ids: list[int]) -> None:
 @shared_task(name="journal.deliver_reminders")
 def deliver_reminders(reminder_ids: list[int]) -> None:
     delivery.deliver_reminders(reminder_ids)
+
+
+@shared_task(name="journal.purge_deleted")
+def purge_deleted() -> None:
+    """On beat: check-ins deleted longer ago than the undo window go for good
+    (note, search tokens and all), and abandoned import drafts expire."""
+    checkins.purge_expired_deletions()
+    drafts.expire_drafts()

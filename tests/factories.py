@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountEmail, Invitation, User
 from imports.models import ImportJob
 from journal.models import (
     CheckIn,
@@ -262,6 +262,18 @@ def make_reminder_send(user: User) -> ReminderSend:
     )
 
 
+def make_account_email(user: User) -> AccountEmail:
+    return AccountEmail.objects.create(
+        user=user, kind=AccountEmail.Kind.PASSWORD_RESET, domain="testserver", use_https=False
+    )
+
+
+def make_invitation(user: User) -> Invitation:
+    from accounts.invitations import create_invitation
+
+    return create_invitation(f"friend{_n()}@example.net", created_by=user)[0]
+
+
 def _checkin(user: User) -> models.Model:
     return make_checkin(user, "a note")
 
@@ -294,6 +306,8 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "reminders.remindertime": make_reminder_time,
     "reminders.pushsubscription": make_push_subscription,
     "reminders.remindersend": make_reminder_send,
+    "accounts.accountemail": make_account_email,
+    "accounts.invitation": make_invitation,
 }
 
 

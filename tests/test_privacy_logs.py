@@ -7,13 +7,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import Session, User
 from accounts.tasks import send_password_reset
 from journal.models import CheckIn
 from tests.factories import make_checkin

@@ -42,3 +42,32 @@ def test_it_says_the_same_for_an_unknown_email(redis_broker: str) -> None:
     response = Client().post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_sends_what_the_broker_missed_and_drops_the_stale(redis_broker: str) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts import outbox
+    from accounts.models import AccountEmail
+
+    alice = make_user("alice@example.com")
+    kind = AccountEmail.Kind.PASSWORD_RESET
+    missed = AccountEmail.objects.create(user=alice, kind=kind, domain="testserver")
+    stale = AccountEmail.objects.create(user=alice, kind=kind, domain="testserver")
+    AccountEmail.objects.filter(pk=missed.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    AccountEmail.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert outbox.sweep() == 1
+        deadline = time.monotonic() + 15
+        while not mail.outbox and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert len(mail.outbox) == 1
+    assert not AccountEmail.objects.exists()
+    assert outbox.deliver(missed.pk) is False  # a redelivered task sends nothing twice

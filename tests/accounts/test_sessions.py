@@ -3,11 +3,12 @@ the other sessions, and deleting the account ends them all."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import Session, User
 from tests.conftest import PASSWORD
 
 COOKIE = settings.SESSION_COOKIE_NAME
@@ -110,3 +111,32 @@ def test_it_reads_sessions_with_its_own_store_and_honours_expiry(alice: User) ->
     assert expired.session_key is None
     assert not is_logged_in(client)
     assert SessionStore("no-such-key-at-all").load() == {}
+
+
+def test_sessions_carry_their_user_so_deletion_reads_no_one_elses(alice: User, bob: User) -> None:
+    """Issue 19: ending one person's sessions used to decode every live session
+    on the instance. Each row now keeps its user's id, written at every save."""
+    from accounts.sessions import end_sessions, session_keys_of
+
+    laptop, phone, bobs = Client(), Client(), Client()
+    log_in(laptop)
+    log_in(phone)
+    log_in(bobs, "bob@example.com")
+    keys = {laptop.cookies[COOKIE].value, phone.cookies[COOKIE].value}
+    assert set(session_keys_of(alice)) == keys
+    assert set(Session.objects.filter(user_id=bob.pk).values_list("session_key", flat=True)) == {
+        bobs.cookies[COOKIE].value
+    }
+    # A row nobody can decode is not read, and not touched.
+    Session.objects.create(
+        session_key="x" * 32,
+        session_data="not a session",
+        expire_date=bob.date_joined + dt.timedelta(days=1),
+    )
+    assert end_sessions(alice) == 2
+    assert not is_logged_in(laptop) and not is_logged_in(phone)
+    assert is_logged_in(bobs)
+    assert Session.objects.filter(session_key="x" * 32).exists()
+    laptop.post("/accounts/logout/")
+    log_in(laptop)
+    assert Session.objects.get(session_key=laptop.cookies[COOKIE].value).user_id == alice.pk
