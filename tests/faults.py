@@ -158,20 +158,12 @@ def use_broker(url: str) -> None:
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], *options: str) -> Iterator[str]:
     """Serve config.wsgi with gunicorn on a free port; yields its base URL."""
-    import sys
+    from config.serve import gunicorn_command
 
     root = Path(__file__).resolve().parent.parent
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            *options,
-        ],
+        gunicorn_command(f"127.0.0.1:{port}", *options),
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
