@@ -187,7 +187,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_UPLOAD_BYTES = envint("ATTUNE_MAX_UPLOAD_MB", 200) * 1024 * 1024
-MIDDLEWARE.insert(1, "accounts.middleware.BodySizeLimitMiddleware")
+# The size check sits after the header middleware (security, CSP, frame
+# options, no-store) so its 413 page carries the same headers as every page;
+# nothing before it reads the body (CSRF reads POST only in process_view).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.PrivateNoStoreMiddleware") + 1,
+    "accounts.middleware.BodySizeLimitMiddleware",
+)
 MIDDLEWARE.insert(2, "accounts.middleware.Utf8RequestMiddleware")
 
 # Security headers. The CSP uses nonces for the few script tags we have; htmx is

@@ -195,3 +195,18 @@ def test_it_configures_htmx_to_need_no_inline_style_or_eval(alice_client: Client
     assert values["historyCacheSize"] == 0
     assert "<style" not in html
     assert not re.search(r"\sstyle=", html)
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "logged-in"])
+def test_the_413_page_has_the_same_headers_as_every_page(
+    alice_client: Client, logged_in: bool, settings: object
+) -> None:
+    """Issue 19: the size check answered before the CSP and frame-options
+    middleware, so its page went out without them."""
+    settings.MAX_UPLOAD_BYTES = 1000  # type: ignore[attr-defined]
+    client = alice_client if logged_in else Client()
+    response = client.post("/import/", {"note": "x" * 2000})
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert_page_headers(response, private=logged_in)
