@@ -41,7 +41,7 @@ from journal.archive_music import (
     import_tracks,
     import_user_tracks,
 )
-from journal.crypto import UNREADABLE_NOTE
+from journal.crypto import UNREADABLE_NOTES
 from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
 from journal.reflections.content import ReflectionContent
 from journal.search import index_notes
@@ -174,7 +174,7 @@ def _read_checkin(
     ]
     return _Pending(
         checkin=checkin,
-        note="" if note == UNREADABLE_NOTE else note,
+        note="" if note in UNREADABLE_NOTES else note,
         words=list({words[w] for w in _names(row.get("words") or []) if w in words}),
         tags=list({tags[t] for t in _names(row.get("tags") or []) if t in tags}),
         links=list({link.track.pk: link for link in links}.values()),

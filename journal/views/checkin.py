@@ -41,6 +41,11 @@ from mood.vocabulary import words_near
 from music.models import Track
 
 TEMPLATE = "journal/today.html"
+UNREADABLE_NOTE_MESSAGE = (
+    "This note can't be read with the keys this server has, so it can't be changed "
+    "here. It is kept exactly as it was: whoever runs this Attune can bring back the "
+    "key it was written with, and then it opens again."
+)
 PART_MESSAGES = {
     "day": "Saved the day's figures.",
     "words": "Saved your words.",
@@ -102,7 +107,9 @@ def editor_context(user: User, checkin: CheckIn, **forms: Form) -> dict[str, Any
         "chosen_tags": chosen_tags,
         "track_links": list(checkin.track_links.all()),
         "feel_values": list(MOOD_RANGE),
-        "note_form": forms.get("note_form") or NoteForm(initial={"note": checkin.note}),
+        "note_unreadable": checkin.note_unreadable,
+        "note_form": forms.get("note_form")
+        or NoteForm(initial={"note": "" if checkin.note_unreadable else checkin.note}),
         "day_form": forms.get("day_form")
         or DayAttributesForm(values=day_attributes.day_values_of(checkin)),
         "day_specs": day_attributes.SPECS,
@@ -359,7 +366,17 @@ def checkin_tags(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST", "DELETE"])
 @never_cache
 def checkin_note(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
-    return save_part(request, pk, "note", NoteForm(request.POST), checkins.set_note)
+    checkin = load_checkin(request.user, pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    form = NoteForm(request.POST)
+    if form.is_valid() and checkin.note_unreadable:
+        # The editor showed no text for it; saving would replace the only copy.
+        form.add_error("note", UNREADABLE_NOTE_MESSAGE)
+    if not form.is_valid():
+        return show_errors(request, checkin, "note", note_form=form)
+    checkins.set_note(checkin, form.cleaned_data["note"])
+    return after_save(request, checkin, "note")
 
 
 @login_required
