@@ -41,11 +41,6 @@ from mood.vocabulary import words_near
 from music.models import Track
 
 TEMPLATE = "journal/today.html"
-UNREADABLE_NOTE_MESSAGE = (
-    "This note can't be read with the keys this server has, so it can't be changed "
-    "here. It is kept exactly as it was: whoever runs this Attune can bring back the "
-    "key it was written with, and then it opens again."
-)
 PART_MESSAGES = {
     "day": "Saved the day's figures.",
     "words": "Saved your words.",
@@ -107,9 +102,7 @@ def editor_context(user: User, checkin: CheckIn, **forms: Form) -> dict[str, Any
         "chosen_tags": chosen_tags,
         "track_links": list(checkin.track_links.all()),
         "feel_values": list(MOOD_RANGE),
-        "note_unreadable": checkin.note_unreadable,
-        "note_form": forms.get("note_form")
-        or NoteForm(initial={"note": "" if checkin.note_unreadable else checkin.note}),
+        "note_form": forms.get("note_form") or NoteForm(initial={"note": checkin.note}),
         "day_form": forms.get("day_form")
         or DayAttributesForm(values=day_attributes.day_values_of(checkin)),
         "day_specs": day_attributes.SPECS,
@@ -369,10 +362,7 @@ def checkin_note(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     checkin = load_checkin(request.user, pk)
     if (other := post_only(request, checkin)) is not None:
         return other
-    form = NoteForm(request.POST)
-    if form.is_valid() and checkin.note_unreadable:
-        # The editor showed no text for it; saving would replace the only copy.
-        form.add_error("note", UNREADABLE_NOTE_MESSAGE)
+    form = NoteForm(request.POST, unreadable=checkin.note_unreadable)
     if not form.is_valid():
         return show_errors(request, checkin, "note", note_form=form)
     checkins.set_note(checkin, form.cleaned_data["note"])
