@@ -1,4 +1,6 @@
-# Attune — `make run` runs the app, `make test` runs the tests.
+# Attune — `make run` runs the app (gunicorn, DEBUG off: fine to keep as your
+# journal), `make dev` runs it for development (reload, DEBUG on), `make test`
+# runs the tests.
 # Both set up everything they need on a fresh machine with Python >= 3.12.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -13,10 +15,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: help run test check lint typecheck test-unit test-e2e fuzz bench bench-smoke clean python
+.PHONY: help run dev test check lint typecheck test-unit test-e2e fuzz bench bench-smoke clean python
 
 help:
-	@echo "make run    - run Attune at http://127.0.0.1:8000 (SQLite, file broker, worker and beat; ADDR=host:port to change)"
+	@echo "make run    - run Attune at http://127.0.0.1:8000 (gunicorn, SQLite, file broker, worker and beat; ADDR=host:port to change)"
+	@echo "make dev    - the same with Django's development server: reloads on changes, DEBUG on"
 	@echo "make test   - lint, type-check and run the whole test suite"
 	@echo "make fuzz   - run every fuzz test with new random examples"
 	@echo "make bench  - run the benchmarks (make bench-smoke for a small, quick run)"
@@ -38,6 +41,9 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(PY) manage.py run_embedded $(if $(ADDR),--addr $(ADDR))
+
+dev: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-true} $(PY) manage.py run_embedded --dev $(if $(ADDR),--addr $(ADDR))
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .

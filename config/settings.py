@@ -35,7 +35,10 @@ DATABASE_URL = env("DATABASE_URL")
 REDIS_URL = env("REDIS_URL")
 EMBEDDED = not DATABASE_URL
 
-DEBUG = envbool("DEBUG", default=EMBEDDED)
+# DEBUG is off unless asked for, in the embedded default too: `make run` is
+# gunicorn for someone's daily journal and must never show a traceback or the
+# settings. `make dev` (Django's development server) turns it on.
+DEBUG = envbool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY") or secret_from_file(VAR_DIR / "secret_key", new_secret_key)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -178,7 +181,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("ATTUNE_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# `make run` collects into var/static/ at every start (run_embedded); an image
+# collects into staticfiles/ when it is built (Dockerfile).
+STATIC_ROOT = Path(
+    env("ATTUNE_STATIC_ROOT", str(VAR_DIR / "static" if EMBEDDED else BASE_DIR / "staticfiles"))
+)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -200,7 +207,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_UPLOAD_BYTES = envint("ATTUNE_MAX_UPLOAD_MB", 200) * 1024 * 1024
-MIDDLEWARE.insert(1, "accounts.middleware.BodySizeLimitMiddleware")
+# The size check sits after the header middleware (security, CSP, frame
+# options, no-store) so its 413 page carries the same headers as every page;
+# nothing before it reads the body (CSRF reads POST only in process_view).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.PrivateNoStoreMiddleware") + 1,
+    "accounts.middleware.BodySizeLimitMiddleware",
+)
 MIDDLEWARE.insert(2, "accounts.middleware.Utf8RequestMiddleware")
 
 # Security headers. The CSP uses nonces for the few script tags we have; htmx is
@@ -227,11 +240,21 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 # Django's database sessions, read with one plain statement (config/sessions.py).
 SESSION_ENGINE = "config.sessions"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", default=not DEBUG)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# HTTPS. The embedded default (no DATABASE_URL) is served over plain
+# http://127.0.0.1 by `make run`, so it neither redirects to https nor marks
+# cookies secure nor sends HSTS unless told to; production (DATABASE_URL set)
+# does all three by default. includeSubDomains and preload bind every subdomain
+# and, for preload, the browsers' built-in lists for months: only when asked
+# for (docs/hsts.md).
+_HTTPS_DEFAULT = not DEBUG and not EMBEDDED
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=_HTTPS_DEFAULT)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", default=_HTTPS_DEFAULT)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if _HTTPS_DEFAULT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", default=False)
+# check --deploy warns whenever these two are off; off is the decision here
+# (docs/hsts.md), not an oversight.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 if envbool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

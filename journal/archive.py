@@ -382,7 +382,8 @@ def export_csv(user: User) -> Iterator[str]:
             [
                 checkin.local_date.isoformat(),
                 local.strftime("%H:%M"),
-                checkin.time_zone,
+                # An archive import brings its time zone name as written.
+                _cell(checkin.time_zone),
                 checkin.pleasantness,
                 checkin.energy,
                 quadrant_of(checkin.pleasantness, checkin.energy).value,

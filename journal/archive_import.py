@@ -41,8 +41,9 @@ from journal.archive_music import (
     import_tracks,
     import_user_tracks,
 )
-from journal.crypto import UNREADABLE_NOTE
+from journal.crypto import UNREADABLE_NOTES
 from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
+from journal.reflections.content import ReflectionContent
 from journal.search import index_notes
 from mood.models import EmotionWord
 from music.models import Track
@@ -173,7 +174,7 @@ def _read_checkin(
     ]
     return _Pending(
         checkin=checkin,
-        note="" if note == UNREADABLE_NOTE else note,
+        note="" if note in UNREADABLE_NOTES else note,
         words=list({words[w] for w in _names(row.get("words") or []) if w in words}),
         tags=list({tags[t] for t in _names(row.get("tags") or []) if t in tags}),
         links=list({link.track.pk: link for link in links}.values()),
@@ -274,21 +275,44 @@ def _import_checkins(
 _REFLECTION_DONE = {WeeklyReflection.Status.SENT, WeeklyReflection.Status.SKIPPED}
 
 
+def reflection_week(value: Any) -> dt.date:
+    """A reflection's week start from an archive: from 1900 on, and a week
+    that ends inside the calendar; anything else is refused (ValueError). A
+    week in the calendar's last days once made the reflection list fail on
+    every visit."""
+    week_start = dt.date.fromisoformat(str(value))
+    if not dt.date(1900, 1, 1) <= week_start <= dt.date.max - dt.timedelta(days=6):
+        raise ValueError(f"{week_start} is not the start of a week Attune could have written")
+    return week_start
+
+
+def reflection_content(value: Any) -> dict[str, Any]:
+    """The content in the shape Attune stores: read as ReflectionContent and
+    written again, so a field of the wrong kind is dropped or defaulted here,
+    not met by the reflection pages later. A reflection with nothing to say
+    (a skipped week) has empty content, and keeps it."""
+    if value is None or value == {}:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("the reflection's content is not an object")
+    return ReflectionContent.from_stored(value).to_stored()
+
+
 def _import_reflections(user: User, rows: list[dict[str, Any]], report: ImportReport) -> None:
     existing = set(WeeklyReflection.objects.filter(user=user).values_list("week_start", flat=True))
     for number, row in enumerate(rows, start=1):
         try:
-            week_start = dt.date.fromisoformat(str(row.get("week_start")))
+            week_start = reflection_week(row.get("week_start"))
             if week_start in existing:
                 continue
             status = row.get("status")
-            content = row.get("content")
+            content = reflection_content(row.get("content"))
             created = maybe_when(row.get("created_at"))
             with transaction.atomic():
                 reflection = WeeklyReflection.objects.create(
                     user=user,
                     week_start=week_start,
-                    content=content if isinstance(content, dict) else {},
+                    content=content,
                     status=status
                     if status in _REFLECTION_DONE
                     else WeeklyReflection.Status.SKIPPED,

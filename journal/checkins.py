@@ -175,9 +175,17 @@ def update_checkin(checkin: CheckIn, mood: Mood, felt_at: dt.datetime) -> None:
     _refresh_tracks_of(checkin)
 
 
+class NoteUnreadable(Exception):
+    """The stored note can't be opened with this server's keys, so it is kept."""
+
+
 @transaction.atomic
 def set_note(checkin: CheckIn, text: str) -> None:
-    """Encrypt and store the note, and rebuild its search index."""
+    """Encrypt and store the note, and rebuild its search index. A note this
+    server can't read is never replaced (NoteUnreadable): the editor would have
+    shown nothing to edit, and saving would destroy the only copy."""
+    if checkin.note_unreadable:
+        raise NoteUnreadable
     checkin.set_note(text)
     checkin.save(update_fields=["note_ciphertext", "note_key_id", "updated_at"])
     index_note(checkin, text)

@@ -20,7 +20,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
 NONCE_BYTES = 12
-UNREADABLE_NOTE = "[This note can't be decrypted with the current keys.]"
+UNREADABLE_NOTE = "[This note can't be read with the keys this server has.]"
+# What an unreadable note looked like in archives written before issue 19.
+UNREADABLE_NOTES = (UNREADABLE_NOTE, "[This note can't be decrypted with the current keys.]")
 
 
 class NoteKeyError(Exception):
@@ -103,6 +105,20 @@ def encrypt_note(checkin: NoteRow, text: str) -> None:
         checkin.note_key_id = ""
         return
     checkin.note_ciphertext, checkin.note_key_id = encrypt_text(text, associated_data(checkin))
+
+
+def note_is_unreadable(checkin: NoteRow) -> bool:
+    """The row holds a note that none of this server's keys opens (a key
+    removed before rotate_keys finished, or a row altered by hand). Such a
+    note is shown as unreadable and never overwritten from the editor: its
+    ciphertext may still open once the old key is back."""
+    if not checkin.note_ciphertext:
+        return False
+    try:
+        decrypt_text(bytes(checkin.note_ciphertext), checkin.note_key_id, associated_data(checkin))
+    except NoteKeyError:
+        return True
+    return False
 
 
 def decrypt_note(checkin: NoteRow) -> str:

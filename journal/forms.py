@@ -316,17 +316,29 @@ def note_limit() -> int:
     return int(settings.ATTUNE_NOTE_MAX_CHARS)
 
 
+UNREADABLE_NOTE_MESSAGE = (
+    "This note can't be read with the keys this server has, so it can't be changed "
+    "here. It is kept exactly as it was: whoever runs this Attune can bring back the "
+    "key it was written with, and then it opens again."
+)
+
+
 class NoteForm(forms.Form):
     note = NoteField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unreadable: bool = False, **kwargs: Any) -> None:
+        """`unreadable`: the stored note is one no key of this server opens. The
+        editor showed no text for it, so saving would replace the only copy."""
         super().__init__(*args, **kwargs)
+        self.unreadable = unreadable
         # No maxlength attribute: a browser would cut a pasted note silently.
         self.fields[
             "note"
         ].help_text = f"Up to {note_limit():,} characters. Plain text; only you can read it."
 
     def clean_note(self) -> str:
+        if self.unreadable:
+            raise forms.ValidationError(UNREADABLE_NOTE_MESSAGE)
         text: str = self.cleaned_data["note"]
         if len(text) > note_limit():
             raise forms.ValidationError(

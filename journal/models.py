@@ -11,7 +11,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from journal.crypto import decrypt_note, encrypt_note
+from journal.crypto import decrypt_note, encrypt_note, note_is_unreadable
 from mood.values import Mood, Quadrant, mood_range_check, mood_validators, quadrant_of
 
 # The check-in POST's ownership check for the user's own rows, as a plain SQL
@@ -132,6 +132,10 @@ class CheckIn(models.Model):
     @property
     def note(self) -> str:
         return decrypt_note(self)
+
+    @property
+    def note_unreadable(self) -> bool:
+        return note_is_unreadable(self)
 
     def set_note(self, text: str) -> None:
         encrypt_note(self, text)

@@ -159,22 +159,12 @@ def use_broker(url: str) -> None:
 def gunicorn(env: dict[str, str], *options: str) -> Iterator[str]:
     """Serve config.wsgi with gunicorn (config/gunicorn.py, as in production) on
     a free port; yields its base URL. `options` override the config file."""
-    import sys
+    from config.serve import gunicorn_command
 
     root = Path(__file__).resolve().parent.parent
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "config/gunicorn.py",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            *options,
-        ],
+        gunicorn_command(f"127.0.0.1:{port}", *options),
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,

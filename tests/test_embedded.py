@@ -1,12 +1,21 @@
-"""`make run`'s configuration boots: SQLite, the file broker, web and worker."""
+"""`make run` as a person keeps it: the real `run_embedded` process (gunicorn,
+DEBUG off, SQLite, the file broker, worker and beat), answering pages, a
+missing page and a server error without a traceback, and stopped by Ctrl-C
+with nothing left running."""
 
 from __future__ import annotations
 
+import contextlib
+import http.cookiejar
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -25,18 +34,45 @@ def embedded_env(var_dir: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SMTP_HOST"}
-        and not key.startswith("ATTUNE_")
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SMTP_HOST", "DEBUG"}
+        and not key.startswith(("ATTUNE_", "SECURE_", "ALLOWED_HOSTS", "SITE_URL"))
     }
     env["ATTUNE_VAR_DIR"] = str(var_dir)
     return env
 
 
+def session_processes(sid: int) -> list[str]:
+    """Every process still alive in session `sid`, as its command line."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry.name)) != sid:
+                continue
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (ProcessLookupError, FileNotFoundError, PermissionError):
+            continue
+        if stat.rpartition(")")[2].split()[0] != "Z":
+            alive.append(cmdline)
+    return alive
+
+
+def fetch(
+    opener: urllib.request.OpenerDirector, url: str, data: bytes | None = None
+) -> tuple[int, dict[str, str], str]:
+    try:
+        with opener.open(url, data=data, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
 @pytest.mark.slow
-def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Path) -> None:
+def test_make_run_serves_safely_runs_tasks_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     env = embedded_env(tmp_path)
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
 
     def shell(script: str) -> str:
         """Run Python in `manage.py shell` against the embedded setup; its output."""
@@ -51,45 +87,66 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
         ).stdout
 
     port = free_port()
-    web = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "run.log").open("wb")
+    # `make run` itself, with one extra URL that fails on purpose; in a session
+    # of its own, as a terminal would run it.
+    run = subprocess.Popen(
+        [*manage, "run_embedded", "--addr", f"127.0.0.1:{port}"],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env={**env, "DJANGO_SETTINGS_MODULE": "tests.embedded_settings"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "threads",
-            "-c",
-            "2",
-            "--hostname",
-            f"test-{port}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
+    stopped = False
     try:
-        body = b""
-        for _ in range(120):
+        body = ""
+        for _ in range(360):
             try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/healthz", timeout=2
-                ) as response:
-                    body = response.read()
-                    break
+                body = fetch(opener, f"{base}/healthz")[2]
+                break
             except OSError:
+                assert run.poll() is None, (tmp_path / "run.log").read_text()
                 time.sleep(0.5)
-        assert b'"database": "ok"' in body and b'"broker": "ok"' in body, body
+        assert '"database": "ok"' in body and '"broker": "ok"' in body, body
+        assert "(gunicorn)" in (tmp_path / "run.log").read_text()
+
+        # DEBUG is off: a missing page and a failing view get Attune's pages,
+        # never Django's technical ones.
+        status, _headers, page = fetch(opener, f"{base}/no-such-page/")
+        assert status == 404 and "We couldn't find that page" in page, page
+        assert "Page not found" not in page and "URLconf" not in page
+        status, _headers, page = fetch(opener, f"{base}/test-error/")
+        assert status == 500 and "Something went wrong on our side" in page, page
+        assert "Traceback" not in page and "SECRET-DETAIL" not in page
+
+        # Plain http on 127.0.0.1 works with DEBUG off: no https redirect, no
+        # secure-only cookies, static files by hashed name from whitenoise.
+        status, headers, page = fetch(opener, f"{base}/accounts/login/")
+        assert status == 200, page
+        assert "Strict-Transport-Security" not in headers
+        stylesheet = re.search(r'href="(/static/css/attune\.[0-9a-f]{12}\.css)"', page)
+        assert stylesheet, page
+        status, headers, _css = fetch(opener, base + stylesheet.group(1))
+        assert status == 200 and "max-age=315360000" in headers.get("Cache-Control", "")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token, page
+        form = {"csrfmiddlewaretoken": token.group(1), "username": "demo@attune.local"}
+        form["password"] = "attune-demo"
+        assert "Log out" not in page
+        # Signing in over plain http (CSRF cookie and session cookie not
+        # secure-only) lands on the journal, and a journal page renders.
+        status, _headers, page = fetch(
+            opener, f"{base}/accounts/login/", urllib.parse.urlencode(form).encode()
+        )
+        assert status == 200 and "Log out" in page, page
+        status, _headers, page = fetch(opener, f"{base}/history/")
+        assert status == 200 and "Log out" in page, page
+
         script = (
             "from accounts.models import User; from accounts.tasks import send_password_reset; "
             "u = User.objects.create_user('new@example.com', 'a calm river 42'); "
@@ -101,7 +158,7 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
         while time.monotonic() < deadline and not list(mail_dir.glob("*.log")):
             time.sleep(0.5)
         written = [path.read_text() for path in mail_dir.glob("*.log")]
-        assert written and "Reset your Attune password" in written[0]
+        assert any("Reset your Attune password" in text for text in written), written
         assert (tmp_path / "secret_key").exists() and (tmp_path / "note_keys").exists()
 
         # A whole check-in on SQLite: the hot path's plain-SQL inserts and update
@@ -145,11 +202,26 @@ def test_it_serves_healthz_and_runs_a_task_through_the_file_broker(tmp_path: Pat
         )
         out = shell(visit)
         assert out.strip().splitlines()[-1] == " ".join(str((page, 200)) for page in pages), out
+
+        # Ctrl-C: the terminal sends SIGINT to its foreground process group.
+        os.killpg(run.pid, signal.SIGINT)
+        assert run.wait(timeout=60) == 0
+        stopped = True
+        deadline = time.monotonic() + 10
+        while session_processes(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session_processes(run.pid) == []
+        assert "Attune stopped." in (tmp_path / "run.log").read_text()
     finally:
-        for proc in (web, worker):
-            proc.terminate()
-        for proc in (web, worker):
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        if not stopped:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                run.wait(timeout=30)
+        # Whatever a failure left behind in the session this test started.
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    if os.getsid(int(entry.name)) == run.pid:
+                        os.kill(int(entry.name), signal.SIGKILL)
+        log.close()

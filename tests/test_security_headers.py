@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -125,6 +126,53 @@ def test_it_sends_hsts_for_a_year_in_production() -> None:
     assert (redirect, secure_cookie) == ("True", "True")
 
 
+def https_settings(environ: dict[str, str]) -> list[str]:
+    """The HTTPS settings config.settings derives from `environ`, in a fresh process."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SECURE_") and key not in {"DEBUG", "DATABASE_URL"}
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+            "s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def test_hsts_preload_and_subdomains_only_when_asked_for(tmp_path: Path) -> None:
+    production = {**PRODUCTION_ENV, "ATTUNE_VAR_DIR": str(tmp_path)}
+    assert https_settings(production)[:3] == ["31536000", "False", "False"]
+    asked = {"SECURE_HSTS_INCLUDE_SUBDOMAINS": "true", "SECURE_HSTS_PRELOAD": "true"}
+    assert https_settings({**production, **asked})[:3] == ["31536000", "True", "True"]
+
+
+def test_the_embedded_default_is_plain_local_http_with_debug_off(tmp_path: Path) -> None:
+    """`make run` serves http://127.0.0.1: no https redirect, no secure-only
+    cookies, no HSTS, and no DEBUG."""
+    embedded = {"ATTUNE_VAR_DIR": str(tmp_path)}
+    assert https_settings(embedded) == ["0", "False", "False", "False", "False", "False"]
+
+
+@override_settings(
+    SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=False, SECURE_HSTS_PRELOAD=False
+)
+def test_the_hsts_header_names_only_max_age_by_default(alice: User) -> None:
+    response = Client().get("/accounts/login/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000"
+
+
 @override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_SSL_REDIRECT=True)
 def test_it_redirects_to_https_and_sends_hsts(alice: User) -> None:
     client = Client()
@@ -147,3 +195,18 @@ def test_it_configures_htmx_to_need_no_inline_style_or_eval(alice_client: Client
     assert values["historyCacheSize"] == 0
     assert "<style" not in html
     assert not re.search(r"\sstyle=", html)
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "logged-in"])
+def test_the_413_page_has_the_same_headers_as_every_page(
+    alice_client: Client, logged_in: bool, settings: object
+) -> None:
+    """Issue 19: the size check answered before the CSP and frame-options
+    middleware, so its page went out without them."""
+    settings.MAX_UPLOAD_BYTES = 1000  # type: ignore[attr-defined]
+    client = alice_client if logged_in else Client()
+    response = client.post("/import/", {"note": "x" * 2000})
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert_page_headers(response, private=logged_in)

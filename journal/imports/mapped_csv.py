@@ -57,8 +57,17 @@ class Placement:
     estimated: bool = False
 
 
+# A mood's name is kept to this many characters: on the grid, in the stored
+# mapping and on each check-in (CheckIn.import_label).
+MOOD_LABEL_CHARS = 60
+
+
 def mood_key(label: str) -> str:
-    return " ".join(label.split()).casefold()
+    """How a mood's name is matched: spaces collapsed, case folded, cut to
+    MOOD_LABEL_CHARS (and a space the cut leaves at the end dropped). The cut
+    matters: the grid shows a long name cut, so the placement comes back under
+    the cut name and must still find its rows."""
+    return " ".join(label.split()).casefold()[:MOOD_LABEL_CHARS].rstrip()
 
 
 @dataclass
@@ -340,7 +349,7 @@ def mood_values(binary: IO[bytes], layout: CsvLayout, column: str) -> list[tuple
                     f"The column {column!r} has more than {MAX_MOOD_VALUES} different values, "
                     "so it doesn't look like a mood. Please choose another column."
                 )
-            labels[key] = label[:60]
+            labels[key] = label[:MOOD_LABEL_CHARS].rstrip()
             counts[key] = 0
         counts[key] += 1
     binary.seek(0)

@@ -26,7 +26,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from mood.values import Quadrant
+
 CONTENT_VERSION = 1
+QUADRANTS = frozenset(q.value for q in Quadrant)
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -142,14 +145,19 @@ class QuadrantShare:
     percent: int
 
     @classmethod
-    def from_stored(cls, data: Any) -> QuadrantShare:
+    def from_stored(cls, data: Any) -> QuadrantShare | None:
+        """None for a share of no known quadrant (only an altered archive has
+        one): the page draws each share by its quadrant's shape and colour."""
         data = _dict(data)
+        quadrant = data.get("quadrant")
+        if quadrant not in QUADRANTS:
+            return None
         return cls(
-            quadrant=_str(data.get("quadrant")),
+            quadrant=str(quadrant),
             label=_str(data.get("label")),
             description=_str(data.get("description")),
             count=_int(data.get("count")),
-            percent=_int(data.get("percent")),
+            percent=max(0, min(100, _int(data.get("percent")))),
         )
 
     def to_stored(self) -> dict[str, Any]:
@@ -330,7 +338,11 @@ class ReflectionContent:
             care=data.get("care") is True,
             mean=Averages.from_stored(data.get("mean")),
             previous=Averages.from_stored(data.get("previous")),
-            quadrants=[QuadrantShare.from_stored(q) for q in _list(data.get("quadrants"))],
+            quadrants=[
+                share
+                for share in map(QuadrantShare.from_stored, _list(data.get("quadrants")))
+                if share is not None
+            ],
             high=MomentLine.from_stored(data.get("high")),
             low=MomentLine.from_stored(data.get("low")),
             words=_counts(data.get("words")),

@@ -26,7 +26,9 @@ def playlist_url(pk: int) -> str:
 
 
 def week_label(week_start: dt.date) -> str:
-    end = week_start + dt.timedelta(days=6)
+    # min(): a week stored from an altered archive may start in the calendar's
+    # last days, and a label must never be what breaks a page.
+    end = week_start + dt.timedelta(days=min(6, (dt.date.max - week_start).days))
     if week_start.month == end.month:
         return f"{week_start.day}–{end.day} {end:%B %Y}"
     if week_start.year == end.year:

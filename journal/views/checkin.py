@@ -359,7 +359,14 @@ def checkin_tags(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST", "DELETE"])
 @never_cache
 def checkin_note(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
-    return save_part(request, pk, "note", NoteForm(request.POST), checkins.set_note)
+    checkin = load_checkin(request.user, pk)
+    if (other := post_only(request, checkin)) is not None:
+        return other
+    form = NoteForm(request.POST, unreadable=checkin.note_unreadable)
+    if not form.is_valid():
+        return show_errors(request, checkin, "note", note_form=form)
+    checkins.set_note(checkin, form.cleaned_data["note"])
+    return after_save(request, checkin, "note")
 
 
 @login_required

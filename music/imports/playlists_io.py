@@ -29,6 +29,7 @@ from here, ListenBrainz or Spotify tools matches tracks by id.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
@@ -279,15 +280,43 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+NOT_UTF8_XML = (
+    "This XSPF file isn't saved as UTF-8, the encoding playlists use, so we did not "
+    "open it. Please save it as UTF-8 (most players and editors offer it) and try again."
+)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']""")
+
+
+def _utf8_xml(data: bytes) -> bytes:
+    """The XML as UTF-8, or ImportFormatError. The DOCTYPE/ENTITY check below
+    looks at bytes, so it holds only for the encoding it reads: a UTF-16 file
+    spells `<!ENTITY` with a zero byte after each letter, which the check
+    missed and the XML parser read all the same. XSPF is UTF-8 (its spec),
+    so anything else is refused, whatever its BOM or declaration says."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    declared = _XML_ENCODING.match(data.lstrip())
+    if declared and declared.group(1).strip().lower() not in (b"utf-8", b"utf8", b"us-ascii"):
+        raise ImportFormatError(NOT_UTF8_XML)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportFormatError(NOT_UTF8_XML) from None
+    if "\x00" in text:  # UTF-16 or UTF-32 without a BOM; never in XML
+        raise ImportFormatError(NOT_UTF8_XML)
+    return data
+
+
 def parse_xspf(data: bytes, filename: str) -> ParsedPlaylist:
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
+    data = _utf8_xml(data)
+    if b"<!doctype" in data.lower() or b"<!entity" in data.lower():
         raise ImportFormatError(
             "This XML file declares a DOCTYPE or entities, which playlists never need, "
             "so we did not open it."
         )
     try:
-        root = ET.fromstring(data)  # noqa: S314 - no DOCTYPE, so no entity expansion
+        # No DOCTYPE in UTF-8 bytes that expat reads as UTF-8: no entity expansion.
+        root = ET.fromstring(data)  # noqa: S314
     except ET.ParseError as error:
         raise ImportFormatError(f"This XSPF file is not valid XML ({error}).") from None
     if _local(root.tag) != "playlist":

@@ -96,11 +96,12 @@ def _listen_rows(user_id: int) -> Iterator[str]:
                 safe_cell(album),
                 "" if ms is None else ms,
                 "yes" if skipped else "no",
-                source,
-                mbid or "",
-                uri or "",
-                isrc or "",
-                details.get("release_mbid") or "",
+                # Every text cell, identifiers too: imports bring them as written.
+                safe_cell(source),
+                safe_cell(mbid),
+                safe_cell(uri),
+                safe_cell(isrc),
+                safe_cell(details.get("release_mbid")),
                 safe_cell(origin) if links.is_playable_url(origin) else "",
             ]
         )

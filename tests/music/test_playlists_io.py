@@ -102,3 +102,36 @@ def test_it_scrubs_nul_and_lone_surrogates() -> None:
     parsed = parse_playlist(data.encode(), "x.jspf")
     assert parsed.title == "ab"
     assert parsed.entries[0].artist == "X?"
+
+
+EVIL_XSPF = (
+    '<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>'
+    '<playlist xmlns="http://xspf.org/ns/0/"><title>&lol;</title></playlist>'
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_it_refuses_an_xspf_in_another_encoding_whatever_it_declares(codec: str) -> None:
+    """Issue 19: a UTF-16 XSPF slipped its entity declaration past the byte check."""
+    for declared in (codec.upper(), "UTF-8"):
+        data = EVIL_XSPF.format(encoding=declared).encode(codec)
+        with pytest.raises(ImportFormatError, match="UTF-8"):
+            parse_playlist(data, "evil.xspf")
+
+
+def test_it_refuses_an_xspf_that_declares_another_encoding() -> None:
+    data = '<?xml version="1.0" encoding="ISO-8859-1"?><playlist><title>Caf\xe9</title></playlist>'
+    with pytest.raises(ImportFormatError, match="save it as UTF-8"):
+        parse_playlist(data.encode("latin-1"), "old.xspf")
+
+
+def test_it_still_reads_a_utf8_xspf_with_a_bom_and_a_declaration() -> None:
+    data = (
+        '\ufeff<?xml version="1.0" encoding="UTF-8"?>'
+        '<playlist version="1" xmlns="http://xspf.org/ns/0/"><title>Café</title>'
+        "<trackList><track><creator>Björk</creator><title>Jóga</title></track></trackList>"
+        "</playlist>"
+    ).encode()
+    parsed = parse_playlist(data, "mine.xspf")
+    assert parsed.title == "Café"
+    assert (parsed.entries[0].artist, parsed.entries[0].title) == ("Björk", "Jóga")
