@@ -12,3 +12,7 @@ class RemindersConfig(AppConfig):
         from accounts.settings_page import Section, add_section
 
         add_section(Section(template="reminders/_settings_section.html", context=lambda r: {}))
+        # The reminder email's unsubscribe link (journal knows no app above it).
+        from reminders.unsubscribe import register_purpose
+
+        register_purpose()

@@ -162,18 +162,6 @@ def test_a_token_cannot_unsubscribe_anyone_else(alice: User, bob: User) -> None:
     assert bob.reflection_enabled
 
 
-def test_a_reminder_token_only_stops_reminders(alice: User) -> None:
-    alice.reminder_enabled = True
-    alice.save()
-    client = Client()
-    client.post(
-        f"/unsubscribe/{unsubscribe_token(alice, 'reminder')}/", {"List-Unsubscribe": "One-Click"}
-    )
-    alice.refresh_from_db()
-    assert not alice.reminder_enabled
-    assert alice.reflection_enabled
-
-
 def test_a_garbled_link_gets_a_kind_page(client: Client) -> None:
     response = client.get("/unsubscribe/not-a-token/")
     assert response.status_code == 404
