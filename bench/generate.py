@@ -277,8 +277,6 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
         "reflection_weekday",
         "reflection_time",
         "reflection_include_notes",
-        "reminder_enabled",
-        "reminder_time",
         "one_tap_checkin",
     ]
     # Joined well before the week, so each is past their first full week (no
@@ -301,8 +299,6 @@ def week_users(n_users: int, week_start: dt.date, rng: random.Random, track_ids:
                 0,
                 dt.time(8),
                 False,
-                False,
-                dt.time(20),
                 False,
             )
             for i in range(n_users)

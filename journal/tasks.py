@@ -25,8 +25,3 @@ def deliver_reflections(self: Any, reflection_ids: list[int]) -> None:
     if result.again:
         # Bounded by WeeklyReflection.attempts, not by Celery's retry count.
         raise self.retry(args=[result.again], countdown=result.countdown)
-
-
-@shared_task(name="journal.deliver_reminders")
-def deliver_reminders(reminder_ids: list[int]) -> None:
-    delivery.deliver_reminders(reminder_ids)

@@ -145,7 +145,6 @@ def test_the_one_click_header_post_unsubscribes(alice: User) -> None:
     assert response.status_code == 200
     alice.refresh_from_db()
     assert not alice.reflection_enabled
-    assert alice.reminder_enabled is False  # untouched (off by default)
 
 
 def test_a_token_cannot_unsubscribe_anyone_else(alice: User, bob: User) -> None:
