@@ -172,8 +172,6 @@ class SettingsForm(forms.ModelForm[User]):
             "reflection_weekday",
             "reflection_time",
             "reflection_include_notes",
-            "reminder_enabled",
-            "reminder_time",
         ]
         labels = {
             "one_tap_checkin": "On a touch screen, save with one tap on the grid "
@@ -182,12 +180,9 @@ class SettingsForm(forms.ModelForm[User]):
             "reflection_weekday": "On",
             "reflection_time": "At (your local time)",
             "reflection_include_notes": "Include short excerpts of my notes in the email",
-            "reminder_enabled": "Send me a gentle daily reminder",
-            "reminder_time": "Reminder time (your local time)",
         }
         widgets = {
             "reflection_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
 

@@ -70,9 +70,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     reflection_include_notes = models.BooleanField(
         default=False, help_text="Put note excerpts in the reflection email."
     )
-    # Optional gentle daily reminder, skipped on days with a check-in.
-    reminder_enabled = models.BooleanField(default=False)
-    reminder_time = models.TimeField(default=dt.time(20, 0))
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -315,8 +315,6 @@ def week_users(
         "reflection_weekday",
         "reflection_time",
         "reflection_include_notes",
-        "reminder_enabled",
-        "reminder_time",
         "one_tap_checkin",
     ]
     # Joined well before the week, so each is past their first full week (no
@@ -339,8 +337,6 @@ def week_users(
                 0,
                 dt.time(8),
                 False,
-                False,
-                dt.time(20),
                 False,
             )
             for i in range(n_users)

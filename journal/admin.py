@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from journal.models import DailyReminder, WeeklyReflection
+from journal.models import WeeklyReflection
 
 
 @admin.register(WeeklyReflection)
@@ -35,11 +35,3 @@ class WeeklyReflectionAdmin(admin.ModelAdmin[WeeklyReflection]):
         queryset.filter(status=WeeklyReflection.Status.FAILED).update(
             status=WeeklyReflection.Status.PENDING, attempts=0, queued_at=None, lease_until=None
         )
-
-
-@admin.register(DailyReminder)
-class DailyReminderAdmin(admin.ModelAdmin[DailyReminder]):
-    list_display = ["user", "local_date", "sent_at", "skipped"]
-    list_filter = ["skipped", "local_date"]
-    search_fields = ["user__email"]
-    list_select_related = ["user"]

@@ -56,7 +56,6 @@ ARCHIVED_MODELS = {
 }
 NOT_ARCHIVED_MODELS = {
     "journal.noteindex": "the search index, rebuilt from the notes on import",
-    "journal.dailyreminder": "a log of which days a reminder went out; no journal content",
     "imports.importjob": "a log of past uploads, not part of the history",
     "admin.logentry": "staff actions in the admin",
     "reminders.reminderplan": "delivery settings; Apprise URLs may hold tokens for one server",
@@ -102,8 +101,6 @@ def _account(user: User) -> dict[str, Any]:
         "reflection_weekday": user.reflection_weekday,
         "reflection_time": _iso(user.reflection_time),
         "reflection_include_notes": user.reflection_include_notes,
-        "reminder_enabled": user.reminder_enabled,
-        "reminder_time": _iso(user.reminder_time),
     }
 
 

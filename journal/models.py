@@ -244,31 +244,6 @@ class WeeklyReflection(models.Model):
         return f"Reflection for the week of {self.week_start}"
 
 
-class DailyReminder(models.Model):
-    """The gentle daily reminder for one user and local date. Inserting the row
-    claims the day (a database constraint makes it one), so two dispatchers or a
-    retried task never send two reminders for the same day."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_reminders"
-    )
-    local_date = models.DateField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    skipped = models.BooleanField(
-        default=False, help_text="Not sent: the user had already checked in that day."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-local_date"]
-        constraints = [
-            models.UniqueConstraint("user", "local_date", name="reminder_one_per_user_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Reminder for {self.local_date}"
-
-
 class DayAttribute(models.Model):
     """A number about one local day (hours slept, minutes of exercise, minutes
     playing or singing), beside the day's check-ins. Tags say yes or no; these

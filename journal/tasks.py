@@ -29,11 +29,6 @@ def deliver_reflections(self: Any, reflection_ids: list[int]) -> None:
         raise self.retry(args=[result.again], countdown=result.countdown)
 
 
-@shared_task(name="journal.deliver_reminders")
-def deliver_reminders(reminder_ids: list[int]) -> None:
-    delivery.deliver_reminders(reminder_ids)
-
-
 @shared_task(name="journal.purge_deleted")
 def purge_deleted() -> None:
     """On beat: check-ins deleted longer ago than the undo window go for good

@@ -10,5 +10,10 @@ class RemindersConfig(AppConfig):
     def ready(self) -> None:
         # "Reminders" on the settings page (accounts knows no other app).
         from accounts.settings_page import Section, add_section
+        from reminders.settings_section import section_context
 
-        add_section(Section(template="reminders/_settings_section.html", context=lambda r: {}))
+        add_section(Section(template="reminders/_settings_section.html", context=section_context))
+        # The reminder email's unsubscribe link (journal knows no app above it).
+        from reminders.unsubscribe import register_purpose
+
+        register_purpose()

@@ -21,11 +21,14 @@ import apprise
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from pywebpush import WebPushException, webpush
 
 from accounts.models import User
+from journal.reflections.emails import UnfoldedEmail
 from reminders.models import PushSubscription, ReminderPlan
 from reminders.push_post import CommitPointSession, Unconfirmed
+from reminders.unsubscribe import reminder_unsubscribe_url
 
 logger = logging.getLogger(__name__)
 PUSH_TTL = 4 * 3600  # a reminder hours late is not worth showing
@@ -108,14 +111,32 @@ def valid_apprise_url(url: str) -> bool:
     return bool(apprise.Apprise().add(url))
 
 
-def send_email(user: User, reminder: Reminder, commit: Commit = no_commit_point) -> int:
-    context = {"user": user, "reminder": reminder}
-    message = EmailMultiAlternatives(
+def reminder_email(user: User, reminder: Reminder) -> EmailMultiAlternatives:
+    """The reminder email, with the signed one-click unsubscribe link (RFC 8058)
+    the reflection email has: it turns off email reminders only."""
+    unsubscribe = reminder_unsubscribe_url(user)
+    context = {
+        "user": user,
+        "reminder": reminder,
+        "settings_url": settings.SITE_URL + reverse("reminders:settings"),
+        "unsubscribe_url": unsubscribe,
+    }
+    message = UnfoldedEmail(
         subject=reminder.title,
         body=render_to_string("emails/nudge.txt", context),
         to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
     )
     message.attach_alternative(render_to_string("emails/nudge.html", context), "text/html")
+    return message
+
+
+def send_email(user: User, reminder: Reminder, commit: Commit = no_commit_point) -> int:
+    message = reminder_email(user, reminder)
     committed = False
 
     def point() -> None:

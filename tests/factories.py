@@ -23,7 +23,6 @@ from imports.models import ImportJob
 from journal.models import (
     CheckIn,
     CheckInTrack,
-    DailyReminder,
     DayAttribute,
     NoteIndex,
     Tag,
@@ -172,12 +171,6 @@ def make_import_job(user: User, kind: str = "spotify") -> ImportJob:
     )
 
 
-def make_daily_reminder(user: User) -> DailyReminder:
-    return DailyReminder.objects.create(
-        user=user, local_date=dt.date(2026, 3, 1) + dt.timedelta(days=_n()), skipped=True
-    )
-
-
 def make_day_attribute(user: User) -> DayAttribute:
     return DayAttribute.objects.create(
         user=user,
@@ -292,7 +285,6 @@ MODEL_FACTORIES: dict[str, Callable[[User], object]] = {
     "journal.checkintrack": make_checkin_track,
     "journal.noteindex": make_note_index,
     "journal.weeklyreflection": make_reflection,
-    "journal.dailyreminder": make_daily_reminder,
     "music.artist": make_artist,
     "music.track": make_track,
     "music.listen": make_listen,

@@ -13,7 +13,6 @@ SETTINGS_FORM = {
     "time_zone": "Europe/Berlin",
     "reflection_weekday": "0",
     "reflection_time": "08:00",
-    "reminder_time": "20:00",
 }
 
 

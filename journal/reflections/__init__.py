@@ -9,11 +9,12 @@ By job, in the order the code depends on each other:
 * `rules`       what to suggest, and when to show care resources
 * `exercises`   the music-therapy exercise and its wording
 * `build`       building and storing the content once (saves the playlists)
-* `unsubscribe` signed unsubscribe links
+* `unsubscribe` signed unsubscribe links (a registry of purposes)
 * `context`     what the page and the email show
-* `emails`      the reflection and reminder emails
+* `emails`      the reflection email
 * `delivery`    sending exactly once (the claim, the commit point)
-* `schedule`    the dispatcher: whose reflection and reminder are due
+* `schedule`    the dispatcher: whose reflection is due
 
-The daily reminder rides on the same schedule and delivery.
+Reminders are the reminders app's (docs/reminders.md); a reminder email's
+unsubscribe link is registered here by reminders (RemindersConfig.ready).
 """

@@ -35,9 +35,9 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from journal.models import CheckIn, DailyReminder, WeeklyReflection
+from journal.models import WeeklyReflection
 from journal.reflections.build import content_without_writes, ensure_content
-from journal.reflections.emails import render_reflection_email, render_reminder_email
+from journal.reflections.emails import render_reflection_email
 from journal.reflections.stats import compute_week_stats
 
 logger = logging.getLogger(__name__)
@@ -316,30 +316,3 @@ def _reopen(connection: Any) -> None:
         connection.open()
     except Exception:  # the next send will report it
         logger.warning("could not reopen the mail connection", exc_info=False)
-
-
-def deliver_reminders(ids: Sequence[int]) -> int:
-    """Send daily reminders; each claimed by a conditional UPDATE, so at most one
-    per user and day. Skipped when the user checked in after it was queued."""
-    sent = 0
-    with mailers.default as connection:
-        for pk in ids:
-            now = timezone.now()
-            if not DailyReminder.objects.filter(pk=pk, sent_at__isnull=True, skipped=False).update(
-                sent_at=now
-            ):
-                continue
-            reminder = DailyReminder.objects.select_related("user").get(pk=pk)
-            user = reminder.user
-            checked_in = CheckIn.objects.owned_by(user).filter(local_date=reminder.local_date)
-            if not (user.is_active and user.reminder_enabled) or checked_in.exists():
-                DailyReminder.objects.filter(pk=pk).update(skipped=True)
-                continue
-            try:
-                connection.send_messages([render_reminder_email(reminder)])
-                sent += 1
-            except Exception as exc:
-                # A reminder is never worth a duplicate: it is not retried.
-                logger.warning("reminder %s not sent: %s", pk, _describe(exc))
-                _reopen(connection)
-    return sent

@@ -1,4 +1,4 @@
-"""Building the reflection and reminder emails (the unsubscribe links are in
+"""Building the reflection email (the unsubscribe links are in
 unsubscribe.py, what a reflection shows in context.py).
 
 Each email is three templates (subject, text, HTML). The HTML has its CSS
@@ -18,11 +18,9 @@ import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 
-from journal.models import DailyReminder, WeeklyReflection
+from journal.models import WeeklyReflection
 from journal.reflections.context import reflection_context
-from journal.reflections.unsubscribe import unsubscribe_url
 
 
 class HeaderRegistry(email.headerregistry.HeaderRegistry):
@@ -104,33 +102,6 @@ def render_reflection_email(reflection: WeeklyReflection) -> EmailMultiAlternati
         headers={
             "Message-ID": reflection_message_id(reflection),
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-def render_reminder_email(reminder: DailyReminder) -> EmailMultiAlternatives:
-    user = reminder.user
-    url = unsubscribe_url(user, "reminder")
-    context = {
-        "user": user,
-        "checkin_url": settings.SITE_URL + reverse("journal:home"),
-        "settings_url": settings.SITE_URL + reverse("accounts:settings"),
-        "unsubscribe_url": url,
-    }
-    subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
-    text = render_to_string("emails/reminder.txt", context)
-    html = _inliner().inline(render_to_string("emails/reminder.html", context))
-    message = UnfoldedEmail(
-        subject,
-        text,
-        to=[user.email],
-        headers={
-            "Message-ID": f"<reminder-{reminder.pk}-{reminder.local_date:%Y%m%d}@{mail_domain()}>",
-            "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         },

@@ -17,9 +17,8 @@ LOCKED and stamped `queued_at`, so two dispatchers running at once split the
 work rather than queueing it twice — and if they did, the claim in
 journal/reflections/delivery.py still lets only one worker send.
 
-The optional daily reminder goes through the same pass: a `DailyReminder` row
-per user and local date (unique), created only in the hours after the user's
-reminder time and only when they have not checked in that day.
+Reminders are not part of this pass: the reminders app dispatches them
+(reminders/dispatch.py, docs/reminders.md).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.queue import send_on_commit
-from journal.models import CheckIn, DailyReminder, WeeklyReflection
+from journal.models import CheckIn, WeeklyReflection
 from journal.reflections.delivery import give_up, lease_seconds
 from journal.reflections.weeks import week_start_of
 
@@ -45,7 +44,6 @@ Status = WeeklyReflection.Status
 # The tasks (journal/tasks.py) are named, not imported: the tasks sit on top of
 # this module and call into it, so the dependency runs one way.
 DELIVER_REFLECTIONS = "journal.deliver_reflections"
-DELIVER_REMINDERS = "journal.deliver_reminders"
 USER_FIELDS = (
     "id",
     "email",
@@ -54,8 +52,6 @@ USER_FIELDS = (
     "reflection_enabled",
     "reflection_weekday",
     "reflection_time",
-    "reminder_enabled",
-    "reminder_time",
 )
 
 
@@ -99,27 +95,13 @@ def due_week(user: User, now: dt.datetime, first_checkin: dt.date | None = None)
     return week_start
 
 
-def due_reminder(user: User, now: dt.datetime) -> dt.date | None:
-    """Today's local date if the user's reminder time passed within the window."""
-    if not user.reminder_enabled:
-        return None
-    zone = user.zone
-    local_today = now.astimezone(zone).date()
-    at = dt.datetime.combine(local_today, user.reminder_time, tzinfo=zone).astimezone(dt.UTC)
-    window = dt.timedelta(hours=int(settings.ATTUNE_REMINDER_WINDOW_HOURS))
-    return local_today if at <= now < at + window else None
-
-
 @dataclass
 class DispatchResult:
     due: int = 0
     queued: list[int] = field(default_factory=list)
-    reminders_queued: list[int] = field(default_factory=list)
     gave_up: int = 0
-    # For --dry-run: (email, week_start) that would get a reflection, and
-    # (email, local_date) that would get a reminder.
+    # For --dry-run: (email, week_start) that would get a reflection.
     would_reflect: list[tuple[str, dt.date]] = field(default_factory=list)
-    would_remind: list[tuple[str, dt.date]] = field(default_factory=list)
 
 
 def dispatch(now: dt.datetime | None = None, *, dry_run: bool = False) -> DispatchResult:
@@ -128,11 +110,9 @@ def dispatch(now: dt.datetime | None = None, *, dry_run: bool = False) -> Dispat
     users = User.objects.filter(is_active=True).only(*USER_FIELDS).order_by("pk")
     for chunk in chunked(users.iterator(chunk_size=2000), 2000):
         _reflections_for_chunk(chunk, now, result, dry_run=dry_run)
-        _reminders_for_chunk(chunk, now, result, dry_run=dry_run)
     if not dry_run:
         result.gave_up = give_up(Q(), now)
         result.queued = queue_unfinished(now)
-        result.reminders_queued = queue_reminders(now)
     return result
 
 
@@ -186,34 +166,6 @@ def _reflections_for_chunk(
     result.due += len(due)
 
 
-def _reminders_for_chunk(
-    chunk: list[User], now: dt.datetime, result: DispatchResult, *, dry_run: bool
-) -> None:
-    due = [(user, day) for user in chunk if (day := due_reminder(user, now)) is not None]
-    if not due:
-        return
-    ids = [u.pk for u, _ in due]
-    days = {d for _, d in due}
-    checked_in = set(
-        CheckIn.objects.live()
-        .filter(user_id__in=ids, local_date__in=days)
-        .values_list("user_id", "local_date")
-        .distinct()
-    )
-    due = [(u, d) for u, d in due if (u.pk, d) not in checked_in]
-    if dry_run:
-        existing = set(
-            DailyReminder.objects.filter(user_id__in=ids, local_date__in=days).values_list(
-                "user_id", "local_date"
-            )
-        )
-        result.would_remind += [(u.email, d) for u, d in due if (u.pk, d) not in existing]
-        return
-    DailyReminder.objects.bulk_create(
-        [DailyReminder(user_id=u.pk, local_date=d) for u, d in due], ignore_conflicts=True
-    )
-
-
 def queue_unfinished(now: dt.datetime) -> list[int]:
     """Hand unfinished reflections to the workers, each batch at most once per
     lease period, whichever dispatcher gets there first."""
@@ -230,17 +182,4 @@ def queue_unfinished(now: dt.datetime) -> list[int]:
         WeeklyReflection.objects.filter(pk__in=ids).update(queued_at=now)
         for start in range(0, len(ids), batch):
             send_on_commit(signature(DELIVER_REFLECTIONS), ids[start : start + batch])
-    return ids
-
-
-def queue_reminders(now: dt.datetime) -> list[int]:
-    recent = now - dt.timedelta(hours=int(settings.ATTUNE_REMINDER_WINDOW_HOURS))
-    ids = list(
-        DailyReminder.objects.filter(sent_at__isnull=True, skipped=False, created_at__gte=recent)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    batch = int(settings.ATTUNE_REFLECTION_BATCH_SIZE)
-    for start in range(0, len(ids), batch):
-        send_on_commit(signature(DELIVER_REMINDERS), ids[start : start + batch])
     return ids

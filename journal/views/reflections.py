@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -70,27 +71,28 @@ def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     return _unsubscribe(request, token, one_click=False)
 
 
-PURPOSE_TEXT = {
-    "reflection": ("the weekly reflection email", "reflection_enabled"),
-    "reminder": ("the daily reminder email", "reminder_enabled"),
-}
-
-
 def _unsubscribe(request: HttpRequest, token: str, *, one_click: bool) -> HttpResponse:
+    """What the email is and how to turn it off come from its purpose
+    (journal/reflections/unsubscribe.py; reminders registers "reminder")."""
     found = read_unsubscribe_token(token)
     user = User.objects.filter(pk=found[0]).first() if found else None
     if found is None or user is None:
         return render(request, "journal/unsubscribe.html", {"invalid": True}, status=404)
     purpose = found[1]
-    what, field = PURPOSE_TEXT[purpose]
     done = False
     if request.method == "POST":
-        User.objects.filter(pk=user.pk).update(**{field: False})
+        purpose.turn_off(user)
         done = True
     if one_click:
         return HttpResponse("Unsubscribed.", content_type="text/plain")
     return render(
         request,
         "journal/unsubscribe.html",
-        {"what": what, "done": done, "already": not getattr(user, field) and not done},
+        {
+            "what": purpose.what,
+            "kept": purpose.kept,
+            "settings_url": reverse(purpose.settings_url),
+            "done": done,
+            "already": not done and not purpose.is_on(user),
+        },
     )

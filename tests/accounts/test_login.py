@@ -34,7 +34,6 @@ def test_it_saves_settings(alice_client: Client, alice: User) -> None:
             "reflection_enabled": "on",
             "reflection_weekday": "2",
             "reflection_time": "07:30",
-            "reminder_time": "21:00",
         },
     )
     assert response.status_code == 302

@@ -73,7 +73,6 @@ def test_it_saves_with_one_touch_for_those_who_chose_it(alice: User, alice_clien
             "one_tap_checkin": "on",
             "reflection_weekday": "0",
             "reflection_time": "08:00",
-            "reminder_time": "20:00",
         },
     )
     assert response.status_code == 302

@@ -145,7 +145,6 @@ def test_the_one_click_header_post_unsubscribes(alice: User) -> None:
     assert response.status_code == 200
     alice.refresh_from_db()
     assert not alice.reflection_enabled
-    assert alice.reminder_enabled is False  # untouched (off by default)
 
 
 def test_a_token_cannot_unsubscribe_anyone_else(alice: User, bob: User) -> None:
@@ -160,18 +159,6 @@ def test_a_token_cannot_unsubscribe_anyone_else(alice: User, bob: User) -> None:
     bob.refresh_from_db()
     assert not alice.reflection_enabled
     assert bob.reflection_enabled
-
-
-def test_a_reminder_token_only_stops_reminders(alice: User) -> None:
-    alice.reminder_enabled = True
-    alice.save()
-    client = Client()
-    client.post(
-        f"/unsubscribe/{unsubscribe_token(alice, 'reminder')}/", {"List-Unsubscribe": "One-Click"}
-    )
-    alice.refresh_from_db()
-    assert not alice.reminder_enabled
-    assert alice.reflection_enabled
 
 
 def test_a_garbled_link_gets_a_kind_page(client: Client) -> None:

@@ -32,7 +32,7 @@ def at(text: str) -> dt.datetime:
 def berlin_user(user: User, **plan: object) -> ReminderPlan:
     user.time_zone = "Europe/Berlin"
     user.save(update_fields=["time_zone"])
-    return ReminderPlan.objects.create(user=user, by_email=True, **plan)
+    return ReminderPlan.objects.create(user=user, **{"by_email": True, **plan})
 
 
 def run(now: dt.datetime) -> list[ReminderSend]:
@@ -78,6 +78,59 @@ def test_it_sends_one_reminder_per_slot_however_often_it_runs(alice: User) -> No
     # The next day is its own slot; three hours late is too late (no flood).
     run(at("2026-03-03T23:30"))
     assert ReminderSend.objects.count() == 1
+
+
+# The old daily reminder email's cases (tests/journal/test_reflection_reminders.py
+# before issue 18 folded it in): once a day at the local time, skipped after a
+# check-in, never hours late, nothing when off.
+
+
+def test_it_reminds_once_a_day_at_the_local_time(alice: User) -> None:
+    berlin_user(alice)
+    ReminderTime.objects.create(user=alice, at=dt.time(20))
+    for moment in ("03-02T19:59", "03-02T20:00", "03-02T20:15", "03-02T21:55", "03-03T20:05"):
+        run(at(f"2026-{moment}"))
+    sends = ReminderSend.objects.order_by("local_date")
+    assert [(s.local_date, s.status) for s in sends] == [
+        (dt.date(2026, 3, 2), Status.SENT),
+        (dt.date(2026, 3, 3), Status.SENT),
+    ]
+    assert len(mail.outbox) == 2
+    message = mail.outbox[0]
+    assert message.subject == "A moment for yourself?"
+    assert "skipping is completely fine" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_it_skips_when_the_check_in_arrives_after_the_reminder_was_queued(alice: User) -> None:
+    berlin_user(alice)
+    ReminderTime.objects.create(user=alice, at=dt.time(20))
+    with time_machine.travel(at("2026-03-02T20:00"), tick=False):
+        queued = dispatch(at("2026-03-02T20:00"))
+        checkins.record_checkin(alice, Mood(-1, -2))
+        delivery.deliver_reminders(queued)
+    assert mail.outbox == []
+    send = ReminderSend.objects.get()
+    assert (send.status, send.detail) == (Status.SKIPPED, "Already checked in this evening.")
+
+
+def test_it_never_sends_a_reminder_hours_late(alice: User) -> None:
+    berlin_user(alice)
+    ReminderTime.objects.create(user=alice, at=dt.time(20))
+    assert run(at("2026-03-02T22:30")) == []
+    # Queued at 20:00, then the workers were down until 22:30: dropped, no flood.
+    with time_machine.travel(at("2026-03-03T20:00"), tick=False):
+        assert len(dispatch(at("2026-03-03T20:00"))) == 1
+    (late,) = run(at("2026-03-03T22:30"))
+    assert (late.status, late.attempts) == (Status.PENDING, 0)
+    assert mail.outbox == []
+
+
+def test_it_sends_nothing_when_email_reminders_are_off(alice: User) -> None:
+    berlin_user(alice, by_email=False)
+    ReminderTime.objects.create(user=alice, at=dt.time(20))
+    assert run(at("2026-03-02T20:00")) == []
+    assert mail.outbox == []
 
 
 def test_it_skips_a_part_of_the_day_already_checked_in(alice: User) -> None:

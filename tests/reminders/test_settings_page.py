@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.test import Client
@@ -84,3 +85,23 @@ def test_a_browser_subscribes_and_unsubscribes_to_push(
         content_type="application/json",
     )
     assert not PushSubscription.objects.exists()
+
+
+def test_the_settings_page_shows_where_reminders_are_now(alice: User, alice_client: Client) -> None:
+    # The daily reminder email used to be two fields of the settings form
+    # (issue 18 folded it into Settings -> Reminders).
+    page = alice_client.get("/settings/").content.decode()
+    assert 'name="reminder_enabled"' not in page and 'name="reminder_time"' not in page
+    assert "No reminders are set up." in page
+    assert 'href="/settings/reminders/"' in page
+    ReminderPlan.objects.create(user=alice, by_email=True)
+    ReminderTime.objects.create(user=alice, at=datetime.time(7, 30))
+    ReminderTime.objects.create(user=alice, at=datetime.time(18), until=datetime.time(21))
+    page = alice_client.get("/settings/").content.decode()
+    assert (
+        "You get a reminder every day at 07:30, some time between 18:00 and 21:00, by email."
+        in page
+    )
+    ReminderPlan.objects.filter(user=alice).update(by_email=False)
+    page = alice_client.get("/settings/").content.decode()
+    assert "nowhere for them to go yet" in page

@@ -27,7 +27,8 @@ def parse_now(value: str) -> dt.datetime:
 class Command(BaseCommand):
     help = (
         "Run the weekly reflection dispatcher once: create the reflections that are due "
-        "and hand them to the workers. Lists reflections that failed for good."
+        "and hand them to the workers. Lists reflections that failed for good. "
+        "(Reminders are the reminders app's: its beat task reminders.dispatch.)"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,16 +45,13 @@ class Command(BaseCommand):
         if dry_run:
             for email, week in result.would_reflect:
                 self.stdout.write(f"reflection  {email}  week of {week:%Y-%m-%d}")
-            for email, day in result.would_remind:
-                self.stdout.write(f"reminder    {email}  {day:%Y-%m-%d}")
             self.stdout.write(
-                f"Dry run: {len(result.would_reflect)} reflection(s) and "
-                f"{len(result.would_remind)} reminder(s) would be sent. Nothing was changed."
+                f"Dry run: {len(result.would_reflect)} reflection(s) would be sent. "
+                "Nothing was changed."
             )
             return
         self.stdout.write(
-            f"{result.due} user(s) due; {len(result.queued)} reflection(s) and "
-            f"{len(result.reminders_queued)} reminder(s) handed to the workers."
+            f"{result.due} user(s) due; {len(result.queued)} reflection(s) handed to the workers."
         )
         failed = WeeklyReflection.objects.filter(status=WeeklyReflection.Status.FAILED)
         failed = failed.select_related("user").order_by("-week_start", "pk")[:50]
