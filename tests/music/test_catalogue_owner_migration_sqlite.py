@@ -54,6 +54,7 @@ print("tracks", Track.objects.count())
 @pytest.mark.slow
 def test_a_shared_track_becomes_one_each_on_sqlite(tmp_path: Path) -> None:
     env = embedded_env(tmp_path)
+    env["DEBUG"] = "true"  # pages render from the source static files, not collected ones
 
     def run(*args: str) -> str:
         return subprocess.run(
