@@ -59,6 +59,8 @@ class Command(BaseCommand):
                 "threads",
                 "--concurrency",
                 "4",
+                "--queues",  # imports have a queue of their own (docs/uploads-bounded.md)
+                f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.ATTUNE_IMPORTS_QUEUE}",
                 "--loglevel",
                 "INFO",
                 "--hostname",
