@@ -56,8 +56,8 @@ def _column(header: list[str], name: str) -> str:
 def run(job: ImportJob, stream: BinaryIO, report: ImportReport) -> None:
     try:
         layout = read_layout(stream, job.file_name)
-    except NotACsvFile as problem:
-        raise ImportFormatError(str(problem)) from problem
+    except NotACsvFile as refused:
+        raise ImportFormatError(str(refused)) from refused
     mood_column = _column(layout.header, str(job.options.get("mood_column") or ""))
     if not mood_column:
         raise ImportFormatError("This file has no mood column any more. Please start again.")
