@@ -38,8 +38,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ATTUNE_TEST_CELERY_QUEUE", "celery")
 # Such a worker takes imports from that one queue too; otherwise imports have
 # their own queue as in production, and a worker without --queues takes both.
+# (or from ATTUNE_TEST_IMPORTS_QUEUE, a second queue of that test's own).
 if os.environ.get("ATTUNE_TEST_CELERY_QUEUE"):
-    ATTUNE_IMPORTS_QUEUE = CELERY_TASK_DEFAULT_QUEUE
+    ATTUNE_IMPORTS_QUEUE = os.environ.get("ATTUNE_TEST_IMPORTS_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 CELERY_TASK_QUEUES = [
     Queue(name, routing_key=name)
     for name in {CELERY_TASK_DEFAULT_QUEUE: 0, ATTUNE_IMPORTS_QUEUE: 0}

@@ -61,3 +61,22 @@ def test_it_keeps_an_upload_as_a_queued_job_while_the_broker_is_down(
     finished = run_job(job.pk)
     assert finished is not None
     assert finished.imported == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_upload_waits_as_a_queued_job_while_the_broker_is_down(
+    dead_broker: None, alice: User, alice_client: Client, media: Path
+) -> None:
+    raw = b'{"format": "attune-archive", "version": 1, "checkins": []}'
+    response = alice_client.post(
+        "/settings/import/", {"archive": SimpleUploadedFile("a.json", raw)}
+    )
+    job = ImportJob.objects.get(user=alice, kind="attune-archive")
+    assert response.status_code == 302
+    assert response["Location"] == f"/imports/{job.pk}/"
+    assert job.status == ImportJob.Status.QUEUED and job.sent_at is None  # for the sweeper
+    page = alice_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Waiting for a worker" in page.content.decode()
+    finished = run_job(job.pk)  # the broker is back: the sweeper delivers it
+    assert finished is not None and finished.status == ImportJob.Status.DONE
