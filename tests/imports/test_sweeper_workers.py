@@ -57,6 +57,7 @@ def route_to(queue: str, imports_queue: str | None = None) -> None:
     app.conf.task_routes = {"imports.tasks.run_import": {"queue": imports_queue or queue}}
     for cached in ("default_queue", "queues", "router"):
         app.amqp.__dict__.pop(cached, None)
+    app.amqp.flush_routes()
 
 
 @pytest.fixture
