@@ -14,6 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Queue
 
 from config.env import (
     env,
@@ -339,6 +340,26 @@ ATTUNE_IMPORT_QUEUED_GRACE_SECONDS = envint("ATTUNE_IMPORT_QUEUED_GRACE_SECONDS"
 ATTUNE_IMPORT_MAX_ATTEMPTS = envint("ATTUNE_IMPORT_MAX_ATTEMPTS", 3)
 # A journal CSV left half set up (journal/imports/drafts.py) is removed after this.
 ATTUNE_IMPORT_DRAFT_HOURS = envint("ATTUNE_IMPORT_DRAFT_HOURS", 24)
+# ---- Uploads, bounded (issue 19; docs/uploads-bounded.md) -------------------
+# Every upload is stored, then read by a worker on a queue of its own, so a
+# heavy import never delays a password reset, a reminder or a reflection. A
+# worker started without --queues consumes both (CELERY_TASK_QUEUES); in
+# docker-compose.yml "worker" takes the default queue and "importer" the imports.
+ATTUNE_IMPORTS_QUEUE = env("ATTUNE_IMPORTS_QUEUE", "imports")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(CELERY_TASK_DEFAULT_QUEUE, routing_key=CELERY_TASK_DEFAULT_QUEUE),
+    Queue(ATTUNE_IMPORTS_QUEUE, routing_key=ATTUNE_IMPORTS_QUEUE),
+]
+CELERY_TASK_ROUTES = {"imports.tasks.run_import": {"queue": ATTUNE_IMPORTS_QUEUE}}
+# Caps on what an upload may hold; each refusal names the cap in plain words.
+ATTUNE_CSV_MAX_COLUMNS = envint("ATTUNE_CSV_MAX_COLUMNS", 60)
+ATTUNE_CSV_MAX_LINE_CHARS = envint("ATTUNE_CSV_MAX_LINE_CHARS", 1_000_000)
+ATTUNE_ZIP_MAX_MEMBERS = envint("ATTUNE_ZIP_MAX_MEMBERS", 10_000)
+ATTUNE_ZIP_MAX_UNCOMPRESSED_MB = envint("ATTUNE_ZIP_MAX_UNCOMPRESSED_MB", 1024)
+ATTUNE_JSON_MAX_DEPTH = envint("ATTUNE_JSON_MAX_DEPTH", 32)
+ATTUNE_JSON_MAX_ITEMS = envint("ATTUNE_JSON_MAX_ITEMS", 2_000_000)
+# ---- end of uploads, bounded --------------------------------------------------
 # Weekly reflections (journal/reflections/schedule.py, delivery.py). The lease is
 # longer than the task time limit, so a live worker never loses its claim.
 ATTUNE_REFLECTION_LEASE_SECONDS = envint(

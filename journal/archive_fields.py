@@ -8,14 +8,16 @@ it, and carry on.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 
-from config.text import scrub
 from journal.archive import FORMAT, VERSION, ArchiveError
+from journal.archive_stream import NOT_JSON, StreamedArchive, check_archive, scrub_tree
 from mood.values import MOOD_MAX, MOOD_MIN
 
 # What a damaged or hostile entry is counted under.
@@ -33,29 +35,22 @@ ROW_ERRORS = (
 )
 
 
-def scrub_tree(value: Any) -> Any:
-    """Every string storable (no NUL, no lone surrogate), all the way down."""
-    if isinstance(value, str):
-        return scrub(value)
-    if isinstance(value, list):
-        return [scrub_tree(item) for item in value]
-    if isinstance(value, dict):
-        return {scrub(str(key)): scrub_tree(item) for key, item in value.items()}
-    return value
-
-
 def read_archive(raw: bytes) -> dict[str, Any]:
-    """Parse and check an uploaded archive; ArchiveError with a plain reason if not."""
+    """Parse and check a small archive held in memory (tests, the command);
+    ArchiveError with a plain reason if not. The caps are checked on the event
+    stream first (journal/archive_stream.py), so json.loads never meets a file
+    nested deeper than ATTUNE_JSON_MAX_DEPTH."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ArchiveError(
             "This file is not text in UTF-8, so it is not an Attune archive."
         ) from error
+    check_archive(io.BytesIO(text.encode()))
+    try:
+        data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
-        raise ArchiveError(
-            "This file is not valid JSON (it may be cut short). Please export it again."
-        ) from error
+        raise ArchiveError(NOT_JSON) from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ArchiveError("This JSON file is not an Attune archive.")
     if data.get("version") != VERSION:
@@ -65,7 +60,10 @@ def read_archive(raw: bytes) -> dict[str, Any]:
     return scrub_tree(data)  # type: ignore[no-any-return]
 
 
-def section_rows(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
+def section_rows(data: dict[str, Any] | StreamedArchive, section: str) -> Iterable[dict[str, Any]]:
+    """The entries of one section: from a parsed archive, or streamed one at a time."""
+    if isinstance(data, StreamedArchive):
+        return data.rows(section)
     rows = data.get(section) or []
     if not isinstance(rows, list):
         raise ArchiveError(f"The {section!r} part of the archive is not a list.")

@@ -41,6 +41,7 @@ from journal.archive_music import (
     import_tracks,
     import_user_tracks,
 )
+from journal.archive_stream import StreamedArchive
 from journal.crypto import UNREADABLE_NOTES
 from journal.models import CheckIn, CheckInTrack, Tag, WeeklyReflection
 from journal.reflections.content import ReflectionContent
@@ -225,7 +226,7 @@ def _write_checkins(batch: list[_Pending]) -> None:
 
 def _import_checkins(
     user: User,
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     words: dict[str, EmotionWord],
     tags: dict[str, Tag],
     tracks: dict[object, Track],
@@ -298,7 +299,7 @@ def reflection_content(value: Any) -> dict[str, Any]:
     return ReflectionContent.from_stored(value).to_stored()
 
 
-def _import_reflections(user: User, rows: list[dict[str, Any]], report: ImportReport) -> None:
+def _import_reflections(user: User, rows: Iterable[dict[str, Any]], report: ImportReport) -> None:
     existing = set(WeeklyReflection.objects.filter(user=user).values_list("week_start", flat=True))
     for number, row in enumerate(rows, start=1):
         try:
@@ -328,10 +329,11 @@ def _import_reflections(user: User, rows: list[dict[str, Any]], report: ImportRe
 
 
 def import_archive(
-    user: User, data: dict[str, Any], report: ImportReport | None = None
+    user: User, data: dict[str, Any] | StreamedArchive, report: ImportReport | None = None
 ) -> ImportReport:
-    """Bring an archive (from read_archive) into `user`'s account, all or
-    nothing. Running it twice adds nothing the second time."""
+    """Bring an archive (from read_archive, or streamed from a checked upload)
+    into `user`'s account, all or nothing. Running it twice adds nothing the
+    second time."""
     report = report if report is not None else ImportReport()
     with transaction.atomic():
         words = _import_words(user, section_rows(data, "emotion_words"), report)

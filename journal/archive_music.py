@@ -88,7 +88,7 @@ def _bulk_insert(model: type[Model], rows: list[Model], what: str, report: Impor
 
 
 def import_listens(
-    user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], report: ImportReport
+    user: User, rows: Iterable[dict[str, Any]], tracks: dict[object, Track], report: ImportReport
 ) -> None:
     before = Listen.objects.filter(user=user).count()
     batch: list[Model] = []
@@ -114,7 +114,7 @@ def import_listens(
 
 
 def import_user_tracks(
-    user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], report: ImportReport
+    user: User, rows: Iterable[dict[str, Any]], tracks: dict[object, Track], report: ImportReport
 ) -> None:
     batch: list[Model] = []
     for number, row in enumerate(rows, start=1):
@@ -146,7 +146,7 @@ def import_user_tracks(
 
 
 def import_playlists(
-    user: User, rows: list[dict[str, Any]], tracks: dict[object, Track], report: ImportReport
+    user: User, rows: Iterable[dict[str, Any]], tracks: dict[object, Track], report: ImportReport
 ) -> None:
     for number, row in enumerate(rows, start=1):
         try:

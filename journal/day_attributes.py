@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -216,7 +216,7 @@ def archive_rows(user: User) -> Iterator[dict[str, str]]:
         yield {"local_date": day.isoformat(), "kind": kind, "value": show(value)}
 
 
-def import_rows(user: User, rows: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
+def import_rows(user: User, rows: Iterable[dict[str, Any]]) -> tuple[int, int, list[str]]:
     """Bring archived values in: (added, already there, problems). A day and
     kind that already has a value keeps it, so importing twice adds nothing."""
     existing = set(DayAttribute.objects.filter(user=user).values_list("local_date", "kind"))

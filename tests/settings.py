@@ -13,8 +13,10 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/attune
 os.environ.setdefault("ATTUNE_NOTE_KEYS", "t1:" + "A" * 43)
 os.environ.setdefault("ATTUNE_SEARCH_KEY", "test-search-key")
 
+from kombu import Queue
+
 from config.settings import *  # noqa: F403
-from config.settings import BASE_DIR, DATABASES
+from config.settings import ATTUNE_IMPORTS_QUEUE, BASE_DIR, DATABASES
 
 _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324
 DATABASES["default"]["TEST"] = {"NAME": f"test_attune_{_checkout}"}
@@ -34,6 +36,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
 # Tests that start worker processes of their own (test_reflection_worker) give
 # them a queue of their own as well.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ATTUNE_TEST_CELERY_QUEUE", "celery")
+# Such a worker takes imports from that one queue too; otherwise imports have
+# their own queue as in production, and a worker without --queues takes both.
+# (or from ATTUNE_TEST_IMPORTS_QUEUE, a second queue of that test's own).
+if os.environ.get("ATTUNE_TEST_CELERY_QUEUE"):
+    ATTUNE_IMPORTS_QUEUE = os.environ.get("ATTUNE_TEST_IMPORTS_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name)
+    for name in {CELERY_TASK_DEFAULT_QUEUE: 0, ATTUNE_IMPORTS_QUEUE: 0}
+]
+CELERY_TASK_ROUTES = {"imports.tasks.run_import": {"queue": ATTUNE_IMPORTS_QUEUE}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False

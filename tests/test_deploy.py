@@ -87,16 +87,19 @@ def test_it_passes_check_deploy_with_the_settings_from_env_example(tmp_path: Pat
     assert "no issues" in result.stdout, result.stdout
 
 
-def test_compose_defines_the_six_services_from_one_image() -> None:
+def test_compose_defines_the_seven_services_from_one_image() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis", "mailpit"}
-    app_services = [services[name] for name in ("web", "worker", "beat")]
+    assert set(services) == {"web", "worker", "importer", "beat", "db", "redis", "mailpit"}
+    app_services = [services[name] for name in ("web", "worker", "importer", "beat")]
     assert len({str(s.get("build")) + str(s.get("image")) for s in app_services}) == 1
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert "config/gunicorn.py" in services["web"]["command"]
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
+    # Imports have a worker of their own, so a heavy one never delays an email.
+    assert _queues(services["worker"]["command"]) == {"celery"}
+    assert _queues(services["importer"]["command"]) == {"imports"}
     for name in ("web", "db", "redis", "mailpit"):
         assert "healthcheck" in services[name], name
     for service in app_services:
@@ -107,6 +110,17 @@ def test_compose_defines_the_six_services_from_one_image() -> None:
         assert service["depends_on"]["db"]["condition"] == "service_healthy"
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
+
+
+def _queues(command: list[str]) -> set[str]:
+    return set(command[command.index("--queues") + 1].split(","))
+
+
+def test_imports_are_routed_to_their_own_queue_and_every_worker_knows_both() -> None:
+    from django.conf import settings
+
+    assert settings.CELERY_TASK_ROUTES["imports.tasks.run_import"]["queue"] == "imports"
+    assert {queue.name for queue in settings.CELERY_TASK_QUEUES} == {"celery", "imports"}
 
 
 def test_env_example_lists_every_variable_settings_read() -> None:

@@ -16,6 +16,8 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from accounts.models import User
+from imports.jobs import run_job
+from imports.models import ImportJob
 from journal import day_attributes
 from journal.archive_import import import_archive, read_archive
 from journal.models import CheckIn, DayAttribute, WeeklyReflection
@@ -33,6 +35,16 @@ from tests.factories import (
 )
 
 NOTE = "Walked by the canal, felt the knot in my chest loosen.\nThen rain."
+
+
+def post_archive(client: Client, upload: SimpleUploadedFile) -> Any:
+    """Post an archive, run its job as a worker would, and show the job's page."""
+    response = client.post("/settings/import/", {"archive": upload})
+    if response.status_code != 302:
+        return response
+    job = ImportJob.objects.latest("pk")
+    run_job(job.pk)
+    return client.get(response["Location"])
 
 
 def rich_history(user: User) -> None:
@@ -129,7 +141,7 @@ def test_it_gives_back_the_same_history_after_export_delete_signup_import(
     upload = SimpleUploadedFile(
         "attune-export.json", json.dumps(before).encode(), content_type="application/json"
     )
-    response = client.post("/settings/import/", {"archive": upload}, follow=True)
+    response = post_archive(client, upload)
     assert response.status_code == 200
     assert "Imported 3 check-ins" in response.content.decode()
     assert "2 day figures (sleep, exercise, music-making)" in response.content.decode()
@@ -156,7 +168,7 @@ def test_it_imports_an_archive_only_once(alice: User, alice_client: Client) -> N
     )
     for _ in range(2):
         upload = SimpleUploadedFile("a.json", archive, content_type="application/json")
-        response = alice_client.post("/settings/import/", {"archive": upload}, follow=True)
+        response = post_archive(alice_client, upload)
         assert "3 already here" in response.content.decode()
     assert counts == (
         CheckIn.objects.count(),
@@ -174,7 +186,7 @@ def test_it_imports_into_another_account_while_the_first_still_exists(
     rich_history(alice)
     archive = download(alice_client, "/settings/export.json")[1]
     upload = SimpleUploadedFile("a.json", archive, content_type="application/json")
-    bob_client.post("/settings/import/", {"archive": upload})
+    post_archive(bob_client, upload)
     assert CheckIn.objects.filter(user=bob).count() == 3
     assert NOTE in {c.note for c in CheckIn.objects.filter(user=bob)}
     assert NOTE in {c.note for c in CheckIn.objects.filter(user=alice)}  # untouched
@@ -190,7 +202,7 @@ def test_it_reports_a_bad_entry_and_imports_the_rest(alice: User, alice_client: 
     archive["checkins"][0]["pleasantness"] = 99
     archive["checkins"][1]["felt_at"] = "not a time"
     upload = SimpleUploadedFile("a.json", json.dumps(archive).encode())
-    response = alice_client.post("/settings/import/", {"archive": upload}, follow=True)
+    response = post_archive(alice_client, upload)
     page = response.content.decode()
     assert "Imported 1 check-ins" in page
     assert "2 entries could not be read" in page
@@ -198,16 +210,24 @@ def test_it_reports_a_bad_entry_and_imports_the_rest(alice: User, alice_client: 
 
 
 def test_it_explains_a_file_that_is_not_an_archive(alice: User, alice_client: Client) -> None:
+    # Not even JSON: refused at once, from its first bytes.
+    upload = SimpleUploadedFile("a.json", b"\xff\xfe\x00garbage")
+    response = alice_client.post("/settings/import/", {"archive": upload})
+    assert response.status_code == 400
+    assert "This file is not an Attune archive" in response.content.decode()
+    # The rest is read by the worker, and its page says why it could not import.
     for content, message in [
-        (b"\xff\xfe\x00garbage", "not text in UTF-8"),
+        (b'{"format": "attune-archive", "note": "\xff\xfe"}', "not text in UTF-8"),
         (b'{"format": "attune-archive", "version": 1, "checkins": [', "not valid JSON"),
         (b'{"hello": "world"}', "not an Attune archive"),
         (b'{"format": "attune-archive", "version": 7}', "version 7"),
+        (b'{"format": "attune-archive", "version": 1, "checkins": {}}', "is not a list"),
     ]:
         upload = SimpleUploadedFile("a.json", content)
-        response = alice_client.post("/settings/import/", {"archive": upload})
-        assert response.status_code == 400
-        assert message in response.content.decode()
+        response = post_archive(alice_client, upload)
+        assert response.status_code == 200
+        assert message in response.content.decode(), message
+        assert ImportJob.objects.latest("pk").status == ImportJob.Status.FAILED
     assert not CheckIn.objects.exists()
 
 
@@ -296,7 +316,7 @@ def test_it_never_fails_on_a_damaged_entry(alice: User, alice_client: Client) ->
     # And through the web, a hostile note arrives storable.
     archive["checkins"][0]["note"] = "half an emoji \ud83d and a NUL \x00 here"
     upload = SimpleUploadedFile("a.json", json.dumps(archive).encode())
-    response = alice_client.post("/settings/import/", {"archive": upload}, follow=True)
+    response = post_archive(alice_client, upload)
     assert response.status_code == 200
     assert "NUL  here" in CheckIn.objects.get(user=alice, pleasantness=-2).note
 

@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
+
 from config.text import scrub
 
 HEAD_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
-MAX_COLUMNS = 60
 PREVIEW_ROWS = 5
 
 
@@ -140,10 +141,11 @@ def read_layout(binary: IO[bytes], file_name: str = "") -> CsvLayout:
     header = clean_header(first)
     if len(header) < 2:
         raise NotACsvFile("This file has only one column, so it can't hold dated moods.")
-    if len(header) > MAX_COLUMNS:
+    limit = int(settings.ATTUNE_CSV_MAX_COLUMNS)
+    if len(header) > limit:
         raise NotACsvFile(
-            f"This file has {len(header)} columns; a mood journal export has far fewer. "
-            "Is it the right file?"
+            f"This file has {len(header)} columns; Attune reads up to {limit}, and a mood "
+            "journal export has far fewer. Is it the right file?"
         )
     return CsvLayout(encoding=encoding, delimiter=delimiter, header=header)
 
@@ -161,13 +163,38 @@ class ByteCounter:
             return 0
 
 
+class LineTooLong(Exception):
+    """A line longer than ATTUNE_CSV_MAX_LINE_CHARS: the file is read no further."""
+
+
+def bounded_lines(text: IO[str], limit: int) -> Iterator[str]:
+    """The file's lines, each read with a bound: a line (a 150 MB row) that
+    reaches `limit` characters without ending stops the reading, so it is
+    never held in memory whole."""
+    while line := text.readline(limit):
+        if len(line) >= limit and not line.endswith(("\n", "\r")):
+            raise LineTooLong(
+                f"a line is longer than {limit:,} characters, more than any journal entry "
+                "needs, so the file was read no further"
+            )
+        yield line
+
+
 def iter_rows(binary: IO[bytes], layout: CsvLayout) -> Iterator[Row]:
-    """Every data row after the header, as {column name: cleaned text}."""
+    """Every data row after the header, as {column name: cleaned text}.
+
+    Reading stops with a row that has `error` set at the first line the csv
+    module cannot read or that is longer than ATTUNE_CSV_MAX_LINE_CHARS."""
     binary.seek(0)
     text = io.TextIOWrapper(binary, encoding=layout.encoding, errors="replace", newline="")
     try:
-        reader = csv.reader(text, delimiter=layout.delimiter)
-        next(reader, None)  # the header, already read by read_layout
+        lines = bounded_lines(text, int(settings.ATTUNE_CSV_MAX_LINE_CHARS))
+        reader = csv.reader(lines, delimiter=layout.delimiter)
+        try:
+            next(reader, None)  # the header, already read by read_layout
+        except (csv.Error, LineTooLong) as error:
+            yield Row(line=1, cells={}, error=str(error))
+            return
         previous_end = reader.line_num
         while True:
             start = previous_end + 1
@@ -175,7 +202,7 @@ def iter_rows(binary: IO[bytes], layout: CsvLayout) -> Iterator[Row]:
                 cells = next(reader)
             except StopIteration:
                 return
-            except csv.Error as error:
+            except (csv.Error, LineTooLong) as error:
                 # The parser's position is no longer trustworthy: stop here, say so.
                 yield Row(line=start, cells={}, error=str(error))
                 return

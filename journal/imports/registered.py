@@ -12,6 +12,7 @@ from typing import BinaryIO
 from imports.models import ImportJob
 from imports.registry import ImportFormatError, Kind, register
 from imports.report import ImportReport
+from journal.imports import scan
 from journal.imports.csvfile import NotACsvFile, read_layout
 from journal.imports.daylio import is_daylio
 from journal.imports.mapped_csv import Mapping, MappingError, import_mapped_csv
@@ -48,6 +49,20 @@ def sniff_daylio(head: bytes, file_name: str) -> str | None:
 
 
 def register_kinds() -> None:
+    register(
+        Kind(
+            kind=scan.SCAN_KIND,
+            label="Reading the moods in a journal CSV",
+            section="journal-scan",  # listed nowhere: the mood page waits on it
+            run=scan.run,
+            sniff=sniff_csv,
+            accept=".csv",
+            done_url="journal:journal_import_moods",
+            done_label="Place your moods",
+            again_url="journal:journal_import",
+            summarize=scan.summary,
+        )
+    )
     for kind, label, sniff in (
         ("daylio", "Daylio CSV export", sniff_daylio),
         ("journal_csv", "Mood journal CSV (columns chosen by you)", sniff_csv),

@@ -4,6 +4,11 @@ Upload → (Daylio: confirm or move its moods, place custom ones) or (another ap
 columns, then place its mood values) → a background job with a progress page
 that ends in a summary. The steps between upload and job live in the session
 (`DRAFT`), so no half-made job is ever visible to a worker.
+
+No request reads more than the start of the file (its layout and a preview):
+the moods and activities the mood step needs are read by a worker (a
+"journal_scan" job, journal/imports/scan.py), and the mood page waits on it
+with the usual progress partial.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.http import AuthedHtmxRequest
 from imports.models import ImportJob
 from imports.views import job_page
 from journal.imports.csvfile import CsvLayout, NotACsvFile, preview, read_layout
-from journal.imports.daylio import daylio_mapping, daylio_moods, is_daylio
+from journal.imports.daylio import daylio_mapping, is_daylio
 from journal.imports.forms import (
     ActivityChoiceForm,
     ColumnsForm,
@@ -37,11 +43,11 @@ from journal.imports.mapped_csv import (
     Mapping,
     MappingError,
     mood_key,
-    mood_values,
     parse_moment,
     suggest_placements,
 )
-from journal.imports.tag_matching import activities_in, propose
+from journal.imports.scan import SCAN_KIND, scan_result, start_scan
+from journal.imports.tag_matching import propose
 from journal.models import CheckIn, Tag
 
 DRAFT = "journal_import_draft"
@@ -57,8 +63,20 @@ def _draft(request: AuthedHtmxRequest) -> dict[str, Any] | None:
 
 def _drop_draft(request: AuthedHtmxRequest, *, delete_file: bool = True) -> None:
     draft = request.session.pop(DRAFT, None)
-    if delete_file and isinstance(draft, dict):
-        discard_draft(draft.get("path", ""))
+    if isinstance(draft, dict):
+        if draft.get("scan"):
+            ImportJob.objects.filter(user=request.user, pk=draft["scan"], kind=SCAN_KIND).delete()
+        if delete_file:
+            discard_draft(draft.get("path", ""))
+
+
+def _scan(
+    request: AuthedHtmxRequest, draft: dict[str, Any], mood: str, tags: str, sep: str
+) -> None:
+    """Have a worker read the draft's moods and activities (the mood page waits)."""
+    job = start_scan(request.user, draft["path"], draft["name"], mood, tags, sep)
+    draft["scan"] = job.pk
+    draft.pop("labels", None)
 
 
 def _layout(draft: dict[str, Any]) -> CsvLayout:
@@ -91,7 +109,7 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
     stored = store_draft(request.user, upload)
     try:
         with default_storage.open(stored, "rb") as binary:
-            layout = read_layout(binary, upload.name)
+            layout = read_layout(binary, upload.name)  # the first 64 KB only
             daylio = is_daylio(layout.header)
             if wanted == "daylio" and not daylio:
                 raise NotACsvFile(
@@ -99,18 +117,15 @@ def _begin(request: AuthedHtmxRequest, form: UploadForm) -> HttpResponse:
                     "activities). If it comes from another app, choose “Another app” and "
                     "pick the columns yourself."
                 )
-            moods_in_file = daylio_moods(binary, layout) if daylio and wanted != "csv" else []
     except Exception:
         discard_draft(stored)
         raise
-    custom = [(label, n) for label, n in moods_in_file if mood_key(label) not in DAYLIO_DEFAULTS]
     draft: dict[str, Any] = {"path": stored, "name": upload.name[:255], "time_zone": time_zone}
     if daylio and wanted != "csv":
-        draft["kind"] = "daylio"
         # Always the mood step: Daylio's five have a suggested place on both
-        # axes, which the person sees and may move. Custom moods come first.
-        defaults = [(label, n) for label, n in moods_in_file if (label, n) not in custom]
-        draft["labels"] = custom + defaults
+        # axes, which the person sees and may move. A worker reads the moods.
+        draft["kind"] = "daylio"
+        _scan(request, draft, "mood", "activities", "|")
         request.session[DRAFT] = draft
         return redirect("journal:journal_import_moods")
     draft["kind"] = "journal_csv"
@@ -132,9 +147,11 @@ def columns(request: AuthedHtmxRequest) -> HttpResponse:
         if request.method == "POST":
             form = ColumnsForm(layout.header, request.POST)
             if form.is_valid():
-                labels = _mood_labels(form, binary, layout, rows, draft)
-                if labels is not None:
-                    draft["labels"] = labels
+                mapping = _mapping(form, layout, rows, draft)
+                if mapping is not None:
+                    draft["mapping"] = mapping.to_options()
+                    sep = mapping.tags_separator
+                    _scan(request, draft, mapping.mood_column, mapping.tags_column, sep)
                     request.session[DRAFT] = draft
                     return redirect("journal:journal_import_moods")
         else:
@@ -145,13 +162,10 @@ def columns(request: AuthedHtmxRequest) -> HttpResponse:
     return render(request, "journal/import_columns.html", context)
 
 
-def _mood_labels(
-    form: ColumnsForm,
-    binary: Any,
-    layout: CsvLayout,
-    rows: list[list[str]],
-    draft: dict[str, Any],
-) -> list[tuple[str, int]] | None:
+def _mapping(
+    form: ColumnsForm, layout: CsvLayout, rows: list[list[str]], draft: dict[str, Any]
+) -> Mapping | None:
+    """The chosen columns as a mapping, if the preview rows' dates can be read."""
     data = form.cleaned_data
     mapping = Mapping(
         date_column=data["date_column"],
@@ -172,16 +186,7 @@ def _mood_labels(
             "Is it the right column?",
         )
         return None
-    try:
-        labels = mood_values(binary, layout, mapping.mood_column)
-    except MappingError as problem:
-        form.add_error("mood_column", str(problem))
-        return None
-    if not labels:
-        form.add_error("mood_column", f"The column “{mapping.mood_column}” is empty.")
-        return None
-    draft["mapping"] = mapping.to_options()
-    return labels
+    return mapping
 
 
 def _some_date_reads(mapping: Mapping, layout: CsvLayout, rows: list[list[str]]) -> bool:
@@ -206,14 +211,27 @@ def _some_date_reads(mapping: Mapping, layout: CsvLayout, rows: list[list[str]])
 @never_cache
 def moods(request: AuthedHtmxRequest) -> HttpResponse:
     draft = _draft(request)
-    if draft is None or "labels" not in draft:
+    scan = _scan_job(request, draft)
+    if draft is None or scan is None:
         messages.info(request, GONE_MESSAGE)
         return redirect("journal:journal_import")
-    counts = {str(label): int(count) for label, count in draft["labels"]}
+    if not scan.is_finished:
+        # A worker is still reading the file: wait on it, as on any import's page.
+        return job_page(
+            request, scan, "journal/import_scanning.html", request.path, {"reading_only": True}
+        )
+    if request.htmx:
+        return HttpResponseClientRefresh()  # read: show the mood step itself
+    if scan.status == ImportJob.Status.FAILED:
+        messages.error(request, f"{draft['name']}: {scan.message}")
+        _drop_draft(request)
+        return redirect("journal:journal_import")
+    found = scan_result(scan)
+    counts = _labels(draft, found.get("labels") or [])
     labels = list(counts)
     guesses = suggest_placements(request.user, labels)
     tags = list(Tag.objects.filter(user=request.user).values_list("name", flat=True))
-    proposals = _proposals(draft, tags)
+    proposals = _proposals(found.get("activities") or [], tags)
     data = request.POST if request.method == "POST" else None
     form = MoodPlacementForm(labels, guesses, data)
     activity_form = ActivityChoiceForm(proposals, tags, data)
@@ -244,21 +262,25 @@ def moods(request: AuthedHtmxRequest) -> HttpResponse:
     return render(request, "journal/import_moods.html", context)
 
 
-def _proposals(draft: dict[str, Any], tags: list[str]) -> dict[str, str]:
-    """The file's activities that seem to mean one of `tags`, each with it."""
+def _scan_job(request: AuthedHtmxRequest, draft: dict[str, Any] | None) -> ImportJob | None:
+    if draft is None or not draft.get("scan"):
+        return None
+    return ImportJob.objects.filter(user=request.user, pk=draft["scan"], kind=SCAN_KIND).first()
+
+
+def _labels(draft: dict[str, Any], found: list[Any]) -> dict[str, int]:
+    """The file's mood labels with their counts; for Daylio its own moods
+    first, then its five defaults."""
+    counts = {str(label): int(count) for label, count in found}
     if draft["kind"] == "daylio":
-        column, separator = "activities", "|"
-    else:
-        options = draft.get("mapping") or {}
-        column, separator = options.get("tags_column") or "", options.get("tags_separator", "auto")
-    if not column:
-        return {}
-    with default_storage.open(draft["path"], "rb") as binary:
-        layout = read_layout(binary, draft["name"])
-        column = next((name for name in layout.header if name.casefold() == column.casefold()), "")
-        if not column:
-            return {}
-        found = activities_in(binary, layout, column, separator)
+        custom = {k: v for k, v in counts.items() if mood_key(k) not in DAYLIO_DEFAULTS}
+        return custom | {k: v for k, v in counts.items() if k not in custom}
+    return counts
+
+
+def _proposals(activities: list[str], tags: list[str]) -> dict[str, str]:
+    """The file's activities that seem to mean one of `tags`, each with it."""
+    found = [str(activity) for activity in activities]
     return {activity: tag for activity, tag in propose(found, tags).items() if tag is not None}
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthedHtmxRequest
 from accounts.models import User
 from accounts.settings_page import render_settings
-from journal import archive, archive_import, archive_job
+from journal import archive, archive_job
 from journal.erasure import delete_account
 from journal.your_data import ArchiveImportForm, DeleteAccountForm
 
@@ -52,26 +52,21 @@ def export_csv(request: AuthedHtmxRequest) -> StreamingHttpResponse:
 @login_required
 @require_POST
 def import_archive(request: AuthedHtmxRequest) -> HttpResponse:
+    """Store the archive for a worker and show its job's page, which waits on
+    it; only the first bytes are looked at here (journal/archive_job.py)."""
     form = ArchiveImportForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["archive"]
-        raw = upload.read()
-        try:
-            data = archive_import.read_archive(raw)  # a wrong file is refused at once
-            if len(raw) > archive_job.SYNC_LIMIT_BYTES:
-                archive_job.queue_archive(request.user, raw, upload.name or "archive.json")
-                messages.success(
-                    request,
-                    "Your archive is being imported in the background. You can keep using "
-                    "Attune; the result will show here on this page.",
-                )
-            else:
-                report = archive_import.import_archive(request.user, data)
-                messages.success(request, archive_import.summary(report))
-        except archive_import.ArchiveError as error:
-            form.add_error("archive", str(error))
-        else:
-            return redirect("accounts:settings")
+        head = next(iter(upload.chunks(64 * 1024)), b"")
+        if archive_job.looks_like_json_object(head):
+            job = archive_job.queue_archive(request.user, upload)
+            messages.success(
+                request,
+                "Your archive is being imported. You can wait here or keep using Attune; "
+                "the result also shows on the settings page.",
+            )
+            return redirect("imports:import_job", pk=job.pk)
+        form.add_error("archive", "This file is not an Attune archive (a .json export).")
     return render_settings(request, import_form=form, status=400)
 
 

@@ -35,9 +35,9 @@ def _ago(seconds: float) -> dt.datetime:
 
 
 def _messages(url: str) -> list[int]:
-    """The job ids of the run_import messages waiting in the broker."""
+    """The job ids of the run_import messages waiting on the imports queue."""
     client = redis.Redis.from_url(url)
-    raw = client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+    raw = client.lrange(settings.ATTUNE_IMPORTS_QUEUE, 0, -1)
     ids = []
     for item in raw:
         message = json.loads(item)

@@ -47,13 +47,17 @@ def spotify_history(rows: int) -> bytes:
     ).encode()
 
 
-def route_to(queue: str) -> None:
+def route_to(queue: str, imports_queue: str | None = None) -> None:
     # Celery caches the default queue and router on first publish; drop them.
+    # Imports have a queue of their own (settings.CELERY_TASK_ROUTES): send
+    # them to this test's queue too, where its worker listens.
     from config.celery import app
 
     app.conf.task_default_queue = queue
+    app.conf.task_routes = {"imports.tasks.run_import": {"queue": imports_queue or queue}}
     for cached in ("default_queue", "queues", "router"):
         app.amqp.__dict__.pop(cached, None)
+    app.amqp.flush_routes()
 
 
 @pytest.fixture
@@ -67,7 +71,7 @@ def task_queue() -> Iterator[str]:
     try:
         yield name
     finally:
-        route_to(previous)
+        route_to(previous, settings.ATTUNE_IMPORTS_QUEUE)
 
 
 @pytest.fixture

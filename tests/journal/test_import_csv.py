@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 
 from accounts.models import User
-from journal.imports.csvfile import preview, read_layout
+from journal.imports.csvfile import NotACsvFile, iter_rows, preview, read_layout
 from journal.imports.mapped_csv import (
     BadValue,
     Mapping,
@@ -209,3 +210,21 @@ def test_it_names_what_it_could_not_read() -> None:
     assert problem.value.reason == "date not understood"
     with pytest.raises(BadValue, match="time not understood"):
         parse_time("teatime")
+
+
+def test_a_line_longer_than_the_cap_stops_the_reading_with_a_reason(settings: Any) -> None:
+
+    settings.ATTUNE_CSV_MAX_LINE_CHARS = 100
+    data = b"Date,Feeling\n2026-01-01,good\n2026-01-02," + b"x" * 1000 + b"\n2026-01-03,ok\n"
+    binary = io.BytesIO(data)
+    rows = list(iter_rows(binary, read_layout(binary)))
+    assert [row.cells.get("Feeling") for row in rows[:1]] == ["good"]
+    assert rows[1].line == 3
+    assert rows[1].error.startswith("a line is longer than 100 characters")
+    assert len(rows) == 2
+
+
+def test_it_refuses_more_columns_than_the_cap(settings: Any) -> None:
+    settings.ATTUNE_CSV_MAX_COLUMNS = 3
+    with pytest.raises(NotACsvFile, match="This file has 4 columns; Attune reads up to 3"):
+        read_layout(io.BytesIO(b"a,b,c,d\n1,2,3,4\n"))

@@ -14,6 +14,7 @@ from accounts.models import User
 from imports.jobs import run_job
 from imports.models import ImportJob
 from journal.imports.forms import UploadForm
+from journal.imports.scan import SCAN_KIND
 from journal.models import CheckIn
 from journal.search import search_notes
 from tests.journal.import_files import OTHER_APP_CSV, daylio_csv, media, stored_files
@@ -21,9 +22,19 @@ from tests.journal.import_files import OTHER_APP_CSV, daylio_csv, media, stored_
 __all__ = ["media"]
 
 
+def scanned(response: Any) -> Any:
+    """Read the moods the view left for a worker (journal_scan), in this process."""
+    if response.status_code == 302 and response["Location"] == "/import/moods/":
+        for pk in ImportJob.objects.filter(kind=SCAN_KIND, status="queued").values_list(
+            "pk", flat=True
+        ):
+            run_job(pk)
+    return response
+
+
 def upload(client: Client, data: bytes, name: str = "daylio_export.csv", **fields: str) -> Any:
     payload = {"format": "auto", "time_zone": "Europe/Berlin", **fields}
-    return client.post("/import/", {**payload, "file": SimpleUploadedFile(name, data)})
+    return scanned(client.post("/import/", {**payload, "file": SimpleUploadedFile(name, data)}))
 
 
 def grid_labels(response: Any) -> list[str]:
@@ -190,7 +201,7 @@ def test_it_maps_the_columns_of_another_app(
         "date_order": "dmy",
         "tags_separator": "auto",
     }
-    assert alice_client.post("/import/columns/", mapping)["Location"] == "/import/moods/"
+    assert scanned(alice_client.post("/import/columns/", mapping))["Location"] == "/import/moods/"
 
     moods = alice_client.get("/import/moods/")
     assert sorted(grid_labels(moods)) == ["2", "3", "4", "5"]
@@ -240,7 +251,7 @@ def test_it_asks_for_every_mood_to_be_placed(alice_client: Client, media: Path) 
     assert response.status_code == 200
     assert "Please place “Keyed up” on the grid." in html
     assert 'name="mood_0" value="-2,-3" checked' in html  # what was chosen is kept
-    assert not ImportJob.objects.exists()
+    assert not ImportJob.objects.exclude(kind=SCAN_KIND).exists()
 
 
 def test_it_says_clearly_when_the_file_is_not_a_csv(alice_client: Client, media: Path) -> None:
@@ -315,7 +326,9 @@ def test_it_offers_to_start_a_stuck_job_again(
     assert "try again" in alice_client.get(f"/import/{job.pk}/").content.decode()
     response = alice_client.post(f"/import/{job.pk}/")
     assert response.status_code == 302
-    assert redis.Redis.from_url(redis_broker).llen("celery") == 1  # queued again
+    assert (
+        redis.Redis.from_url(redis_broker).llen("imports") == 1
+    )  # queued again, on the imports queue
 
 
 def test_it_hides_one_users_imports_from_another(
@@ -356,4 +369,47 @@ def test_it_fails_a_job_whose_file_is_not_what_it_claims(alice: User, media: Pat
         "This file doesn't have Daylio's columns (full_date, time, mood, activities)."
     )
     assert not CheckIn.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_the_mood_page_waits_for_the_worker_that_reads_the_moods(
+    alice: User, alice_client: Client, media: Path, settings: Any
+) -> None:
+    response = alice_client.post(
+        "/import/",
+        {"format": "auto", "time_zone": "UTC", "file": SimpleUploadedFile("d.csv", daylio_csv())},
+    )
+    assert response["Location"] == "/import/moods/"
+    scan = ImportJob.objects.get(user=alice, kind=SCAN_KIND)
+    assert scan.status == ImportJob.Status.QUEUED  # nothing read in the request
+    waiting = alice_client.get("/import/moods/")
+    html = waiting.content.decode()
+    assert "Reading your moods" in html
+    assert 'hx-get="/import/moods/"' in html  # polls this page, as any import's page
+    assert "imported so far" not in html
+    partial = alice_client.get("/import/moods/", headers={"HX-Request": "true"})
+    assert "<html" not in partial.content.decode()
+
+    finished = run_job(scan.pk)
+    assert finished is not None and finished.status == ImportJob.Status.DONE
+    # The poll that sees it done reloads the page, which is now the mood step.
+    assert alice_client.get("/import/moods/", headers={"HX-Request": "true"})["HX-Refresh"]
+    assert grid_labels(alice_client.get("/import/moods/")) == ["super tired", "Keyed up"]
+    # Placing the moods starts the import; the reading job is not kept.
+    alice_client.post("/import/moods/", {"mood_0": "-2,-3", "mood_1": "-2,3"})
+    assert list(ImportJob.objects.values_list("kind", flat=True)) == ["daylio"]
+
+
+def test_a_file_whose_moods_cannot_be_read_is_refused_with_the_reason(
+    alice: User, alice_client: Client, media: Path, settings: Any
+) -> None:
+    settings.ATTUNE_CSV_MAX_LINE_CHARS = 1000
+    huge = b"full_date,date,weekday,time,mood,activities,note_title,note\n" + b"x" * 5000
+    response = upload(alice_client, huge, name="huge.csv", format="daylio")
+    assert response["Location"] == "/import/moods/"
+    page = alice_client.get("/import/moods/", follow=True)
+    html = page.content.decode()
+    assert page.redirect_chain[-1][0] == "/import/"
+    assert "huge.csv: Line 2 could not be read (a line is longer than 1,000 characters" in html
+    assert not ImportJob.objects.exists()
     assert stored_files(media) == []

@@ -12,6 +12,7 @@ from django.test import Client
 from accounts.models import User
 from config.celery import app
 from imports.models import ImportJob
+from journal.imports.scan import SCAN_KIND
 from journal.models import CheckIn
 from journal.search import search_notes
 from tests.journal.import_files import daylio_csv, media, stored_files
@@ -42,6 +43,11 @@ def test_it_imports_through_a_real_worker(
             },
         )
         assert response["Location"] == "/import/moods/"
+        # The worker reads the file's moods; the mood page waits on it.
+        scan = wait_until_finished(ImportJob.objects.get(kind=SCAN_KIND).pk)
+        assert scan.status == ImportJob.Status.DONE, scan.message
+        page = alice_client.get("/import/moods/").content.decode()
+        assert "“super tired”" in page
         placed = alice_client.post("/import/moods/", {"mood_0": "-2,-3", "mood_1": "-2,3"})
         job_id = int(placed["Location"].strip("/").split("/")[-1])
         job = wait_until_finished(job_id)

@@ -103,6 +103,8 @@ def service_commands(addr: str, *, dev: bool) -> dict[str, list[str]]:
             "threads",
             "--concurrency",
             "4",
+            "--queues",  # imports have a queue of their own (docs/uploads-bounded.md)
+            f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.ATTUNE_IMPORTS_QUEUE}",
             "--loglevel",
             "INFO",
             "--hostname",
