@@ -16,13 +16,13 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from accounts.models import User
-from imports.jobs import run_job
 from imports.models import ImportJob
 from journal import day_attributes
 from journal.archive_import import import_archive, read_archive
 from journal.models import CheckIn, DayAttribute, WeeklyReflection
 from journal.search import search_notes
 from music.models import Listen, Playlist, Track, UserTrack
+from tests.archive_upload import post_archive
 from tests.conftest import PASSWORD
 from tests.factories import (
     make_checkin,
@@ -35,16 +35,6 @@ from tests.factories import (
 )
 
 NOTE = "Walked by the canal, felt the knot in my chest loosen.\nThen rain."
-
-
-def post_archive(client: Client, upload: SimpleUploadedFile) -> Any:
-    """Post an archive, run its job as a worker would, and show the job's page."""
-    response = client.post("/settings/import/", {"archive": upload})
-    if response.status_code != 302:
-        return response
-    job = ImportJob.objects.latest("pk")
-    run_job(job.pk)
-    return client.get(response["Location"])
 
 
 def rich_history(user: User) -> None:

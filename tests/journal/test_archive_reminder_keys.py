@@ -13,6 +13,7 @@ from django.test import Client
 from accounts.models import User
 from journal.models import CheckIn
 from reminders.models import ReminderPlan, ReminderTime
+from tests.archive_upload import post_archive
 from tests.factories import make_checkin
 
 
@@ -39,7 +40,7 @@ def test_an_older_archive_with_the_old_reminder_keys_imports_cleanly(
     assert isinstance(account, dict)
     account.update(reminder_enabled=True, reminder_time="20:00:00")  # as exported before
     upload = SimpleUploadedFile("older.json", json.dumps(archive).encode())
-    response = bob_client.post("/settings/import/", {"archive": upload}, follow=True)
+    response = post_archive(bob_client, upload)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Imported 2 check-ins" in page

@@ -26,6 +26,7 @@ from accounts.models import User
 from journal.models import CheckInTrack
 from music.listening.tokens import token_for
 from music.models import Artist, Listen, Playlist, Track
+from tests.archive_upload import post_archive
 from tests.factories import snapshot
 from tests.music.conftest import Importer
 
@@ -147,7 +148,7 @@ def bob_goes_first(bob: User, bob_client: Client) -> None:
     assert response.status_code == 200
     assert CheckInTrack.objects.filter(checkin__user=bob).exists()
     upload = SimpleUploadedFile("attune-export.json", hostile_archive(), "application/json")
-    assert bob_client.post("/settings/import/", {"archive": upload}).status_code in (200, 302)
+    assert post_archive(bob_client, upload).status_code == 200
     assert Track.objects.filter(owner=bob, title=HOSTILE_TITLE).exists()
     token = token_for(bob).key
     ids = {"spotify_id": CREEP_URI, "recording_mbid": CREEP_MBID, "isrc": CREEP_ISRC}
@@ -322,7 +323,7 @@ def test_an_archive_fills_in_only_its_importers_own_rows(
     creep = Track.objects.get(owner=alice)
     before = (creep.title, creep.album, creep.bpm, creep.tags, creep.duration_ms)
     upload = SimpleUploadedFile("attune-export.json", hostile_archive(), "application/json")
-    bob_client.post("/settings/import/", {"archive": upload})
+    post_archive(bob_client, upload)
     creep.refresh_from_db()
     assert (creep.title, creep.album, creep.bpm, creep.tags, creep.duration_ms) == before
     bobs = Track.objects.get(owner=bob)
