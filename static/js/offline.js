@@ -55,8 +55,18 @@
       document.querySelectorAll("[data-offline-kept]").forEach(function (p) { p.hidden = false; });
     }
     if (document.querySelector("form[data-fresh-key]")) {
-      window.addEventListener("online", function () { location.href = "/"; });
+      window.addEventListener("online", backWhenReachable);
     }
+  }
+
+  // Browsers say "online" on a flaky network (and a test browser as it
+  // swaps documents) before anything can be reached: only leave the offline
+  // page once the server answers, or the tap just kept would seem lost.
+  function backWhenReachable() {
+    if (!navigator.onLine) return;
+    fetch("/healthz", { cache: "no-store", credentials: "omit" }).then(function (answer) {
+      if (answer.ok) location.href = "/";
+    }).catch(function () { /* still offline: stay, the next "online" tries again */ });
   }
 
   document.addEventListener("DOMContentLoaded", offlinePage);
