@@ -415,7 +415,8 @@ ATTUNE_ARCHIVE_MAX_MB = envint("ATTUNE_ARCHIVE_MAX_MB", 50)
 # a scrobbler sends (one listen and one "playing now" per song).
 ATTUNE_LISTEN_RATE_LIMIT = envint("ATTUNE_LISTEN_RATE_LIMIT", 100)
 ATTUNE_LISTEN_RATE_WINDOW = envint("ATTUNE_LISTEN_RATE_WINDOW", 10)
-# `import` submissions stored at once per web process (music/views/listen_api.py).
+# `import` submissions stored at once, site-wide on PostgreSQL and in each web
+# process (music/listening/submission.py, music/views/listen_api.py).
 ATTUNE_LISTEN_IMPORT_SLOTS = envint("ATTUNE_LISTEN_IMPORT_SLOTS", 1)
 
 LOGGING = {

@@ -41,6 +41,19 @@ def embedded_env(var_dir: Path) -> dict[str, str]:
     return env
 
 
+def manage(env: dict[str, str], *args: str, timeout: int = 180) -> str:
+    """Run `manage.py ARGS` with `env` (the embedded setup); its output."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=timeout,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def session_processes(sid: int) -> list[str]:
     """Every process still alive in session `sid`, as its command line."""
     alive = []
@@ -72,19 +85,10 @@ def fetch(
 @pytest.mark.slow
 def test_make_run_serves_safely_runs_tasks_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     env = embedded_env(tmp_path)
-    manage = [sys.executable, "manage.py"]
 
     def shell(script: str) -> str:
         """Run Python in `manage.py shell` against the embedded setup; its output."""
-        return subprocess.run(
-            [*manage, "shell", "-c", script],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=60,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return manage(env, "shell", "-c", script, timeout=60)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -92,7 +96,7 @@ def test_make_run_serves_safely_runs_tasks_and_stops_on_ctrl_c(tmp_path: Path) -
     # `make run` itself, with one extra URL that fails on purpose; in a session
     # of its own, as a terminal would run it.
     run = subprocess.Popen(
-        [*manage, "run_embedded", "--addr", f"127.0.0.1:{port}"],
+        [sys.executable, "manage.py", "run_embedded", "--addr", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "tests.embedded_settings"},
         stdout=log,

@@ -28,7 +28,7 @@ from django.test import Client
 
 from imports.models import ImportJob
 from tests.conftest import make_user
-from tests.faults import gunicorn
+from tests.faults import children, gunicorn
 from tests.journal.smtp_sink import Sink, smtp_sink
 
 __all__ = ["smtp_sink"]
@@ -151,15 +151,7 @@ def tree(pid: int) -> list[int]:
     while todo:
         current = todo.pop()
         found.append(current)
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == current:
-                todo.append(int(entry.name))
+        todo.extend(children(current))
     return found
 
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -236,6 +238,22 @@ class _Count(ImportReport):
         raise bad(f"Listen {line}: {reason}. {detail}".strip())
 
 
+# Site-wide, at most ATTUNE_LISTEN_IMPORT_SLOTS `import` batches are stored at
+# once (a PostgreSQL advisory lock held to the end of the batch's
+# transaction): history imports take turns on one core or so, and a player's
+# one-listen submissions keep the rest. music/views/listen_api.py also bounds
+# them per process, which is all SQLite (one person's `make run`) needs.
+IMPORT_LOCK = 0x4C495354  # "LIST"
+
+
+def take_import_slot() -> None:
+    if connection.vendor != "postgresql":
+        return
+    slot = random.randrange(max(1, int(settings.ATTUNE_LISTEN_IMPORT_SLOTS)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, slot])
+
+
 def store(user: User, submission: Submission) -> int:
     """Store a checked submission; returns how many listens were new."""
     if submission.listen_type == "playing_now":
@@ -243,6 +261,8 @@ def store(user: User, submission: Submission) -> int:
         return 0
     count = _Count()
     with transaction.atomic(), ListenWriter(user, SOURCE, count) as writer:
+        if submission.listen_type == "import":
+            take_import_slot()
         for number, listen in enumerate(submission.listens, start=1):
             meta = listen["track_metadata"]
             writer.add(

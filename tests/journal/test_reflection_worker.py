@@ -25,6 +25,7 @@ from journal.models import WeeklyReflection
 from journal.reflections.schedule import dispatch
 from journal.tasks import deliver_reflections
 from tests.conftest import make_user
+from tests.faults import children
 from tests.journal.reflection_helpers import checkin
 from tests.journal.smtp_sink import Sink, smtp_sink  # noqa: F401
 
@@ -49,21 +50,6 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid:
-            out.append(int(entry.name))
-    return out
 
 
 class Worker:

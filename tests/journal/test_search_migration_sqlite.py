@@ -4,13 +4,11 @@ one packed NoteIndex row per check-in, and search and the history timeline
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_embedded import ROOT, embedded_env
+from tests.test_embedded import embedded_env, manage
 
 BEFORE = """
 import hashlib, hmac
@@ -56,18 +54,9 @@ print("page", "Calm by the river" in page, "Busy day" in page)
 @pytest.mark.slow
 def test_old_token_rows_convert_on_sqlite(tmp_path: Path) -> None:
     env = embedded_env(tmp_path)
-    manage = [sys.executable, "manage.py"]
 
     def run(*args: str) -> str:
-        return subprocess.run(
-            [*manage, *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=180,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return manage(env, *args)
 
     run("migrate", "-v0")  # every app as today, then journal back before the index
     run("migrate", "journal", "0006_day_attributes_import_label", "-v0")

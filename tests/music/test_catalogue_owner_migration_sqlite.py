@@ -3,13 +3,11 @@ people had becomes one each, and their pages show it afterwards."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_embedded import ROOT, embedded_env
+from tests.test_embedded import embedded_env, manage
 
 BEFORE = """
 import datetime as dt
@@ -57,15 +55,7 @@ def test_a_shared_track_becomes_one_each_on_sqlite(tmp_path: Path) -> None:
     env["DEBUG"] = "true"  # pages render from the source static files, not collected ones
 
     def run(*args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=180,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return manage(env, *args)
 
     run("migrate", "-v0")
     run("migrate", "music", "0003_listening_api", "-v0")
