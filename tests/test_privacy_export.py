@@ -365,3 +365,9 @@ def test_it_streams_years_of_notes_without_holding_them_in_memory(
     total, peak = export_peak()
     assert total > 4 * small_total * 0.95
     assert peak < 1.5 * small_peak, f"peak grew from {small_peak} to {peak} bytes"
+
+
+def test_opening_the_import_address_leads_to_the_form(alice_client: Client) -> None:
+    response = alice_client.get("/settings/import/")
+    assert response.status_code == 302
+    assert response["Location"] == "/settings/#data-heading"

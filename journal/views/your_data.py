@@ -11,7 +11,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedHtmxRequest
 from accounts.models import User
@@ -50,10 +51,13 @@ def export_csv(request: AuthedHtmxRequest) -> StreamingHttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def import_archive(request: AuthedHtmxRequest) -> HttpResponse:
     """Store the archive for a worker and show its job's page, which waits on
-    it; only the first bytes are looked at here (journal/archive_job.py)."""
+    it; only the first bytes are looked at here (journal/archive_job.py). A
+    GET (a bookmark, a reload) goes to the form, on the settings page."""
+    if request.method == "GET":
+        return redirect(reverse("accounts:settings") + "#data-heading")
     form = ArchiveImportForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["archive"]
