@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from itertools import pairwise
 from statistics import fmean
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from accounts.models import zone_or_utc
 from journal.insights.queries import (
@@ -56,7 +56,7 @@ from journal.insights.wording import (
     TIMES_OF_DAY,
     WEEKDAY_NAMES,
 )
-from journal.listening import Heard
+from journal.listening import CONTEXT_WEIGHT, Heard
 from mood.values import Quadrant, quadrant_of
 
 if TYPE_CHECKING:
@@ -333,34 +333,48 @@ def music_by_quadrant(
     """Songs and artists by the quadrant of the check-ins they were attached
     to, and, counted below those (``NamedCount.weight``), the check-ins they
     were heard around (two queries, none with `links` and `heard`)."""
-    tracks: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
-    artists: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
     if links is None:
         links = song_links(user, start, end)
     if heard is None:
         heard = heard_links(user, start, end)
-    both: list[tuple[SongLink | Heard, int, int]] = [(link, 1, 0) for link in links]
-    both += [(song, 0, 1) for song in heard]
-    for song, attached, around in both:
-        quadrant = quadrant_of(song.pleasantness, song.energy)
-        old = tracks[quadrant].get(song.track_id)
-        tracks[quadrant][song.track_id] = NamedCount(
-            song.track_id,
-            song.title,
-            attached + (old.count if old else 0),
-            song.artist,
-            around + (old.heard if old else 0),
-        )
-        old = artists[quadrant].get(song.artist_id)
-        artists[quadrant][song.artist_id] = NamedCount(
-            song.artist_id,
-            song.artist,
-            attached + (old.count if old else 0),
-            heard=around + (old.heard if old else 0),
-        )
+    # Running tallies per quadrant and id: [attached, heard around, name,
+    # artist], the names as the last song gave them. NamedCounts are built
+    # for the few shown only (a year is a thousand songs or more, and a
+    # frozen dataclass per song and step was most of this figure's time).
+    tracks: dict[Quadrant, dict[int, list[Any]]] = defaultdict(dict)
+    artists: dict[Quadrant, dict[int, list[Any]]] = defaultdict(dict)
+    for songs, attached, around in ((links, 1, 0), (heard, 0, 1)):
+        for song in songs:
+            quadrant = quadrant_of(song.pleasantness, song.energy)
+            tally = tracks[quadrant].get(song.track_id)
+            if tally is None:
+                tracks[quadrant][song.track_id] = [attached, around, song.title, song.artist]
+            else:
+                tally[0] += attached
+                tally[1] += around
+                tally[2], tally[3] = song.title, song.artist
+            tally = artists[quadrant].get(song.artist_id)
+            if tally is None:
+                artists[quadrant][song.artist_id] = [attached, around, song.artist, ""]
+            else:
+                tally[0] += attached
+                tally[1] += around
+                tally[2] = song.artist
 
-    def top(counts: dict[int, NamedCount]) -> list[NamedCount]:
-        return sorted(counts.values(), key=lambda c: (-c.weight, -c.count, c.name.lower()))[:limit]
+    def top(tallies: dict[int, list[Any]]) -> list[NamedCount]:
+        # NamedCount.weight's order: attached whole, heard around at CONTEXT_WEIGHT.
+        ranked = sorted(
+            tallies.items(),
+            key=lambda item: (
+                -(item[1][0] + CONTEXT_WEIGHT * item[1][1]),
+                -item[1][0],
+                item[1][2].lower(),
+            ),
+        )
+        return [
+            NamedCount(key, name, count, artist, around)
+            for key, (count, around, name, artist) in ranked[:limit]
+        ]
 
     return MusicByQuadrant(
         {q: top(tracks[q]) for q in QUADRANT_ORDER if tracks.get(q)},
