@@ -250,7 +250,7 @@ def _pattern_bucket(label: str, rows: list[MoodRow]) -> PatternBucket:
     energies = [row.energy for row in rows if not row.energy_estimated]
     return PatternBucket(
         label,
-        fmean(row.pleasantness for row in rows) if rows else None,
+        fmean([row.pleasantness for row in rows]) if rows else None,
         fmean(energies) if energies else None,
         len(rows),
     )
@@ -307,13 +307,15 @@ def tag_impact(
         with_moods = [mood_by_day[d] for d in with_set if d in mood_by_day]
         without_moods = [m for d, m in mood_by_day.items() if d not in with_set]
         enough = len(with_moods) >= min_days and len(without_moods) >= min_days
+        # fmean of lists, not generators: the same sums, without statistics
+        # counting a generator item by item (a year of days per tag).
         impact = TagImpact(
             tag_id=tag_id,
             name=name,
             with_days=len(with_moods),
             without_days=len(without_moods),
-            with_mean=fmean(m.pleasantness for m in with_moods) if enough else None,
-            without_mean=fmean(m.pleasantness for m in without_moods) if enough else None,
+            with_mean=fmean([m.pleasantness for m in with_moods]) if enough else None,
+            without_mean=fmean([m.pleasantness for m in without_moods]) if enough else None,
             with_energy=_mean_energy(with_moods) if enough else None,
             without_energy=_mean_energy(without_moods) if enough else None,
         )

@@ -131,8 +131,6 @@ def day_totals(user: User, start: dt.date, end: dt.date) -> list[DayTotals]:
     ]
 
 
-
-
 def checkin_years(user: User) -> set[int]:
     """The years that have check-ins (one query)."""
     sql = (
@@ -241,11 +239,16 @@ def listening_minutes(
     """Minutes listened per local day (one query). A play without a recorded
     duration counts the track's length, if known."""
     zone = zone or user.zone
-    since = dt.datetime.combine(start, dt.time(), tzinfo=zone)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    # Each local midnight from `start` to the day after `end`, as instants.
+    edges = [
+        dt.datetime.combine(start + dt.timedelta(days=i), dt.time(), tzinfo=zone)
+        for i in range((end - start).days + 2)
+    ]
+    if connection.vendor == "postgresql":
+        return _listening_minutes_by_edges(user, start, edges)
     track_length = Track.objects.filter(pk=OuterRef("track_id")).order_by().values("duration_ms")
     rows = (
-        Listen.objects.filter(user=user, played_at__gte=since, played_at__lt=until)
+        Listen.objects.filter(user=user, played_at__gte=edges[0], played_at__lt=edges[-1])
         .annotate(day=TruncDate("played_at", tzinfo=zone))
         .values("day")
         # The track's length only where a play has no duration: a correlated
@@ -255,6 +258,27 @@ def listening_minutes(
         .order_by("day")
     )
     return {row["day"]: (row["ms"] or 0) / 60000 for row in rows}
+
+
+# Each play's local day found by a binary search of the day's midnights
+# (width_bucket over an array of instants) instead of converting every play's
+# time to the zone's clock and sorting by it: a year is ~7,000 plays.
+_MINUTES_BY_EDGES = (
+    "SELECT width_bucket(played_at, %s::timestamptz[]), SUM(COALESCE(ms_played, "  # noqa: S608
+    f"(SELECT duration_ms FROM {Track._meta.db_table} t WHERE t.id = track_id), 0)) "
+    f"FROM {Listen._meta.db_table} WHERE user_id = %s AND played_at >= %s AND played_at < %s "
+    "GROUP BY 1"
+)
+
+
+def _listening_minutes_by_edges(
+    user: User, start: dt.date, edges: list[dt.datetime]
+) -> dict[dt.date, float]:
+    with connection.cursor() as cursor:
+        cursor.execute(_MINUTES_BY_EDGES, [edges, user.pk, edges[0], edges[-1]])
+        found = sorted(cursor.fetchall())
+    # Bucket i holds the plays from the (i-1)th midnight to the ith.
+    return {start + dt.timedelta(days=i - 1): (ms or 0) / 60000 for i, ms in found}
 
 
 # Each quadrant's newest check-in read backwards down the (user, felt_at)

@@ -412,6 +412,45 @@ def test_it_counts_listening_by_local_day_across_the_dst_change(alice: User) -> 
     }
 
 
+def test_listening_minutes_match_each_plays_own_local_date(alice: User, bob: User) -> None:
+    """Each play lands on the day its time reads on the zone's clock, local
+    midnight included, across a change of clocks at midnight (Santiago skips
+    from 00:00 to 01:00 on 6 September 2026); plays outside the days, and
+    anyone else's, are left out."""
+    import zoneinfo
+
+    from music.models import Listen
+
+    zone = zoneinfo.ZoneInfo("America/Santiago")
+    song = track(alice, "Nils Frahm", "Says", duration_ms=3 * 60000)
+    first = dt.datetime(2026, 9, 4, 0, 0, tzinfo=zone).astimezone(dt.UTC)
+    plays = []
+    for step in range(0, 5 * 24 * 60, 50):  # every 50 minutes for five days
+        minutes = None if step % 7 == 0 else step % 11 + 1  # some without a duration
+        plays.append(
+            Listen(
+                user=alice,
+                track=song,
+                played_at=first + dt.timedelta(minutes=step),
+                ms_played=None if minutes is None else minutes * 60000,
+                source="test",
+            )
+        )
+    # Exactly at a local midnight: that day's first play.
+    midnight = dt.datetime(2026, 9, 5, 0, 0, tzinfo=zone)
+    plays.append(Listen(user=alice, track=song, played_at=midnight, ms_played=60000, source="t"))
+    Listen.objects.bulk_create(plays)
+    listen(bob, track(bob, "Nils Frahm", "Says"), "2026-09-05 12:00", 30, zone="America/Santiago")
+    start, end = dt.date(2026, 9, 5), dt.date(2026, 9, 7)
+    expected: dict[dt.date, float] = {}
+    for play in plays:
+        day = play.played_at.astimezone(zone).date()
+        if start <= day <= end:
+            expected[day] = expected.get(day, 0) + (play.ms_played or 3 * 60000) / 60000
+    assert len(expected) == 3
+    assert queries.listening_minutes(alice, start, end, zone=zone) == pytest.approx(expected)
+
+
 def test_it_leaves_deleted_checkins_out_of_every_figure(alice: User) -> None:
     from django.utils import timezone
 
