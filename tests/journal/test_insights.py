@@ -531,3 +531,24 @@ def test_the_calendar_groups_days_in_sql_as_the_figures_do_in_python(alice: User
     assert len(shown) == 4
     assert shown[dt.date(2026, 4, 2)].energy_is_estimate
     assert (shown[dt.date(2026, 4, 3)].energy, shown[dt.date(2026, 4, 3)].energy_count) == (-4, 1)
+
+
+def test_the_calendar_names_each_day_and_month_as_the_date_reads(alice: User) -> None:
+    """The grid steps weekday and month names along instead of formatting
+    each date; every cell still says its own date (a leap year, today marked)."""
+    from journal import calendar_chart
+
+    checkin(alice, "2024-02-29 08:00", 2, 1)
+    today = dt.date(2024, 3, 1)
+    html = calendar_chart.calendar_months(figures.calendar_year(alice, 2024), "/history/", today)
+    day = dt.date(2024, 1, 1)
+    while day.year == 2024:
+        spoken = f"{day:%A} {day.day} {day:%B}"
+        if day == today:
+            spoken = f"Today, {spoken}"
+        cell = f'title="{spoken}: ' if day == dt.date(2024, 2, 29) else f">{spoken}: no check-in<"
+        assert cell in html, day
+        if day.day == 1:
+            assert f'<h3 class="month-name">{day:%B}' in html
+        day += dt.timedelta(days=1)
+    assert html.count('<li class="day ') == 366
