@@ -132,8 +132,9 @@ def heard_by_users(
         GROUP BY c.id, l.track_id
         ORDER BY c.id, MIN(l.played_at)
     """  # noqa: S608 - table names are ours, values are parameters
+    params.append(_window_param())  # the window comes after the check-ins' filter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, _window_param()])
+        cursor.execute(sql, params)
         return [(row[0], Heard(*row[1:])) for row in cursor.fetchall()]
 
 

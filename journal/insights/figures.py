@@ -14,9 +14,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from itertools import pairwise
 from statistics import fmean
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from accounts.models import zone_or_utc
+from journal.insights.music_figures import music_by_quadrant as music_by_quadrant
 from journal.insights.queries import (
     DayTotals,
     checkin_years,
@@ -42,8 +43,6 @@ from journal.insights.results import (
     ListeningBucket,
     MoodRow,
     MoodSeries,
-    MusicByQuadrant,
-    NamedCount,
     PatternBucket,
     Period,
     SongLink,
@@ -56,8 +55,8 @@ from journal.insights.wording import (
     TIMES_OF_DAY,
     WEEKDAY_NAMES,
 )
-from journal.listening import CONTEXT_WEIGHT, Heard
-from mood.values import Quadrant, quadrant_of
+from journal.listening import Heard
+from mood.values import Quadrant
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -322,68 +321,6 @@ def tag_impact(
         (shown if enough else too_few).append(impact)
     shown.sort(key=lambda i: (-i.difference, i.name.lower()))
     return TagImpactReport(shown, too_few, len(mood_by_day), min_days)
-
-
-def music_by_quadrant(
-    user: User,
-    start: dt.date | None,
-    end: dt.date | None,
-    limit: int = 5,
-    links: list[SongLink] | None = None,
-    heard: list[Heard] | None = None,
-) -> MusicByQuadrant:
-    """Songs and artists by the quadrant of the check-ins they were attached
-    to, and, counted below those (``NamedCount.weight``), the check-ins they
-    were heard around (two queries, none with `links` and `heard`)."""
-    if links is None:
-        links = song_links(user, start, end)
-    if heard is None:
-        heard = heard_links(user, start, end)
-    # Running tallies per quadrant and id: [attached, heard around, name,
-    # artist], the names as the last song gave them. NamedCounts are built
-    # for the few shown only (a year is a thousand songs or more, and a
-    # frozen dataclass per song and step was most of this figure's time).
-    tracks: dict[Quadrant, dict[int, list[Any]]] = defaultdict(dict)
-    artists: dict[Quadrant, dict[int, list[Any]]] = defaultdict(dict)
-    for songs, attached, around in ((links, 1, 0), (heard, 0, 1)):
-        for song in songs:
-            quadrant = quadrant_of(song.pleasantness, song.energy)
-            tally = tracks[quadrant].get(song.track_id)
-            if tally is None:
-                tracks[quadrant][song.track_id] = [attached, around, song.title, song.artist]
-            else:
-                tally[0] += attached
-                tally[1] += around
-                tally[2], tally[3] = song.title, song.artist
-            tally = artists[quadrant].get(song.artist_id)
-            if tally is None:
-                artists[quadrant][song.artist_id] = [attached, around, song.artist, ""]
-            else:
-                tally[0] += attached
-                tally[1] += around
-                tally[2] = song.artist
-
-    def top(tallies: dict[int, list[Any]]) -> list[NamedCount]:
-        # NamedCount.weight's order: attached whole, heard around at CONTEXT_WEIGHT.
-        ranked = sorted(
-            tallies.items(),
-            key=lambda item: (
-                -(item[1][0] + CONTEXT_WEIGHT * item[1][1]),
-                -item[1][0],
-                item[1][2].lower(),
-            ),
-        )
-        return [
-            NamedCount(key, name, count, artist, around)
-            for key, (count, around, name, artist) in ranked[:limit]
-        ]
-
-    return MusicByQuadrant(
-        {q: top(tracks[q]) for q in QUADRANT_ORDER if tracks.get(q)},
-        {q: top(artists[q]) for q in QUADRANT_ORDER if artists.get(q)},
-        len(links),
-        len(heard),
-    )
 
 
 def _following(sequence: list[MoodRow]) -> dict[int, bool]:
