@@ -12,6 +12,35 @@ from journal.calendar_tones import TONES, Tone, tone_of
 from journal.insights.results import CalendarYear
 from journal.insights.wording import signed
 from journal.templatetags.mood import QUADRANT_SHAPES
+from mood.values import Quadrant
+
+# English names as `strftime` gives them in the C locale Django runs in; a
+# year of cells formatted two dates each was most of this module's time.
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# A quadrant day's CSS classes, symbol, short and spoken words.
+_QUADRANT_CELL = {
+    quadrant: (
+        f"q-{quadrant.value}",
+        QUADRANT_SHAPES[quadrant],
+        quadrant.label,
+        f"mostly {quadrant.label} ({quadrant.description})",
+    )
+    for quadrant in Quadrant
+}
 
 
 def calendar_months(
@@ -31,14 +60,18 @@ def calendar_months(
     for month in calendar.months:
         empty = all(mood is None for _, mood in month.days)
         note = '<span class="month-empty-note"> · no check-ins</span>' if empty else ""
+        month_name = MONTH_NAMES[month.first.month - 1]
         parts.append(
             f'<div class="month{" empty-month" if empty else ""}">'
-            f'<h3 class="month-name">{month.first:%B}{note}</h3>'
+            f'<h3 class="month-name">{month_name}{note}</h3>'
             f'<div class="weekdays" aria-hidden="true">{heads}</div><ol class="days" role="list">'
         )
         parts.append('<li class="blank" aria-hidden="true"></li>' * month.leading_blanks)
+        # The weekday steps through the month, so no date is formatted per cell.
+        weekday = month.first.weekday()
         for day, mood in month.days:
-            spoken_day = f"{day:%A} {day.day} {day:%B}"
+            spoken_day = f"{DAY_NAMES[weekday]} {day.day} {month_name}"
+            weekday = (weekday + 1) % 7
             is_today = day == today
             mark = " today" if is_today else ""
             if is_today:
@@ -59,10 +92,7 @@ def calendar_months(
                     f"{tone.words} (pleasantness {signed(mood.pleasantness)}), energy not recorded"
                 )
             else:
-                quadrant = mood.quadrant
-                css, symbol = f"q-{quadrant.value}", QUADRANT_SHAPES[quadrant]
-                short = quadrant.label
-                spoken = f"mostly {quadrant.label} ({quadrant.description})"
+                css, symbol, short, spoken = _QUADRANT_CELL[mood.quadrant]
             # Dates, the URL and the fixed words of quadrants and tones need no escaping.
             parts.append(
                 f'<li class="day {css}{mark}"><a href="{history_url}day/{iso}/" '

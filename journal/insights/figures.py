@@ -17,6 +17,7 @@ from statistics import fmean
 from typing import TYPE_CHECKING
 
 from accounts.models import zone_or_utc
+from journal.insights.music_figures import music_by_quadrant as music_by_quadrant
 from journal.insights.queries import (
     DayTotals,
     checkin_years,
@@ -42,8 +43,6 @@ from journal.insights.results import (
     ListeningBucket,
     MoodRow,
     MoodSeries,
-    MusicByQuadrant,
-    NamedCount,
     PatternBucket,
     Period,
     SongLink,
@@ -57,7 +56,7 @@ from journal.insights.wording import (
     WEEKDAY_NAMES,
 )
 from journal.listening import Heard
-from mood.values import Quadrant, quadrant_of
+from mood.values import Quadrant
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -250,7 +249,7 @@ def _pattern_bucket(label: str, rows: list[MoodRow]) -> PatternBucket:
     energies = [row.energy for row in rows if not row.energy_estimated]
     return PatternBucket(
         label,
-        fmean(row.pleasantness for row in rows) if rows else None,
+        fmean([row.pleasantness for row in rows]) if rows else None,
         fmean(energies) if energies else None,
         len(rows),
     )
@@ -307,67 +306,21 @@ def tag_impact(
         with_moods = [mood_by_day[d] for d in with_set if d in mood_by_day]
         without_moods = [m for d, m in mood_by_day.items() if d not in with_set]
         enough = len(with_moods) >= min_days and len(without_moods) >= min_days
+        # fmean of lists, not generators: the same sums, without statistics
+        # counting a generator item by item (a year of days per tag).
         impact = TagImpact(
             tag_id=tag_id,
             name=name,
             with_days=len(with_moods),
             without_days=len(without_moods),
-            with_mean=fmean(m.pleasantness for m in with_moods) if enough else None,
-            without_mean=fmean(m.pleasantness for m in without_moods) if enough else None,
+            with_mean=fmean([m.pleasantness for m in with_moods]) if enough else None,
+            without_mean=fmean([m.pleasantness for m in without_moods]) if enough else None,
             with_energy=_mean_energy(with_moods) if enough else None,
             without_energy=_mean_energy(without_moods) if enough else None,
         )
         (shown if enough else too_few).append(impact)
     shown.sort(key=lambda i: (-i.difference, i.name.lower()))
     return TagImpactReport(shown, too_few, len(mood_by_day), min_days)
-
-
-def music_by_quadrant(
-    user: User,
-    start: dt.date | None,
-    end: dt.date | None,
-    limit: int = 5,
-    links: list[SongLink] | None = None,
-    heard: list[Heard] | None = None,
-) -> MusicByQuadrant:
-    """Songs and artists by the quadrant of the check-ins they were attached
-    to, and, counted below those (``NamedCount.weight``), the check-ins they
-    were heard around (two queries, none with `links` and `heard`)."""
-    tracks: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
-    artists: dict[Quadrant, dict[int, NamedCount]] = defaultdict(dict)
-    if links is None:
-        links = song_links(user, start, end)
-    if heard is None:
-        heard = heard_links(user, start, end)
-    both: list[tuple[SongLink | Heard, int, int]] = [(link, 1, 0) for link in links]
-    both += [(song, 0, 1) for song in heard]
-    for song, attached, around in both:
-        quadrant = quadrant_of(song.pleasantness, song.energy)
-        old = tracks[quadrant].get(song.track_id)
-        tracks[quadrant][song.track_id] = NamedCount(
-            song.track_id,
-            song.title,
-            attached + (old.count if old else 0),
-            song.artist,
-            around + (old.heard if old else 0),
-        )
-        old = artists[quadrant].get(song.artist_id)
-        artists[quadrant][song.artist_id] = NamedCount(
-            song.artist_id,
-            song.artist,
-            attached + (old.count if old else 0),
-            heard=around + (old.heard if old else 0),
-        )
-
-    def top(counts: dict[int, NamedCount]) -> list[NamedCount]:
-        return sorted(counts.values(), key=lambda c: (-c.weight, -c.count, c.name.lower()))[:limit]
-
-    return MusicByQuadrant(
-        {q: top(tracks[q]) for q in QUADRANT_ORDER if tracks.get(q)},
-        {q: top(artists[q]) for q in QUADRANT_ORDER if artists.get(q)},
-        len(links),
-        len(heard),
-    )
 
 
 def _following(sequence: list[MoodRow]) -> dict[int, bool]:

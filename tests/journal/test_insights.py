@@ -412,6 +412,45 @@ def test_it_counts_listening_by_local_day_across_the_dst_change(alice: User) -> 
     }
 
 
+def test_listening_minutes_match_each_plays_own_local_date(alice: User, bob: User) -> None:
+    """Each play lands on the day its time reads on the zone's clock, local
+    midnight included, across a change of clocks at midnight (Santiago skips
+    from 00:00 to 01:00 on 6 September 2026); plays outside the days, and
+    anyone else's, are left out."""
+    import zoneinfo
+
+    from music.models import Listen
+
+    zone = zoneinfo.ZoneInfo("America/Santiago")
+    song = track(alice, "Nils Frahm", "Says", duration_ms=3 * 60000)
+    first = dt.datetime(2026, 9, 4, 0, 0, tzinfo=zone).astimezone(dt.UTC)
+    plays = []
+    for step in range(0, 5 * 24 * 60, 50):  # every 50 minutes for five days
+        minutes = None if step % 7 == 0 else step % 11 + 1  # some without a duration
+        plays.append(
+            Listen(
+                user=alice,
+                track=song,
+                played_at=first + dt.timedelta(minutes=step),
+                ms_played=None if minutes is None else minutes * 60000,
+                source="test",
+            )
+        )
+    # Exactly at a local midnight: that day's first play.
+    midnight = dt.datetime(2026, 9, 5, 0, 0, tzinfo=zone)
+    plays.append(Listen(user=alice, track=song, played_at=midnight, ms_played=60000, source="t"))
+    Listen.objects.bulk_create(plays)
+    listen(bob, track(bob, "Nils Frahm", "Says"), "2026-09-05 12:00", 30, zone="America/Santiago")
+    start, end = dt.date(2026, 9, 5), dt.date(2026, 9, 7)
+    expected: dict[dt.date, float] = {}
+    for play in plays:
+        day = play.played_at.astimezone(zone).date()
+        if start <= day <= end:
+            expected[day] = expected.get(day, 0) + (play.ms_played or 3 * 60000) / 60000
+    assert len(expected) == 3
+    assert queries.listening_minutes(alice, start, end, zone=zone) == pytest.approx(expected)
+
+
 def test_it_leaves_deleted_checkins_out_of_every_figure(alice: User) -> None:
     from django.utils import timezone
 
@@ -492,3 +531,24 @@ def test_the_calendar_groups_days_in_sql_as_the_figures_do_in_python(alice: User
     assert len(shown) == 4
     assert shown[dt.date(2026, 4, 2)].energy_is_estimate
     assert (shown[dt.date(2026, 4, 3)].energy, shown[dt.date(2026, 4, 3)].energy_count) == (-4, 1)
+
+
+def test_the_calendar_names_each_day_and_month_as_the_date_reads(alice: User) -> None:
+    """The grid steps weekday and month names along instead of formatting
+    each date; every cell still says its own date (a leap year, today marked)."""
+    from journal import calendar_chart
+
+    checkin(alice, "2024-02-29 08:00", 2, 1)
+    today = dt.date(2024, 3, 1)
+    html = calendar_chart.calendar_months(figures.calendar_year(alice, 2024), "/history/", today)
+    day = dt.date(2024, 1, 1)
+    while day.year == 2024:
+        spoken = f"{day:%A} {day.day} {day:%B}"
+        if day == today:
+            spoken = f"Today, {spoken}"
+        cell = f'title="{spoken}: ' if day == dt.date(2024, 2, 29) else f">{spoken}: no check-in<"
+        assert cell in html, day
+        if day.day == 1:
+            assert f'<h3 class="month-name">{day:%B}' in html
+        day += dt.timedelta(days=1)
+    assert html.count('<li class="day ') == 366
