@@ -393,15 +393,22 @@ def insert_listens(user_id: int, source: str, rows: list[ListenRow]) -> int:
     if not rows:
         return 0
     if connection.vendor == "postgresql":
+        # A batch's listens mostly carry the same details (the player, the
+        # client): each distinct one is sent and parsed once, rows point at it.
+        distinct: dict[str, int] = {}
+        pointers = [
+            distinct.setdefault(json.dumps(row[4]), len(distinct) + 1) if row[4] else None
+            for row in rows
+        ]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 WITH added AS (
                     INSERT INTO {Listen._meta.db_table}
                         (user_id, track_id, played_at, ms_played, skipped, source, details)
-                    SELECT %s, t, p, m, s, %s, d::jsonb
+                    SELECT %s, t, p, m, s, %s, (%s::jsonb[])[d]
                     FROM unnest(
-                        %s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[], %s::text[]
+                        %s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[], %s::int[]
                     ) AS u(t, p, m, s, d)
                     ON CONFLICT DO NOTHING
                     RETURNING track_id, played_at, ms_played, skipped
@@ -424,11 +431,12 @@ def insert_listens(user_id: int, source: str, rows: list[ListenRow]) -> int:
                 [
                     user_id,
                     source,
+                    list(distinct),
                     [row[0] for row in rows],
                     [row[1] for row in rows],
                     [row[2] for row in rows],
                     [row[3] for row in rows],
-                    [json.dumps(row[4]) if row[4] else None for row in rows],
+                    pointers,
                     user_id,
                 ],
             )
