@@ -8,6 +8,12 @@ in the listen queue until a whole process is free, so a one-listen submission
 from a player, or a check-in, queued behind 1,000-listen imports
 (docs/listening-api.md). Threads let it start at once; the listening API
 bounds how many imports a process stores at a time (ATTUNE_LISTEN_IMPORT_SLOTS).
+
+Eight threads a process by default, not four: eight 1,000-listen imports at
+once over three processes left some process with every thread on an import
+(most of them waiting their turn), so the next import's parsing, or a
+one-listen submission, queued behind them. Measured in
+docs/listen-import-throughput.md.
 """
 
 from __future__ import annotations
@@ -16,6 +22,6 @@ import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "gthread"
-threads = int(os.environ.get("ATTUNE_WEB_THREADS", "4"))
+threads = int(os.environ.get("ATTUNE_WEB_THREADS", "8"))
 # A 1,000-listen import or a large page can take seconds on a slow machine.
 timeout = int(os.environ.get("ATTUNE_WEB_TIMEOUT", "60"))

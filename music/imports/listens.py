@@ -7,6 +7,11 @@ The rules (docs/import-dedup.md):
   ``ts - ms_played``; ListenBrainz, Last.fm and Apple Music give the start.
 - The same play imported twice arrives once: ``Listen`` is unique on
   (user, track, played_at) and rows go in with ``bulk_create(ignore_conflicts)``.
+- The user's play statistics (``UserTrack.play_count``, ``ms_played_total``,
+  ``last_played_at``) grow with the listens that went in, in the statement
+  that inserts them (PostgreSQL); only tracks new to the user's library are
+  recounted from every listen, and only they get their feel computed, at the
+  end (docs/listen-import-throughput.md).
 - Histories from two services overlap (Spotify scrobbling to ListenBrainz or
   Last.fm): a play is "already there" when the user has a listen of the same
   track from *another* source starting within ``CROSS_SOURCE_WINDOW`` of it.
@@ -31,7 +36,7 @@ from config.text import scrub
 from imports.registry import ImportFormatError
 from imports.report import ImportReport
 from music.catalogue import TrackInfo, artist_key, title_key
-from music.models import Artist, Listen, Track
+from music.models import Artist, Listen, Track, UserTrack
 
 BATCH_SIZE = 1000
 CROSS_SOURCE_WINDOW = dt.timedelta(minutes=3)
@@ -235,7 +240,10 @@ def _fill(ids: list[int | None], infos: list[TrackInfo], owner_id: int) -> list[
 
 class ListenWriter:
     """Collects plays and writes them in batches. Use as a context manager, or
-    call ``flush()`` at the end. ``track_ids`` holds every track touched."""
+    call ``flush()`` at the end. ``track_ids`` holds every track touched;
+    ``recount`` the ones whose play statistics and feel ``finish()`` computes
+    from scratch: tracks new to the user's library (on SQLite, every track
+    touched)."""
 
     def __init__(self, user: User, source: str, report: ImportReport) -> None:
         self.user = user
@@ -243,6 +251,7 @@ class ListenWriter:
         self.report = report
         self.pending: list[Play] = []
         self.track_ids: set[int] = set()
+        self.recount: set[int] = set()
         self.latest = latest()
         # Track ids already resolved in this import, by what the file said.
         self.known: dict[tuple[str | None, str | None, str, str], int] = {}
@@ -275,12 +284,15 @@ class ListenWriter:
 
     def finish(self) -> None:
         self.flush()
-        if self.track_ids:
+        if self.recount:
             from music.feel import recompute_feel
             from music.plays import refresh_plays
 
-            refresh_plays(self.user, self.track_ids)
-            recompute_feel(self.user, self.track_ids)
+            # A listen changes no feel (ratings, check-ins, heard feel and tags
+            # do; heard feel notices new listens by itself, music/heard_feel.py),
+            # so only tracks just added to the library need theirs.
+            refresh_plays(self.user, self.recount)
+            recompute_feel(self.user, self.recount)
 
     def _resolve(self, infos: list[TrackInfo]) -> list[int]:
         keys = [(i.spotify_uri, i.mbid, i.artist, i.title) for i in infos]
@@ -298,6 +310,7 @@ class ListenWriter:
             return
         track_ids = self._resolve([play.info for play in plays])
         self.track_ids.update(track_ids)
+        self.recount.update(add_to_library(self.user.pk, set(track_ids)))
         low = min(p.played_at for p in plays) - CROSS_SOURCE_WINDOW
         high = max(p.played_at for p in plays) + CROSS_SOURCE_WINDOW
         existing = Listen.objects.filter(
@@ -335,39 +348,100 @@ class ListenWriter:
 ListenRow = tuple[int, dt.datetime, int | None, bool, dict[str, object] | None]
 
 
+def add_to_library(user_id: int, track_ids: set[int]) -> set[int]:
+    """Give the user a UserTrack row for each track; returns the tracks whose
+    rows are new (their statistics and feel are computed from scratch). On
+    SQLite, every track: its listens are counted by a recount, not as they go in."""
+    if not track_ids:
+        return set()
+    if connection.vendor != "postgresql":
+        return track_ids
+    # Columns with a Python-side default (and no database default) get it here.
+    defaults = [
+        field
+        for field in UserTrack._meta.concrete_fields
+        if field.has_default() and not field.primary_key
+    ]
+    columns = "".join(f", {field.column}" for field in defaults)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {UserTrack._meta.db_table} (user_id, track_id{columns})
+            SELECT %s, t{", %s" * len(defaults)} FROM unnest(%s::bigint[]) AS u(t)
+            ON CONFLICT (user_id, track_id) DO NOTHING
+            RETURNING track_id
+            """,  # noqa: S608 - table and column names are ours, values are parameters
+            [
+                user_id,
+                *(field.get_db_prep_save(field.get_default(), connection) for field in defaults),
+                sorted(track_ids),
+            ],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def insert_listens(user_id: int, source: str, rows: list[ListenRow]) -> int:
     """Insert listens, ignoring ones already there; returns how many went in.
 
     On PostgreSQL one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING
-    (building a thousand model instances costs more than the database does);
-    elsewhere (the embedded SQLite default) bulk_create with ignore_conflicts.
+    (building a thousand model instances costs more than the database does),
+    and the same statement adds the listens that went in to the user's play
+    statistics on their UserTrack rows (add_to_library made them): a batch
+    costs the same however long the user's history. Elsewhere (the embedded
+    SQLite default) bulk_create with ignore_conflicts, counted by a recount.
     """
     if not rows:
         return 0
     if connection.vendor == "postgresql":
-        table = Listen._meta.db_table
+        # A batch's listens mostly carry the same details (the player, the
+        # client): each distinct one is sent and parsed once, rows point at it.
+        distinct: dict[str, int] = {}
+        pointers = [
+            distinct.setdefault(json.dumps(row[4]), len(distinct) + 1) if row[4] else None
+            for row in rows
+        ]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO {table}
-                    (user_id, track_id, played_at, ms_played, skipped, source, details)
-                SELECT %s, t, p, m, s, %s, d::jsonb
-                FROM unnest(
-                    %s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[], %s::text[]
-                ) AS u(t, p, m, s, d)
-                ON CONFLICT DO NOTHING
-                """,  # noqa: S608 - the table name is ours, values are parameters
+                WITH added AS (
+                    INSERT INTO {Listen._meta.db_table}
+                        (user_id, track_id, played_at, ms_played, skipped, source, details)
+                    SELECT %s, t, p, m, s, %s, (%s::jsonb[])[d]
+                    FROM unnest(
+                        %s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[], %s::int[]
+                    ) AS u(t, p, m, s, d)
+                    ON CONFLICT DO NOTHING
+                    RETURNING track_id, played_at, ms_played, skipped
+                ), counted AS (
+                    UPDATE {UserTrack._meta.db_table} AS ut
+                    SET play_count = ut.play_count + a.plays,
+                        ms_played_total = ut.ms_played_total + a.ms,
+                        last_played_at = GREATEST(ut.last_played_at, a.last)
+                    FROM (
+                        SELECT track_id,
+                            count(*) FILTER (WHERE NOT skipped) AS plays,
+                            COALESCE(sum(ms_played), 0) AS ms,
+                            max(played_at) AS last
+                        FROM added GROUP BY track_id
+                    ) AS a
+                    WHERE ut.user_id = %s AND ut.track_id = a.track_id
+                )
+                SELECT count(*) FROM added
+                """,  # noqa: S608 - the table names are ours, values are parameters
                 [
                     user_id,
                     source,
+                    list(distinct),
                     [row[0] for row in rows],
                     [row[1] for row in rows],
                     [row[2] for row in rows],
                     [row[3] for row in rows],
-                    [json.dumps(row[4]) if row[4] else None for row in rows],
+                    pointers,
+                    user_id,
                 ],
             )
-            return cursor.rowcount
+            (count,) = cursor.fetchone()
+            return int(count)
     before = Listen.objects.filter(user_id=user_id).count()
     Listen.objects.bulk_create(
         [

@@ -259,20 +259,23 @@ def store(user: User, submission: Submission) -> int:
     if submission.listen_type == "playing_now":
         set_playing_now(user, submission.listens[0]["track_metadata"])
         return 0
+    # Made before the import slot is taken: the slot is held only for what
+    # must take turns, the database work.
+    plays = [
+        Play(
+            info=metadata.track_info(listen["track_metadata"]),
+            played_at=dt.datetime.fromtimestamp(listen["listened_at"], tz=dt.UTC),
+            line=number,
+            details=metadata.details(listen["track_metadata"]),
+        )
+        for number, listen in enumerate(submission.listens, start=1)
+    ]
     count = _Count()
     with transaction.atomic(), ListenWriter(user, SOURCE, count) as writer:
         if submission.listen_type == "import":
             take_import_slot()
-        for number, listen in enumerate(submission.listens, start=1):
-            meta = listen["track_metadata"]
-            writer.add(
-                Play(
-                    info=metadata.track_info(meta),
-                    played_at=dt.datetime.fromtimestamp(listen["listened_at"], tz=dt.UTC),
-                    line=number,
-                    details=metadata.details(meta),
-                )
-            )
+        for play in plays:
+            writer.add(play)
     return count.imported
 
 

@@ -346,3 +346,23 @@ def test_names_stay_as_the_catalogue_has_them(client: Client, alice: User, token
     submit(client, token, "single", [listen(NOW - 500, title="teardrop")])
     assert Track.objects.count() == 1
     assert Listen.objects.filter(user=alice).count() == 2
+
+
+def test_each_listen_of_an_import_keeps_its_own_details(
+    client: Client, alice: User, token: str
+) -> None:
+    """Details are sent once per distinct value (music/imports/listens.py)."""
+    batch = [
+        listen(NOW - 3000, title="Angel", media_player="Navidrome"),
+        listen(NOW - 2000, title="Teardrop"),
+        listen(NOW - 1000, title="Angel", media_player="Jellyfin", duration_ms=379000),
+        listen(NOW - 500, title="Protection", media_player="Navidrome"),
+    ]
+    assert submit(client, token, "import", batch).status_code == 200
+    stored = Listen.objects.filter(user=alice).order_by("played_at")
+    assert list(stored.values_list("details", flat=True)) == [
+        {"media_player": "Navidrome"},
+        None,
+        {"media_player": "Jellyfin", "duration_ms": 379000},
+        {"media_player": "Navidrome"},
+    ]
