@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -191,3 +192,26 @@ def children(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             out.append(int(entry.name))
     return out
+
+
+def subprocess_env(queue: str, smtp: Any) -> dict[str, str]:
+    """The environment for a web server or worker the test starts: the test's
+    own database, Redis, Celery queue and loopback SMTP sink."""
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "ATTUNE_TEST_CELERY_QUEUE": queue,
+        "SMTP_HOST": smtp.host,
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_TIMEOUT": "10",
+        "PYTHONUNBUFFERED": "1",
+    }
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return env

@@ -28,7 +28,7 @@ from django.test import Client
 
 from imports.models import ImportJob
 from tests.conftest import make_user
-from tests.faults import children, gunicorn
+from tests.faults import children, gunicorn, subprocess_env
 from tests.journal.smtp_sink import Sink, smtp_sink
 
 __all__ = ["smtp_sink"]
@@ -311,25 +311,12 @@ def stack(
     transactional_db: None, smtp_sink: Sink, tmp_path: Path, settings: Any
 ) -> Iterator[tuple[Browser, Peaks, Sink]]:
     """gunicorn + a default-queue worker + an imports worker, on the test database."""
-    db = connection.settings_dict
     tag = uuid.uuid4().hex[:8]
     media = tmp_path / "var"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.CELERY_BROKER_URL,
-        "ATTUNE_TEST_CELERY_QUEUE": f"hostile-{tag}",
-        "ATTUNE_TEST_IMPORTS_QUEUE": f"hostile-imports-{tag}",
-        "ATTUNE_VAR_DIR": str(media),
-        "SECRET_KEY": settings.SECRET_KEY,  # the test's session is signed with it
-        "SMTP_HOST": smtp_sink.host,
-        "SMTP_PORT": str(smtp_sink.port),
-        "SMTP_TIMEOUT": "10",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
+    env = subprocess_env(f"hostile-{tag}", smtp_sink)
+    env["ATTUNE_TEST_IMPORTS_QUEUE"] = f"hostile-imports-{tag}"
+    env["ATTUNE_VAR_DIR"] = str(media)
+    env["SECRET_KEY"] = settings.SECRET_KEY  # the test's session is signed with it
     make_user("pat@example.com")
     client = Client()
     client.force_login(make_user("sam@example.com"))

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,7 +24,7 @@ from journal.models import WeeklyReflection
 from journal.reflections.schedule import dispatch
 from journal.tasks import deliver_reflections
 from tests.conftest import make_user
-from tests.faults import children
+from tests.faults import children, subprocess_env
 from tests.journal.reflection_helpers import checkin
 from tests.journal.smtp_sink import Sink, smtp_sink  # noqa: F401
 
@@ -153,23 +152,8 @@ def worker_env(
 ) -> dict[str, str]:
     for key, value in DELIVERY.items():
         setattr(settings, key, int(value))
-    db = connection.settings_dict
-    env = dict(os.environ)
+    env = subprocess_env(task_queue, smtp_sink)
     env.update(DELIVERY)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": settings.CELERY_BROKER_URL,
-            "ATTUNE_TEST_CELERY_QUEUE": task_queue,
-            "SMTP_HOST": smtp_sink.host,
-            "SMTP_PORT": str(smtp_sink.port),
-            "SMTP_TIMEOUT": "10",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
     return env
 
 
