@@ -282,13 +282,6 @@ Box = tuple[float, float, float, float]
 CELLS = 81
 
 
-def _cell_of(c: Candidate) -> int:
-    """Which of the 9x9 grid cells a song's point falls in (edges clamped)."""
-    cx = int(c.pleasantness + 4.5)
-    cy = int(c.energy + 4.5)
-    return (8 if cx > 8 else 0 if cx < 0 else cx) * 9 + (8 if cy > 8 else 0 if cy < 0 else cy)
-
-
 def box_distance(point: Point, box: Box) -> float:
     """How far a point is from the nearest edge of a cell (0 inside it)."""
     x0, x1, y0, y1 = box
@@ -329,28 +322,37 @@ class _Search:
         self.budget = NODE_BUDGET
 
     def _index(self, candidates: Seq[Candidate], target: Point) -> None:
-        """Distances to the target and the grid cell of every song, computed once;
-        the per-step score is computed only for songs in cells near the step's aim."""
-        tx, ty = target
-        hypot = math.hypot
-        self.to_target: dict[int, float] = {
-            c.track_id: hypot(c.pleasantness - tx, c.energy - ty) for c in candidates
-        }
+        """The grid cell of every song, computed once: the per-step score is
+        computed only for songs in cells near the step's aim."""
+        self.target = target
         # Songs with a bonus (comfort, shared moments) are kept apart from plain
         # ones: a plain song can never score better than its distance, so far
         # cells of plain songs are skipped early, and only the few boosted songs
         # are searched wider.
-        self.plain: list[list[Candidate]] = [[] for _ in range(CELLS)]
-        self.boosted: list[list[Candidate]] = [[] for _ in range(CELLS)]
+        # (The loop runs for every song of the library on every playlist: it
+        # reads locals and finds the cell of the 9x9 grid inline, edges clamped.)
+        plain: list[list[Candidate]] = [[] for _ in range(CELLS)]
+        boosted: list[list[Candidate]] = [[] for _ in range(CELLS)]
+        comfort_weight, social_weight = self.comfort_weight, self.social_weight
         for c in candidates:
-            if (self.comfort_weight and c.comfort) or (self.social_weight and c.social):
-                self.boosted[_cell_of(c)].append(c)
+            cx = int(c.pleasantness + 4.5)
+            cy = int(c.energy + 4.5)
+            i = (8 if cx > 8 else 0 if cx < 0 else cx) * 9 + (8 if cy > 8 else 0 if cy < 0 else cy)
+            if (comfort_weight and c.comfort) or (social_weight and c.social):
+                boosted[i].append(c)
             else:
-                self.plain[_cell_of(c)].append(c)
-        # Sorted distances to the target answer "how many songs are at least
-        # this close?" with one bisect: the look-ahead that keeps the bridge
-        # from running out of closer songs.
-        self.sorted_dist = sorted(self.to_target.values())
+                plain[i].append(c)
+        self.plain, self.boosted = plain, boosted
+        # The nearest distances to the target, sorted, answer "are there enough
+        # songs at least this close?" with one bisect: the look-ahead that keeps
+        # the bridge from running out of closer songs. The answer only matters
+        # up to the songs still to choose plus those already chosen, so only
+        # that many are kept (the whole library sorted cost a third of the time).
+        tx, ty = target
+        hypot = math.hypot
+        self.nearest_dists = heapq.nsmallest(
+            2 * self.n + 2, [hypot(c.pleasantness - tx, c.energy - ty) for c in candidates]
+        )
         cell_boxes = [
             (cx * 9 + cy, (cx - 4.5, cx - 3.5, cy - 4.5, cy - 3.5))
             for cx in range(9)
@@ -376,41 +378,49 @@ class _Search:
             self.bonus_cache[c.track_id] = value
         return value
 
+    def to_target(self, c: Candidate) -> float:
+        return math.hypot(c.pleasantness - self.target[0], c.energy - self.target[1])
+
     def closer_available(self, limit: float) -> int:
-        """Unused songs no further from the target than `limit`."""
-        total = bisect_right(self.sorted_dist, limit + EPSILON)
+        """Unused songs no further from the target than `limit`, counted exactly
+        up to more than a playlist can need (`nearest_dists` holds 2n + 2)."""
+        total = bisect_right(self.nearest_dists, limit + EPSILON)
         return total - sum(1 for d in self.used_dists if d <= limit + EPSILON)
 
     def options(self, step: int, prev: Candidate | None) -> list[Candidate]:
         """The best few next songs for this step, best first."""
         aim = self.aims[step]
         after = self.n - step - 1
-        to_target = self.to_target
-        bound = to_target[prev.track_id] if (prev is not None and step >= self.matching) else None
+        bound = self.to_target(prev) if (prev is not None and step >= self.matching) else None
+        tx, ty = self.target
         # From the last matching song on, every choice must leave enough closer
         # songs for the rest of the way.
         needs_lookahead = step >= self.matching - 1
         px, py = (prev.pleasantness, prev.energy) if prev is not None else (0.0, 0.0)
+        # (The loops below run per song: they read locals, not attributes.)
         max_bonus, used, hypot, bonus = self.max_bonus, self.used, math.hypot, self.bonus
+        plain, boosted, boxes = self.plain, self.boosted, self.boxes
+        target_box_d = self.target_box_d
+        closer_available = self.closer_available
         # A bounded max-heap of the best (cost, track id) so far.
         heap: list[tuple[float, int, Candidate]] = []
         for box_d, i in self.cell_order[aim]:
             # Songs must get no further from the target: whole cells beyond reach
             # are skipped (this is what keeps the last steps fast).
-            if bound is not None and self.target_box_d[i] > bound + EPSILON:
+            if bound is not None and target_box_d[i] > bound + EPSILON:
                 continue
-            groups = (self.plain[i], self.boosted[i])
+            groups = (plain[i], boosted[i])
             if len(heap) >= BRANCHES:
                 worst = -heap[0][0]
                 if box_d - max_bonus > worst:
                     break
                 least = box_d
                 if prev is not None:
-                    least += SMOOTHNESS * box_distance((px, py), self.boxes[i])
+                    least += SMOOTHNESS * box_distance((px, py), boxes[i])
                 if least - max_bonus > worst:
                     continue
                 if least > worst:
-                    groups = ([], self.boosted[i])
+                    groups = ([], boosted[i])
             for group in groups:
                 for c in group:
                     tid = c.track_id
@@ -418,7 +428,7 @@ class _Search:
                         continue
                     if prev is not None and c.artist_id == prev.artist_id:
                         continue
-                    d_t = to_target[tid]
+                    d_t = hypot(c.pleasantness - tx, c.energy - ty)
                     if bound is not None and d_t > bound + EPSILON:
                         continue
                     cost = hypot(c.pleasantness - aim[0], c.energy - aim[1]) - bonus(c)
@@ -426,7 +436,7 @@ class _Search:
                         cost += SMOOTHNESS * hypot(c.pleasantness - px, c.energy - py)
                     if len(heap) >= BRANCHES and (-cost, -tid) <= (heap[0][0], heap[0][1]):
                         continue
-                    if needs_lookahead and self.closer_available(d_t) - 1 < after:
+                    if needs_lookahead and closer_available(d_t) - 1 < after:
                         continue
                     entry = (-cost, -tid, c)
                     if len(heap) < BRANCHES:
@@ -463,7 +473,7 @@ class _Search:
     def _take(self, c: Candidate) -> None:
         self.path.append(c)
         self.used.add(c.track_id)
-        self.used_dists.append(self.to_target[c.track_id])
+        self.used_dists.append(self.to_target(c))
 
     def _give_back(self, c: Candidate) -> None:
         self.path.pop()
