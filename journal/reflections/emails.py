@@ -23,13 +23,34 @@ from journal.models import WeeklyReflection
 from journal.reflections.context import reflection_context
 
 
+class _FoldsOnce:
+    """A header that keeps its folded form for the policy settings it was last
+    folded with. Messages share header objects (below), and writing each
+    message out folds every header again: a fifth of the time a message took
+    to become bytes went into re-folding the same From, MIME-Version, Subject
+    and the parts' Content-Type."""
+
+    def fold(self, *, policy: email.policy.Policy) -> str:
+        # Folding reads these three settings of the policy and nothing else
+        # (email._header_value_parser); the generator clones the policy for
+        # every part, so it is compared by them, not by identity.
+        settings = (policy.max_line_length, policy.utf8, policy.linesep)  # type: ignore[attr-defined]
+        memo: tuple[Any, str] | None = self.__dict__.get("_attune_folded")
+        if memo is not None and memo[0] == settings:
+            return memo[1]
+        folded: str = super().fold(policy=policy)  # type: ignore[misc]
+        self.__dict__["_attune_folded"] = (settings, folded)
+        return folded
+
+
 class HeaderRegistry(email.headerregistry.HeaderRegistry):
     """The standard header registry, made cheap for a batch of similar emails:
     it makes each header's class once (the stock one builds a new class with
-    type() for every header of every message) and parses a header it has just
+    type() for every header of every message), parses a header it has just
     seen once (From, MIME-Version, the parts' Content-Type, the subject of a
-    week...). Header objects are immutable, so messages can share them; the
-    bytes come out the same (tests/journal/test_reflection_email.py)."""
+    week...) and folds it once per policy. Header objects are immutable, so
+    messages can share them; the bytes come out the same
+    (tests/journal/test_reflection_email.py)."""
 
     PARSED_MAX = 256
 
@@ -41,7 +62,8 @@ class HeaderRegistry(email.headerregistry.HeaderRegistry):
     def __getitem__(self, name: str) -> type[email.headerregistry.BaseHeader]:
         made = self._classes.get(name)
         if made is None:
-            made = self._classes[name] = super().__getitem__(name)
+            stock = super().__getitem__(name)
+            made = self._classes[name] = type(stock.__name__, (_FoldsOnce, stock), {})
         return made
 
     def __call__(self, name: str, value: Any) -> email.headerregistry.BaseHeader:

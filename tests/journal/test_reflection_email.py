@@ -314,3 +314,21 @@ def test_a_claim_stores_the_content_built_before_it(alice: User) -> None:
     assert claimed is not None and claimed.content == ours
     loaded.refresh_from_db()
     assert loaded.content == ours
+
+
+def test_a_shared_header_folds_for_the_policy_it_is_written_with() -> None:
+    """The registry's headers keep their folded form (journal.reflections.emails._FoldsOnce):
+    one kept for one policy is never written out under another."""
+    registry = unfolded(email.policy.SMTP).header_factory  # type: ignore[attr-defined]
+    value = "Your week of 23–29 November: " + "a long quiet week " * 8
+    header = registry("Subject", value)
+    assert registry("Subject", value) is header
+    stock = email.policy.default.header_factory("Subject", value)
+    policies = (
+        email.policy.SMTP,
+        email.policy.default,
+        email.policy.SMTP.clone(max_line_length=40),
+        email.policy.SMTPUTF8,
+    )
+    for policy in policies * 2:
+        assert header.fold(policy=policy) == stock.fold(policy=policy)
