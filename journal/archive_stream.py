@@ -12,6 +12,10 @@ values in one entry, before anything is built; nothing here recurses, so a
 3,000-deep archive is refused with a reason instead of a RecursionError.
 Sections are then read with ``ijson.items`` (``StreamedArchive.rows``), one
 entry at a time, in the order the importer needs them whatever the file's order.
+
+ijson and cryptography are imported where they are used: this module loads
+with the app (journal/apps.py registers the archive import), in processes
+that never read an archive.
 """
 
 from __future__ import annotations
@@ -22,9 +26,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
 from journal.archive import FORMAT, VERSION, ArchiveError
@@ -58,6 +59,8 @@ def _frame_aad(aad: bytes, index: int, last: bool) -> bytes:
 
 def seal_chunks(chunks: Iterable[bytes], path: Path, aad: bytes) -> str:
     """Write `chunks` to `path` sealed in frames; returns the key id used."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     ring = keyring()
     aes = AESGCM(ring.keys[ring.current_id])
     buffer = bytearray()
@@ -85,6 +88,8 @@ class SealedReader(io.RawIOBase):
     UTF-8 byte-order mark dropped)."""
 
     def __init__(self, path: str, key_id: str, aad: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         key = keyring().keys.get(key_id)
         if key is None:
             raise NoteKeyError(f"No key with id {key_id!r}.")
@@ -103,6 +108,8 @@ class SealedReader(io.RawIOBase):
         return True
 
     def _next_frame(self) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
         size = int.from_bytes(self._file.read(4) or b"\0\0\0\0", "big")
         blob = self._file.read(NONCE_BYTES + size)
         if not size or len(blob) != NONCE_BYTES + size:
@@ -138,6 +145,8 @@ class SealedReader(io.RawIOBase):
 def check_archive(stream: IO[bytes]) -> None:
     """Read the whole archive once as events: ArchiveError with a plain reason
     if it is not an Attune archive this version reads or exceeds a cap."""
+    import ijson
+
     max_depth = int(settings.ATTUNE_JSON_MAX_DEPTH)
     max_entries = int(settings.ATTUNE_JSON_MAX_ITEMS)
     depth = entries = values = 0
@@ -228,6 +237,8 @@ class StreamedArchive:
         self.opener = opener
 
     def rows(self, section: str) -> Iterator[dict[str, Any]]:
+        import ijson
+
         with self.opener() as stream:
             for row in ijson.items(stream, f"{section}.item", use_float=True):
                 if isinstance(row, dict):

@@ -22,6 +22,10 @@ days it was there. Method (docs/correlations.md says why):
 - Nothing is compared with fewer than `MIN_DAYS` days on either side.
 
 Every finding is a pattern, never a cause; the page says so.
+
+numpy is imported when a comparison runs, not with the module: the URLs load
+this module in every process (a management command's checks too), and numpy
+is some 14 MB of memory there.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 MIN_DAYS = 10
 RESAMPLES = 1000
@@ -118,6 +124,8 @@ class _Null:
     def __init__(
         self, values: np.ndarray, rng: np.random.Generator, resamples: int, longest: int
     ) -> None:
+        import numpy as np
+
         self.n = len(values)
         self.total = float(values.sum())
         shuffled = rng.permuted(np.tile(values.astype(np.float32), (resamples, 1)), axis=1)
@@ -131,6 +139,8 @@ class _Null:
         """(p-value, chance margin) for a with-group of `k` days summing to
         `observed_sum`. Two-sided on the difference of means, which is
         (S − kT/n) · n / (k(n − k)): the deviation of the sum decides."""
+        import numpy as np
+
         n, total = self.n, self.total
         small = min(k, n - k)
         scale = n / (k * (n - k))
@@ -195,6 +205,8 @@ def compare(
     Claims are filtered per family (one kind at one lag: "tags, next day"),
     the way the page lists them.
     """
+    import numpy as np
+
     by_lag = {Lag.SAME_DAY: dict(moods), Lag.NEXT_DAY: next_day_moods(moods)}
     # First the counts and sums, so each shuffled distribution is drawn once,
     # only as long as its longest comparison needs.

@@ -7,7 +7,12 @@ sent) at the last moment before the message becomes irrevocable: before the
 last byte of a push request (reminders/push_post.py), before the SMTP
 terminator (journal/smtp.py), just before an Apprise notification. A worker
 killed before that point leaves nothing delivered, so the reminder is sent
-again; killed after it, it is never sent twice."""
+again; killed after it, it is never sent twice.
+
+Apprise and pywebpush (with requests, aiohttp and cryptography under it) are
+imported where a message is sent, not with the module: every process that
+loads the URLs (a management command's checks, a web worker) would otherwise
+carry some 30 MB of them without sending anything."""
 
 from __future__ import annotations
 
@@ -17,12 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import apprise
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from pywebpush import WebPushException, webpush
 
 from accounts.models import User
 from journal.reflections.emails import UnfoldedEmail
@@ -56,6 +59,8 @@ class Reminder:
 def send_push(user: User, reminder: Reminder, commit: Commit = no_commit_point) -> int:
     """Push to each of the person's browsers; a subscription the push service
     says is gone (404/410) is forgotten. Returns how many accepted it."""
+    from pywebpush import WebPushException, webpush
+
     accepted = 0
     session = CommitPointSession(commit)
     for subscription in PushSubscription.objects.filter(user=user):
@@ -96,6 +101,8 @@ def send_apprise(plan: ReminderPlan, reminder: Reminder, commit: Commit = no_com
     """Notify every Apprise URL of the plan; returns how many took it.
     Apprise's own HTTP call has no point to hook, so the commit comes just
     before it: a worker killed during the call sends nothing twice."""
+    import apprise
+
     accepted = 0
     for url in plan.apprise_list:
         notifier = apprise.Apprise()
@@ -108,6 +115,8 @@ def send_apprise(plan: ReminderPlan, reminder: Reminder, commit: Commit = no_com
 
 
 def valid_apprise_url(url: str) -> bool:
+    import apprise
+
     return bool(apprise.Apprise().add(url))
 
 

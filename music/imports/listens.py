@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -36,12 +35,26 @@ from config.text import scrub
 from imports.registry import ImportFormatError
 from imports.report import ImportReport
 from music.catalogue import TrackInfo, artist_key, title_key
-from music.models import Artist, Listen, Track, UserTrack
+from music.imports.listen_sql import ListenRow, add_to_library, existing_listens, insert_listens
+from music.models import Artist, Track
 
-BATCH_SIZE = 1000
+# Listens go in 5,000 at a time: each batch adds its plays to the library row
+# of every track it touched, so fewer, larger batches rewrite those rows less
+# often. Tracks are resolved (and made) 1,000 at a time: the model instances a
+# new library's first batch makes are the peak of an import's memory.
+BATCH_SIZE = 5000
+RESOLVE_SIZE = 1000
 CROSS_SOURCE_WINDOW = dt.timedelta(minutes=3)
 EARLIEST = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)
 SKIP_UNDER_MS = 30_000
+
+
+# What a file says of a track (URI, MusicBrainz id, artist, title): the
+# writer's cache of resolved tracks is keyed on it.
+TrackKey = tuple[str | None, str | None, str, str]
+# A listen waiting for its batch, without the Play it came in: its track's id,
+# or its key (one object per track) until resolved; start, ms, skipped, details.
+Pending = tuple[TrackKey | int, dt.datetime, int | None, bool, dict[str, object] | None]
 
 
 @dataclass
@@ -85,10 +98,14 @@ def _keys(info: TrackInfo) -> tuple[str, str]:
     return (artist_key(info.artist) or info.artist.strip().casefold(), title_key(info.title))
 
 
-def resolve_tracks(infos: list[TrackInfo], owner: User | int) -> list[int]:
+def resolve_tracks(
+    infos: list[TrackInfo], owner: User | int, created: set[int] | None = None
+) -> list[int]:
     """The owner's track ids for these infos, creating the missing ones: a fixed
     handful of queries for the whole batch whatever its size. Only the owner's
-    own tracks are matched or filled in (docs/catalogue-per-user.md)."""
+    own tracks are matched or filled in (docs/catalogue-per-user.md). The ids
+    of the tracks that were not there before this call (it made them) are
+    added to `created` when it is given."""
     owner_id = owner if isinstance(owner, int) else owner.pk
     mine = Track.objects.filter(owner_id=owner_id)
     ids: list[int | None] = [None] * len(infos)
@@ -185,6 +202,8 @@ def resolve_tracks(infos: list[TrackInfo], owner: User | int) -> list[int]:
                 seen_mbids.add(track.mbid)
         Track.objects.bulk_create(list(new.values()), ignore_conflicts=True)
         lookup()
+        if created is not None:
+            created.update(pk for i in missing if (pk := ids[i]) is not None)
     _fill_in_details(ids, infos, owner_id)
     return _fill(ids, infos, owner_id)
 
@@ -242,19 +261,27 @@ class ListenWriter:
     """Collects plays and writes them in batches. Use as a context manager, or
     call ``flush()`` at the end. ``track_ids`` holds every track touched;
     ``recount`` the ones whose play statistics and feel ``finish()`` computes
-    from scratch: tracks new to the user's library (on SQLite, every track
-    touched)."""
+    from scratch: tracks new to the user's library that this import did not
+    make (on SQLite, every track touched).
+
+    A track this import made needs neither: its only listens are this
+    import's, counted on its row as they went in, and it has nothing a feel
+    comes from (docs/listen-import-throughput.md)."""
 
     def __init__(self, user: User, source: str, report: ImportReport) -> None:
         self.user = user
         self.source = source
         self.report = report
-        self.pending: list[Play] = []
+        self.pending: list[Pending] = []
+        self.unresolved: dict[TrackKey, tuple[TrackKey, TrackInfo]] = {}
         self.track_ids: set[int] = set()
         self.recount: set[int] = set()
+        # Tracks this import made, and tracks known to have a library row.
+        self.created: set[int] = set()
+        self.in_library: set[int] = set()
         self.latest = latest()
         # Track ids already resolved in this import, by what the file said.
-        self.known: dict[tuple[str | None, str | None, str, str], int] = {}
+        self.known: dict[TrackKey, int] = {}
 
     def __enter__(self) -> ListenWriter:
         return self
@@ -278,7 +305,15 @@ class ListenWriter:
         play.played_at = played_at
         if play.ms_played is not None:
             play.ms_played = max(0, min(int(play.ms_played), 2**31 - 1))
-        self.pending.append(play)
+        info = play.info
+        key = (info.spotify_uri, info.mbid, info.artist, info.title)
+        track: TrackKey | int | None = self.known.get(key)
+        if track is None:
+            # The batch's last info for a track is the one resolved.
+            key = self.unresolved.get(key, (key,))[0]
+            self.unresolved[key] = (key, info)
+            track = key
+        self.pending.append((track, played_at, play.ms_played, play.skipped, play.details))
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
@@ -294,28 +329,30 @@ class ListenWriter:
             refresh_plays(self.user, self.recount)
             recompute_feel(self.user, self.recount)
 
-    def _resolve(self, infos: list[TrackInfo]) -> list[int]:
-        keys = [(i.spotify_uri, i.mbid, i.artist, i.title) for i in infos]
-        unknown = {
-            key: info for key, info in zip(keys, infos, strict=True) if key not in self.known
-        }
-        if unknown:
-            found = resolve_tracks(list(unknown.values()), self.user)
-            self.known.update(zip(unknown, found, strict=True))
-        return [self.known[key] for key in keys]
+    def _resolve(self, tracks: list[TrackKey | int]) -> list[int]:
+        unknown, self.unresolved = list(self.unresolved.values()), {}
+        for at in range(0, len(unknown), RESOLVE_SIZE):
+            chunk = unknown[at : at + RESOLVE_SIZE]
+            found = resolve_tracks([info for _, info in chunk], self.user, self.created)
+            self.known.update(zip((key for key, _ in chunk), found, strict=True))
+        known = self.known
+        return [track if isinstance(track, int) else known[track] for track in tracks]
 
     def flush(self) -> None:
         plays, self.pending = self.pending, []
         if not plays:
             return
-        track_ids = self._resolve([play.info for play in plays])
+        track_ids = self._resolve([play[0] for play in plays])
         self.track_ids.update(track_ids)
-        self.recount.update(add_to_library(self.user.pk, set(track_ids)))
-        low = min(p.played_at for p in plays) - CROSS_SOURCE_WINDOW
-        high = max(p.played_at for p in plays) + CROSS_SOURCE_WINDOW
-        existing = Listen.objects.filter(
-            user=self.user, track_id__in=set(track_ids), played_at__range=(low, high)
-        ).values_list("track_id", "played_at", "source")
+        touched = set(track_ids)
+        added = add_to_library(self.user.pk, touched - self.in_library)
+        self.in_library |= touched
+        if connection.vendor == "postgresql":
+            added -= self.created
+        self.recount |= added
+        low = min(p[1] for p in plays) - CROSS_SOURCE_WINDOW
+        high = max(p[1] for p in plays) + CROSS_SOURCE_WINDOW
+        existing = existing_listens(self.user.pk, touched, low, high)
         exact: set[tuple[int, dt.datetime]] = set()
         others: dict[int, list[dt.datetime]] = defaultdict(list)
         for track_id, played_at, source in existing:
@@ -326,136 +363,22 @@ class ListenWriter:
             times.sort()
         rows: list[ListenRow] = []
         duplicates = 0
-        for play, track_id in zip(plays, track_ids, strict=True):
-            key = (track_id, play.played_at)
+        for (_, played_at, ms_played, skipped, details), track_id in zip(
+            plays, track_ids, strict=True
+        ):
+            key = (track_id, played_at)
             if key in exact:
                 duplicates += 1
                 continue
             near = others.get(track_id)
             if near:
-                at = bisect.bisect_left(near, play.played_at - CROSS_SOURCE_WINDOW)
-                if at < len(near) and near[at] <= play.played_at + CROSS_SOURCE_WINDOW:
+                at = bisect.bisect_left(near, played_at - CROSS_SOURCE_WINDOW)
+                if at < len(near) and near[at] <= played_at + CROSS_SOURCE_WINDOW:
                     near.pop(at)  # one existing listen absorbs one incoming play
                     duplicates += 1
                     continue
             exact.add(key)
-            rows.append((track_id, play.played_at, play.ms_played, play.skipped, play.details))
+            rows.append((track_id, played_at, ms_played, skipped, details))
         inserted = insert_listens(self.user.pk, self.source, rows)
         self.report.add_imported(inserted)
         self.report.add_duplicates(duplicates + len(rows) - inserted)
-
-
-ListenRow = tuple[int, dt.datetime, int | None, bool, dict[str, object] | None]
-
-
-def add_to_library(user_id: int, track_ids: set[int]) -> set[int]:
-    """Give the user a UserTrack row for each track; returns the tracks whose
-    rows are new (their statistics and feel are computed from scratch). On
-    SQLite, every track: its listens are counted by a recount, not as they go in."""
-    if not track_ids:
-        return set()
-    if connection.vendor != "postgresql":
-        return track_ids
-    # Columns with a Python-side default (and no database default) get it here.
-    defaults = [
-        field
-        for field in UserTrack._meta.concrete_fields
-        if field.has_default() and not field.primary_key
-    ]
-    columns = "".join(f", {field.column}" for field in defaults)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {UserTrack._meta.db_table} (user_id, track_id{columns})
-            SELECT %s, t{", %s" * len(defaults)} FROM unnest(%s::bigint[]) AS u(t)
-            ON CONFLICT (user_id, track_id) DO NOTHING
-            RETURNING track_id
-            """,  # noqa: S608 - table and column names are ours, values are parameters
-            [
-                user_id,
-                *(field.get_db_prep_save(field.get_default(), connection) for field in defaults),
-                sorted(track_ids),
-            ],
-        )
-        return {row[0] for row in cursor.fetchall()}
-
-
-def insert_listens(user_id: int, source: str, rows: list[ListenRow]) -> int:
-    """Insert listens, ignoring ones already there; returns how many went in.
-
-    On PostgreSQL one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING
-    (building a thousand model instances costs more than the database does),
-    and the same statement adds the listens that went in to the user's play
-    statistics on their UserTrack rows (add_to_library made them): a batch
-    costs the same however long the user's history. Elsewhere (the embedded
-    SQLite default) bulk_create with ignore_conflicts, counted by a recount.
-    """
-    if not rows:
-        return 0
-    if connection.vendor == "postgresql":
-        # A batch's listens mostly carry the same details (the player, the
-        # client): each distinct one is sent and parsed once, rows point at it.
-        distinct: dict[str, int] = {}
-        pointers = [
-            distinct.setdefault(json.dumps(row[4]), len(distinct) + 1) if row[4] else None
-            for row in rows
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                WITH added AS (
-                    INSERT INTO {Listen._meta.db_table}
-                        (user_id, track_id, played_at, ms_played, skipped, source, details)
-                    SELECT %s, t, p, m, s, %s, (%s::jsonb[])[d]
-                    FROM unnest(
-                        %s::bigint[], %s::timestamptz[], %s::integer[], %s::boolean[], %s::int[]
-                    ) AS u(t, p, m, s, d)
-                    ON CONFLICT DO NOTHING
-                    RETURNING track_id, played_at, ms_played, skipped
-                ), counted AS (
-                    UPDATE {UserTrack._meta.db_table} AS ut
-                    SET play_count = ut.play_count + a.plays,
-                        ms_played_total = ut.ms_played_total + a.ms,
-                        last_played_at = GREATEST(ut.last_played_at, a.last)
-                    FROM (
-                        SELECT track_id,
-                            count(*) FILTER (WHERE NOT skipped) AS plays,
-                            COALESCE(sum(ms_played), 0) AS ms,
-                            max(played_at) AS last
-                        FROM added GROUP BY track_id
-                    ) AS a
-                    WHERE ut.user_id = %s AND ut.track_id = a.track_id
-                )
-                SELECT count(*) FROM added
-                """,  # noqa: S608 - the table names are ours, values are parameters
-                [
-                    user_id,
-                    source,
-                    list(distinct),
-                    [row[0] for row in rows],
-                    [row[1] for row in rows],
-                    [row[2] for row in rows],
-                    [row[3] for row in rows],
-                    pointers,
-                    user_id,
-                ],
-            )
-            (count,) = cursor.fetchone()
-            return int(count)
-    before = Listen.objects.filter(user_id=user_id).count()
-    Listen.objects.bulk_create(
-        [
-            Listen(
-                user_id=user_id,
-                track_id=track_id,
-                played_at=played_at,
-                ms_played=ms,
-                skipped=skipped,
-                source=source,
-                details=details or None,
-            )
-            for track_id, played_at, ms, skipped, details in rows
-        ],
-        ignore_conflicts=True,
-    )
-    return Listen.objects.filter(user_id=user_id).count() - before

@@ -5,17 +5,24 @@ listen gives, and a track new to the library gets its feel."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 import pytest
 from django.db.models import Count, Max, Q, Sum
 
 from accounts.models import User
+from imports.models import ImportJob
 from imports.report import ImportReport
+from journal.models import CheckInTrack
 from music.catalogue import TrackInfo
+from music.feel import recompute_feel
+from music.imports import listens
 from music.imports.listens import ListenWriter, Play
 from music.models import FeelSource, Listen, Track, UserTrack
-from tests.factories import make_track
+from music.plays import refresh_plays
+from tests.factories import make_checkin, make_track
+from tests.music.conftest import Importer
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2025, 6, 1, 8, tzinfo=dt.UTC)
@@ -127,3 +134,95 @@ def test_a_track_new_to_the_library_gets_its_feel_and_others_keep_theirs(alice: 
         -2.0,
         1,
     )
+
+
+def _spotify_play(title: str, minutes: int, ms: int, uri: str | None = None) -> dict[str, object]:
+    end = START + dt.timedelta(minutes=minutes, milliseconds=ms)
+    return {
+        "ts": end.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "ms_played": ms,
+        "master_metadata_track_name": title,
+        "master_metadata_album_artist_name": "Nina Simone",
+        "master_metadata_album_album_name": "Pastel Blues",
+        "spotify_track_uri": uri,
+        "skipped": False,
+    }
+
+
+def feels(user: User) -> dict[int, tuple[object, ...]]:
+    return {
+        row.track_id: (
+            row.feel_pleasantness,
+            row.feel_energy,
+            row.feel_source,
+            row.checkin_count,
+            row.checkin_pleasantness,
+            row.checkin_energy,
+        )
+        for row in UserTrack.objects.filter(user=user)
+    }
+
+
+def test_a_history_into_a_library_that_has_some_of_its_tracks_matches_a_recount(
+    alice: User, import_file: Importer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Spotify file over several batches into a library that already has some
+    of its songs: a counted, rated one; one with listens and no library row (an
+    older archive); a tagged one; one on a check-in. Every row ends as a full
+    recount and `recompute_feel` would leave it, and tracks the import made
+    (never recounted) are right too."""
+    monkeypatch.setattr(listens, "BATCH_SIZE", 4)
+    monkeypatch.setattr(listens, "RESOLVE_SIZE", 2)
+    rated = make_track(alice, "Nina Simone", "Feeling Good")
+    Listen.objects.create(user=alice, track=rated, played_at=START - dt.timedelta(days=9))
+    UserTrack.objects.create(
+        user=alice, track=rated, rating_pleasantness=3, rating_energy=1, play_count=1
+    )
+    recompute_feel(alice, [rated.pk])
+    archived = make_track(alice, "Nina Simone", "Sinnerman")
+    Listen.objects.bulk_create(
+        [
+            Listen(user=alice, track=archived, played_at=START - dt.timedelta(days=d), ms_played=1)
+            for d in range(1, 4)
+        ]
+    )
+    tagged = make_track(alice, "Nina Simone", "Wild Is the Wind")
+    tagged.tags = "jazz"
+    tagged.save(update_fields=["tags"])
+    on_checkin = make_track(alice, "Nina Simone", "Lilac Wine")
+    CheckInTrack.objects.create(
+        checkin=make_checkin(alice, with_extras=False),
+        track=on_checkin,
+        pleasantness=-3,
+        energy=-2,
+        position=0,
+    )
+    titles = ["Feeling Good", "Sinnerman", "Wild Is the Wind", "Lilac Wine"]
+    titles += [f"New Song {n}" for n in range(6)]
+    history = [
+        _spotify_play(title, 10 * i, 20_000 if i % 7 == 3 else 180_000 + i)
+        for i, title in enumerate(titles * 3)
+    ]
+    history.append(history[5])  # the same play twice in one file
+    history.append(_spotify_play("New Song 1", 999, 200_000, "spotify:track:" + "1" * 22))
+    job = import_file("spotify", json.dumps(history).encode(), "Streaming_History_Audio_2025.json")
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert job.imported == 31 and job.duplicates == 1
+
+    counts = stored(alice)
+    assert counts == recount(alice)
+    assert len(counts) == len(titles)
+    assert counts[archived.pk][0] == 3 + 3  # the archive's listens and the file's
+    felt = feels(alice)
+    assert felt[tagged.pk][:3] == (2.0, -1.0, FeelSource.TAGS)
+    assert felt[on_checkin.pk][2:] == (FeelSource.CHECKINS, 1, -3.0, -2.0)
+    assert felt[rated.pk][2] == FeelSource.RATING
+    refresh_plays(alice, counts)
+    recompute_feel(alice, counts)
+    assert (stored(alice), feels(alice)) == (counts, felt)
+
+    again = import_file(
+        "spotify", json.dumps(history).encode(), "Streaming_History_Audio_2025.json"
+    )
+    assert again.imported == 0
+    assert stored(alice) == counts
