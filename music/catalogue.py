@@ -35,8 +35,9 @@ TRACK_SEPARATORS = (" – ", " — ", " - ", " —", "– ", " -", "- ", "–", 
 
 def normalise(text: str) -> str:
     """A key for comparing names: lower case, no accents or punctuation."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # ASCII has no accents to take off (NFKD keeps it as it is)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("&", " and ")
     return _NON_WORD.sub(" ", text).strip()[:300]
 

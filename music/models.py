@@ -72,8 +72,10 @@ class Track(models.Model):
 class Listen(models.Model):
     """One play of a track by a user, from an import or a check-in."""
 
+    # No index of its own: the unique (user, track, played_at) and the
+    # (user, played_at) indexes both start with it (docs/listen-import-throughput.md).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listens"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listens", db_index=False
     )
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="listens")
     played_at = models.DateTimeField(help_text="When the play started, UTC.")
@@ -110,8 +112,12 @@ class UserTrack(models.Model):
     heard before, and the track's tags.
     """
 
+    # No index of its own: the unique (user, track) index starts with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_tracks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="user_tracks",
+        db_index=False,
     )
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="user_tracks")
     rating_pleasantness = models.SmallIntegerField(

@@ -224,21 +224,25 @@ def _fill_in_details(ids: list[int | None], infos: list[TrackInfo], owner_id: in
         return
     changed: list[Track] = []
     claimed: set[object] = set()
-    for track in Track.objects.filter(pk__in=offers, owner_id=owner_id).only("pk", *FILLABLE):
-        info = offers[track.pk]
+    # Plain rows, not model instances: mostly every track already has what
+    # the file offers, and a model instance for each cost more than the query.
+    rows = Track.objects.filter(pk__in=offers, owner_id=owner_id).values_list("pk", *FILLABLE)
+    for pk, *current in rows:
+        info = offers[pk]
+        have = dict(zip(FILLABLE, current, strict=True))
         dirty = False
         for field in FILLABLE:
             value = getattr(info, field)
-            if not value or getattr(track, field):
+            if not value or have[field]:
                 continue
             if field in ("spotify_uri", "mbid"):
                 if (field, value) in claimed:
                     continue
                 claimed.add((field, value))
-            setattr(track, field, value[:300] if isinstance(value, str) else value)
+            have[field] = value[:300] if isinstance(value, str) else value
             dirty = True
         if dirty:
-            changed.append(track)
+            changed.append(Track(pk=pk, **have))
     if changed:
         try:
             with transaction.atomic():
@@ -328,6 +332,12 @@ class ListenWriter:
             # so only tracks just added to the library need theirs.
             refresh_plays(self.user, self.recount)
             recompute_feel(self.user, self.recount)
+
+    def resolve(self) -> None:
+        """Find (or make) the tracks of the listens queued so far now, so the
+        next flush has only listens to write. The listening API does this
+        before it takes its import slot (music/listening/submission.py)."""
+        self._resolve([])
 
     def _resolve(self, tracks: list[TrackKey | int]) -> list[int]:
         unknown, self.unresolved = list(self.unresolved.values()), {}

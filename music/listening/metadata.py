@@ -29,6 +29,13 @@ DETAIL_KEYS = (
 )
 
 
+# Each detail key with what it holds, worked out once (details() runs per listen).
+_DETAIL_KINDS = tuple(
+    (key, "mbids" if key.endswith("_mbids") else "mbid" if key.endswith("_mbid") else "text")
+    for key in DETAIL_KEYS
+)
+
+
 def number(value: Any) -> int | None:
     try:
         result = int(float(value))
@@ -77,15 +84,18 @@ def details(meta: dict[str, Any]) -> dict[str, object] | None:
     release = clean(meta.get("release_name"))
     if release:
         kept["release_name"] = release
-    for key in DETAIL_KEYS:
+    for key, kind in _DETAIL_KINDS:
         value = info.get(key)
-        if key.endswith("_mbids"):
+        if value is None:
+            continue
+        if kind == "mbids":
             mbids = [valid_mbid(v) for v in value] if isinstance(value, list) else []
             if any(mbids):
                 kept[key] = [m for m in mbids if m]
-        elif key.endswith("_mbid"):
-            if valid_mbid(value):
-                kept[key] = valid_mbid(value)
+        elif kind == "mbid":
+            mbid = valid_mbid(value)
+            if mbid:
+                kept[key] = mbid
         elif isinstance(value, str | int | float) and not isinstance(value, bool):
             text = clean(value, 2000)
             if text:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +30,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from imports.report import ImportReport
-from music.imports.listens import ListenWriter, Play, resolve_tracks
+from music.imports.listens import BATCH_SIZE, ListenWriter, Play, resolve_tracks
 from music.listening import metadata
 from music.models import PlayingNow
 from music.plays import ensure_user_tracks
 
 SOURCE = "api"
 MAX_LISTENS_PER_REQUEST = 1000
+assert MAX_LISTENS_PER_REQUEST <= BATCH_SIZE  # store(): a request is one batch
 MAX_LISTEN_SIZE = 10240  # bytes of JSON per listen, as ListenBrainz
 MAX_PAYLOAD_SIZE = MAX_LISTEN_SIZE * MAX_LISTENS_PER_REQUEST
 MAX_NAME_CHARS = 300  # what the catalogue stores whole (Track.title, Artist.name)
@@ -65,15 +68,57 @@ class Submission:
     listens: list[dict[str, Any]]
 
 
-def _check_text(value: Any, where: str) -> None:
-    """No NUL, no lone surrogate, nothing absurdly long, anywhere in a listen."""
+def _text_ok(value: Any, escapes: bool) -> bool:
+    """The quick look `_check_text` makes first: every string of a decoded
+    listen short enough and, when the body had escapes that could make them
+    (`escapes`), free of NUL and lone surrogates. Walks without building the
+    path a message names; strict JSON gives only these exact types."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if len(item) > MAX_TEXT_CHARS or (escapes and not _plain(item)):
+                return False
+        elif kind is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return True
+
+
+def _plain(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# Strict JSON allows no raw control character and no raw surrogate in a string:
+# a NUL or a lone surrogate can only come from a \u escape of one.
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _check_text(value: Any, where: str, escapes: bool = True) -> None:
+    """No NUL, no lone surrogate, nothing absurdly long, anywhere in a listen.
+    (The walk that names the place runs only when the quick one finds something.)"""
+    if _text_ok(value, escapes):
+        return
+    _name_bad_text(value, where)
+
+
+def _name_bad_text(value: Any, where: str) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
-            _check_text(key, where)
-            _check_text(inner, f"{where}.{key}")
+            _name_bad_text(key, where)
+            _name_bad_text(inner, f"{where}.{key}")
     elif isinstance(value, list):
         for inner in value:
-            _check_text(inner, where)
+            _name_bad_text(inner, where)
     elif isinstance(value, str):
         if "\x00" in value:
             raise bad(f"{where} contains a unicode null.")
@@ -155,7 +200,9 @@ def _additional_info(info: Any) -> None:
                 raise bad(f"{key} MBID format invalid.")
 
 
-def validate_listen(listen: Any, listen_type: str) -> dict[str, Any]:
+def validate_listen(listen: Any, listen_type: str, escapes: bool = True) -> dict[str, Any]:
+    """Check one listen in place. `escapes`: the body had a \\u escape that could
+    make a NUL or a lone surrogate (parse() looks once for the whole body)."""
     if not isinstance(listen, dict):
         raise bad("Each listen must be a JSON object.")
     if listen_type == "playing_now":
@@ -179,7 +226,7 @@ def validate_listen(listen: Any, listen_type: str) -> dict[str, Any]:
     meta = listen["track_metadata"]
     if not isinstance(meta, dict):
         raise bad("JSON document may not have track_metadata with null value.")
-    _check_text(listen, "listen")
+    _check_text(listen, "listen", escapes)
     _name(meta, "track_name")
     _name(meta, "artist_name")
     _name(meta, "release_name", required=False)
@@ -227,7 +274,10 @@ def parse(raw: bytes) -> Submission:
             "JSON document contains more than listen for a single/playing_now. "
             "It should contain only one."
         )
-    return Submission(listen_type, [validate_listen(item, listen_type) for item in payload])
+    escapes = _RISKY_ESCAPE.search(raw) is not None
+    return Submission(
+        listen_type, [validate_listen(item, listen_type, escapes) for item in payload]
+    )
 
 
 class _Count(ImportReport):
@@ -254,8 +304,12 @@ def take_import_slot() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, slot])
 
 
-def store(user: User, submission: Submission) -> int:
-    """Store a checked submission; returns how many listens were new."""
+def store(
+    user: User, submission: Submission, slot: AbstractContextManager[object] | None = None
+) -> int:
+    """Store a checked submission; returns how many listens were new. `slot`
+    is held around the database work only (the view passes its per-process
+    bound on imports)."""
     if submission.listen_type == "playing_now":
         set_playing_now(user, submission.listens[0]["track_metadata"])
         return 0
@@ -271,11 +325,19 @@ def store(user: User, submission: Submission) -> int:
         for number, listen in enumerate(submission.listens, start=1)
     ]
     count = _Count()
-    with transaction.atomic(), ListenWriter(user, SOURCE, count) as writer:
+    writer = ListenWriter(user, SOURCE, count)
+    # Added before the slots too: a request's listens are one batch
+    # (MAX_LISTENS_PER_REQUEST <= the writer's BATCH_SIZE), so adding only
+    # checks and queues them; the writer's database work is all in finish().
+    for play in plays:
+        writer.add(play)
+    with slot or nullcontext(), transaction.atomic():
+        # The tracks before the site-wide slot: reads, and a write only for a
+        # song new to the library; the slot is for what must take turns.
+        writer.resolve()
         if submission.listen_type == "import":
             take_import_slot()
-        for play in plays:
-            writer.add(play)
+        writer.finish()
     return count.imported
 
 

@@ -111,8 +111,7 @@ def submit_listens(request: HttpRequest) -> HttpResponse:
     checked = submission.parse(_read_body(request))
     user = User.objects.get(pk=caller.user_id)
     if checked.listen_type == "import":
-        with IMPORT_SLOTS:
-            submission.store(user, checked)
+        submission.store(user, checked, slot=IMPORT_SLOTS)
     else:
         submission.store(user, checked)
     return _json({"status": "ok"}, caller=caller)

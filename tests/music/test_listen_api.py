@@ -228,6 +228,10 @@ BAD_SUBMISSIONS: list[tuple[str, Any, str]] = [
     ("single", [{"listened_at": NOW, "track_metadata": {"artist_name": "x"}}], "track_name"),
     ("single", [listen(NOW, title="\x00")], "unicode null"),
     ("single", [listen(NOW, title="a\ud800b")], "lone surrogate"),
+    # Deep in the last listen of a batch, and in a key: the body is looked at
+    # once for the escapes that make these, then every string of every listen.
+    ("import", [listen(NOW - i) for i in range(1, 6)] + [listen(NOW, x="a\x00")], "unicode null"),
+    ("import", [listen(NOW - 1), listen(NOW, **{"k\udfff": "v"})], "lone surrogate"),
     ("single", [listen(NOW, title="x" * 301)], "longer than 300"),
     ("single", [listen(NOW, origin_url="https://" + "x" * 3000)], "longer than 2000"),
     ("single", [listen(NOW, recording_mbid="not-a-uuid")], "MBID format invalid"),
@@ -261,6 +265,16 @@ def test_each_bad_submission_gets_a_400_and_stores_nothing(
         (b"\xff\xfe", "not UTF-8"),
         (b"[]", "json object"),
         (b'{"payload": []}', "Invalid JSON document"),
+        (
+            b'{"listen_type": "single", "payload": [{"listened_at": %d, "track_metadata": '
+            b'{"artist_name": "A", "track_name": "\\uDC00 capital escape"}}]}' % NOW,
+            "lone surrogate",
+        ),
+        (
+            b'{"listen_type": "single", "payload": [{"listened_at": %d, "track_metadata": '
+            b'{"artist_name": "A", "track_name": "x%s"}}]}' % (NOW, b"y" * 400),
+            "longer than 300",
+        ),
         (b"[" * 100_000 + b"]" * 100_000, "Cannot parse JSON document"),
     ],
 )
