@@ -24,8 +24,9 @@ from music.listening.tokens import Caller, authenticate
 
 View = Callable[..., HttpResponse]
 
-# `import` batches (up to 1,000 listens) take one slot each per web process;
-# the others wait in their threads. With gunicorn's threaded workers
+# `import` batches (up to 1,000 listens) take one slot each per web process
+# for their database work (parsed, checked and queued before it); the others
+# wait in their threads. With gunicorn's threaded workers
 # (config/gunicorn.py) this keeps a free thread, and most of the process's
 # CPU, for the one-listen submissions a player sends as a song starts or
 # ends, which would otherwise queue behind a history import.
