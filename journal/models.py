@@ -63,8 +63,9 @@ class CheckIn(models.Model):
         ARCHIVE = "archive", "Attune archive"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # No index of its own: (user, local_date) and (user, felt_at) start with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins", db_index=False
     )
     felt_at = models.DateTimeField()
     local_date = models.DateField()
@@ -144,7 +145,10 @@ class CheckIn(models.Model):
 class CheckInTrack(models.Model):
     """A song attached to a check-in, with how it made the person feel (optional)."""
 
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="track_links")
+    # No index of its own: the unique (checkin, track) index starts with it.
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, related_name="track_links", db_index=False
+    )
     track = models.ForeignKey("music.Track", on_delete=models.CASCADE, related_name="checkin_links")
     pleasantness = models.SmallIntegerField(null=True, blank=True, validators=mood_validators)
     energy = models.SmallIntegerField(null=True, blank=True, validators=mood_validators)
@@ -211,8 +215,12 @@ class WeeklyReflection(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Not emailed"
 
+    # No index of its own: the unique (user, week_start) index starts with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reflections",
+        db_index=False,
     )
     week_start = models.DateField(help_text="The Monday of the local week it covers.")
     content = models.JSONField(default=dict)
