@@ -324,11 +324,17 @@ def checkin_post_bench(report: Report, sizes: Sizes, smoke: bool) -> None:
     db_url = settings.DATABASES["default"]
     dsn = f"postgres://postgres@127.0.0.1:5432/{db_url['NAME']}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": dsn}
-    # As many sync workers as docker-compose.yml's web service runs. On two
-    # cores shared with PostgreSQL, 3 gave the best throughput and p99 (4 and
-    # 6 lost both to context switches; docs/checkin-performance.md).
+    # As many workers as docker-compose.yml's web service runs, threaded as
+    # config/gunicorn.py makes them. On two cores shared with PostgreSQL, 3
+    # gave the best throughput and p99 (4 and 6 lost both to context
+    # switches; docs/checkin-performance.md).
     with gunicorn(env, "--workers", "3", "--log-level", "warning") as base:
-        wrk(base + "/bench/hello", connections=2, seconds=1)  # warm the workers
+        # Warm every worker thread on both paths first: a threaded worker
+        # opens a database connection per thread and loads the check-in's
+        # code (and the note cipher's library) on first use, which a
+        # long-running server has long done (docs/benchmarks.md).
+        wrk(base + "/bench/hello", connections=8, seconds=1)
+        wrk(base + "/", connections=8, seconds=2, lua=post)
         results = {}
         for connections in (1, 8):
             hello = wrk(base + "/bench/hello", connections=connections, seconds=sizes.load_seconds)
