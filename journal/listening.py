@@ -181,11 +181,13 @@ def listening_now(user: User, attached: Iterable[int] = ()) -> ListeningNow | No
         PlayingNow.objects.filter(user=user, expires_at__gt=now)
         .annotate(playing=Value(1), at=F("started_at"))
         .values_list("track_id", "playing", "at")
+        .order_by()  # no model ordering inside the union: SQLite refuses it
     )
     recent = (
         Listen.objects.filter(user=user, played_at__gt=now - RECENT_WINDOW, played_at__lte=now)
         .annotate(playing=Value(0), at=F("played_at"))
         .values_list("track_id", "playing", "at")
+        .order_by()
     )
     found = list(playing.union(recent, all=True).order_by("-playing", "-at")[:1])
     if not found or found[0][0] in set(attached):

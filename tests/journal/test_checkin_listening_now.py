@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +15,7 @@ from accounts.models import User
 from journal.models import CheckIn, CheckInTrack
 from music.listening.tokens import token_for
 from music.models import PlayingNow
+from tests.test_embedded import embedded_env, manage
 
 HX = {"HX-Request": "true"}
 
@@ -92,3 +95,38 @@ def test_a_song_heard_a_few_minutes_ago_is_offered_too(alice: User, alice_client
     )
     editor = alice_client.post("/", {"mood": "2,1"}, headers=HX).content.decode()
     assert "You just heard <cite>Roads</cite> by Portishead" in editor
+
+
+# The same tap on the embedded default (SQLite), which refuses a model's
+# ordering inside a UNION: every save there answered 500 while a song was
+# offered (the check-in itself was kept).
+ON_SQLITE = """
+from datetime import timedelta
+from django.test import Client
+from django.utils import timezone
+from accounts.models import User
+from music.catalogue import TrackInfo, get_or_create_track
+from music.models import Listen, PlayingNow
+user = User.objects.create_user("sam@example.com", "a calm river 42")
+heard = get_or_create_track(TrackInfo("Massive Attack", "Teardrop"), user)
+Listen.objects.create(user=user, track=heard, played_at=timezone.now() - timedelta(minutes=3))
+client = Client()
+client.force_login(user)
+answer = client.post("/", {"mood": "2,1"}, headers={"HX-Request": "true"})
+print("heard", answer.status_code, "You just heard <cite>Teardrop</cite>" in answer.text)
+playing = get_or_create_track(TrackInfo("Portishead", "Roads"), user)
+PlayingNow.objects.create(
+    user=user, track=playing, started_at=timezone.now(),
+    expires_at=timezone.now() + timedelta(minutes=4),
+)
+answer = client.post("/", {"mood": "-2,-1"}, headers={"HX-Request": "true"})
+print("playing", answer.status_code, "Listening to <cite>Roads</cite>" in answer.text)
+"""
+
+
+@pytest.mark.slow
+def test_the_song_is_offered_on_the_embedded_sqlite_default(tmp_path: Path) -> None:
+    env = embedded_env(tmp_path)
+    manage(env, "migrate", "-v0")
+    out = manage(env, "shell", "-c", ON_SQLITE)
+    assert "heard 200 True" in out and "playing 200 True" in out, out
