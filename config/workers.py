@@ -63,8 +63,9 @@ class SharingThreadWorker(ThreadWorker):  # type: ignore[misc]
         super().set_accept_enabled(enabled)
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
-        # Wake when the refusal ends, even if nothing else happens by then.
-        if self.refusing_since is not None:
+        # Wake when the refusal ends, even if nothing else happens by then
+        # (unless the worker is full, when gunicorn's loop would not accept).
+        if self.refusing_since is not None and self.nr_conns < self.worker_connections:
             left = self.refusing_since + self.refusal() - time.monotonic()
             timeout = min(timeout, max(left, 0.0))
         super().wait_for_and_dispatch_events(timeout)
