@@ -28,7 +28,6 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
-ACCEPT_BELOW = 1
 WAIT_PER_PAGE = 0.02
 OWN_TURN = ("/1/",)
 
@@ -48,12 +47,12 @@ class SharingThreadWorker(ThreadWorker):  # type: ignore[misc]
 
     def refusal(self) -> float:
         """How long this worker leaves a new connection to the others."""
-        return self.wait_per_page * (self.pages() - ACCEPT_BELOW + 1)
+        return self.wait_per_page * self.pages()
 
     def set_accept_enabled(self, enabled: bool) -> None:
         # gunicorn's loop calls this on every turn while it could accept and
         # is not accepting, so a refusal is looked at again each time.
-        if enabled and self.pages() >= ACCEPT_BELOW:
+        if enabled and self.pages():
             now = time.monotonic()
             if self.refusing_since is None:
                 self.refusing_since = now
@@ -72,7 +71,7 @@ class SharingThreadWorker(ThreadWorker):  # type: ignore[misc]
 
     def accept(self, listener: Any) -> None:
         super().accept(listener)
-        if self.pages() >= ACCEPT_BELOW:
+        if self.pages():
             self.refusing_since = time.monotonic()
             super().set_accept_enabled(False)
 

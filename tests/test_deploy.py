@@ -132,7 +132,7 @@ def test_env_example_lists_every_variable_settings_read() -> None:
 def test_gunicorn_serves_with_threads_so_a_small_request_never_waits_for_a_whole_process() -> None:
     config: dict[str, object] = {}
     exec((ROOT / "config" / "gunicorn.py").read_text(), config)  # noqa: S102 - our own file
-    # gunicorn's gthread worker, taking new connections least-connections first.
+    # gunicorn's gthread worker, sharing pages among the processes (config/workers.py).
     from gunicorn.util import load_class
     from gunicorn.workers.gthread import ThreadWorker
 
