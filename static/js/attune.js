@@ -40,18 +40,22 @@
   // focus: htmx refocuses an element with the same id; when that button is now
   // disabled (the song reached the top) or gone (removed), focus its other
   // button, or the next song's, or the list itself - never the page's start.
-  var lastFocus = null;
+  // What had focus is remembered per request: a quick second move must not
+  // have its memory taken by the first move's settle.
+  var focusBefore = new WeakMap();
   document.addEventListener("htmx:beforeRequest", function (event) {
     var list = event.target.closest && event.target.closest("[data-keep-focus]");
     var active = document.activeElement;
-    lastFocus = list && active && list.contains(active)
-      ? { id: active.id, row: Array.prototype.indexOf.call(list.querySelectorAll("li"), active.closest("li")) }
-      : null;
+    if (!list || !active || !list.contains(active) || !event.detail.xhr) return;
+    focusBefore.set(event.detail.xhr, {
+      id: active.id,
+      row: Array.prototype.indexOf.call(list.querySelectorAll("li"), active.closest("li"))
+    });
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!lastFocus) return;
-    var remembered = lastFocus;
-    lastFocus = null;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var remembered = event.detail.xhr && focusBefore.get(event.detail.xhr);
+    if (!remembered) return;
+    focusBefore.delete(event.detail.xhr);
     var list = document.querySelector("[data-keep-focus]");
     if (!list || (document.activeElement && list.contains(document.activeElement) && document.activeElement !== list)) return;
     var same = remembered.id && document.getElementById(remembered.id);

@@ -101,3 +101,41 @@ def test_reordering_by_keyboard_keeps_focus_on_the_song(browsing: Browsing) -> N
     expect(page.locator(f"#song-{first.pk}")).to_have_count(0)
     expect(page.locator(f"#down-{second.pk}")).to_be_focused()
     axe_check(page)
+
+
+def test_a_move_pressed_at_once_after_the_last_is_still_a_move_in_place(browsing: Browsing) -> None:
+    """A second press the moment the list is swapped: the new buttons must already
+    be htmx's, or the browser posts the form itself and the page reloads with
+    focus at its start. The second press is made in the task right after the
+    swap, before any settle delay could have ended."""
+    from music.models import PlaylistItem
+    from tests import factories
+    from tests.conftest import make_user
+
+    user = make_user("quick-keys@example.com")
+    playlist = factories.make_playlist(user)
+    PlaylistItem.objects.create(playlist=playlist, track=factories.make_track(user), position=2)
+    before = list(playlist.items.order_by("position").values_list("pk", flat=True))
+    first = before[0]
+    page = page_for(browsing, user)
+    page.goto(f"/playlists/{playlist.pk}/")
+    page.evaluate(
+        """(id) => {
+          window.stillThisPage = true;
+          window.moved = 0;
+          document.addEventListener("htmx:afterSettle", () => { window.moved += 1; });
+          document.addEventListener("htmx:afterSwap", () => setTimeout(() => {
+            const up = document.getElementById("up-" + id);
+            up.focus();
+            up.click();
+          }, 0), { once: true });
+        }""",
+        first,
+    )
+    page.locator(f"#down-{first}").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.stillThisPage !== true || window.moved === 2")
+    assert page.evaluate("window.stillThisPage") is True, "the second press reloaded the page"
+    expect(page.locator(f"#up-{first}")).to_be_disabled()
+    expect(page.locator(f"#down-{first}")).to_be_focused()
+    assert list(playlist.items.order_by("position").values_list("pk", flat=True)) == before
