@@ -1,11 +1,13 @@
 """config/workers.py against real gunicorn processes: pages are shared among
 the workers first come, first served, as sync workers share them; a request
-to the listening API does not hold a worker's turn; and a busy worker still
-takes a connection no other worker has taken."""
+to the listening API does not hold a worker's turn; a client that connects
+and says nothing, or uploads slowly, holds no worker; and a worker waiting
+on such an upload still takes a connection no other worker has taken."""
 
 from __future__ import annotations
 
 import itertools
+import socket
 import subprocess
 import sys
 import threading
@@ -40,6 +42,7 @@ class Patient(SharingThreadWorker):
 
 def app(environ, start_response):
     start = time.monotonic()
+    environ["wsgi.input"].read()
     if environ["PATH_INFO"] in ("/slow", "/1/slow"):
         time.sleep(0.5)
     else:
@@ -127,13 +130,37 @@ def test_a_listening_api_request_does_not_hold_the_workers_turn(tmp_path: Path) 
             assert (started - asked > 0.3) is waits, (slow, started - asked)
 
 
-def test_a_busy_worker_still_takes_a_connection_nobody_else_has(tmp_path: Path) -> None:
-    with serving(tmp_path, "config.workers.SharingThreadWorker", workers=1) as base:
-        first = threading.Thread(target=get, args=(base + "/slow",))
-        first.start()
+@contextmanager
+def slow_upload(base: str) -> Iterator[socket.socket]:
+    """A POST to `base` whose headers and half its body have been sent; yields
+    the socket, on which the rest may be sent."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as upload:
+        upload.sendall(
+            b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf "
+        )
         time.sleep(0.1)
-        asked = time.monotonic()
-        _, started, _ = get(base + "/page")
-        first.join()
-    # The one worker has a page in hand; it takes the next after 20 ms.
+        yield upload
+
+
+def test_a_client_that_says_nothing_holds_no_worker(tmp_path: Path) -> None:
+    with serving(tmp_path, "config.workers.SharingThreadWorker", workers=1) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))):
+            time.sleep(0.1)
+            asked = time.monotonic()
+            _, started, _ = get(base + "/page")
     assert started - asked < 0.2, started - asked
+
+
+def test_a_worker_waiting_on_a_slow_upload_still_takes_the_next_page(tmp_path: Path) -> None:
+    with serving(tmp_path, "config.workers.SharingThreadWorker", workers=1) as base:
+        with slow_upload(base) as upload:
+            asked = time.monotonic()
+            _, started, _ = get(base + "/page")
+            # The upload is a page in hand, waiting on a thread; the one
+            # worker takes the next connection after 20 ms.
+            assert started - asked < 0.2, started - asked
+            upload.sendall(b"rest!")
+            answer = upload.recv(1024)
+    assert answer.startswith(b"HTTP/1.1 200"), answer
