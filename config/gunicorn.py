@@ -9,14 +9,16 @@ from a player, or a check-in, queued behind 1,000-listen imports
 (docs/listening-api.md). Threads let it start at once; the listening API
 bounds how many imports a process stores at a time (ATTUNE_LISTEN_IMPORT_SLOTS).
 
-Threaded, but pages are still shared among the processes one at a time,
-first come, first served, as sync workers share them (config/workers.py):
-gthread's own worker ran every request it was sent at once, which on two
-cores shared with PostgreSQL took the check-in p99 at 8 connections from 35
-to 45-55 ms. Connections are not kept alive (`keepalive = 0`) for the same
-reason: each request goes back to the shared listen queue, so a browser's or
-a proxy's open connections do not tie it to one busy process. The listening
-API's requests keep the threads' concurrency (docs/checkin-performance.md).
+Threaded, but a page is served on the worker's main thread, one at a time,
+as a sync worker serves it, and pages are shared among the processes first
+come, first served (config/workers.py): gthread's own worker ran every
+request it was sent at once, which on two cores shared with PostgreSQL took
+the check-in p99 at 8 connections from 35 to 45-55 ms. Connections are not
+kept alive (`keepalive = 0`) for the same reason: each request goes back to
+the shared listen queue, so a browser's or a proxy's open connections do not
+tie it to one busy process. The listening API's requests, and requests not
+yet whole (a slow upload), keep the threads' concurrency
+(docs/checkin-performance.md).
 
 Eight threads a process by default, not four: eight 1,000-listen imports at
 once over three processes left some process with every thread on an import
