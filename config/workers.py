@@ -76,6 +76,7 @@ def whole_page(data: bytes) -> bool:
 
 class SharingThreadWorker(ThreadWorker):  # type: ignore[misc]
     wait_per_page = WAIT_PER_PAGE
+    first_bytes_wait = FIRST_BYTES_WAIT
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,14 +157,15 @@ class SharingThreadWorker(ThreadWorker):  # type: ignore[misc]
         ThreadWorker.finish_request(self, conn, served)  # it was never a page in hand
         return True
 
-    @staticmethod
-    def first_look(client: socket.socket) -> bytes:
+    def first_look(self, client: socket.socket) -> bytes:
         """The connection's first bytes, left unread; BlockingIOError if none
-        came within FIRST_BYTES_WAIT."""
+        came within `first_bytes_wait`."""
         try:
             return client.recv(PEEK, socket.MSG_PEEK)
         except BlockingIOError:
-            select.select([client], [], [], FIRST_BYTES_WAIT)
+            if not self.first_bytes_wait:
+                raise
+            select.select([client], [], [], self.first_bytes_wait)
             return client.recv(PEEK, socket.MSG_PEEK)
 
     def murder_pending(self) -> None:
