@@ -136,9 +136,7 @@ def slow_upload(base: str) -> Iterator[socket.socket]:
     the socket, on which the rest may be sent."""
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as upload:
-        upload.sendall(
-            b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf "
-        )
+        upload.sendall(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf ")
         time.sleep(0.1)
         yield upload
 
