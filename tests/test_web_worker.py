@@ -152,13 +152,15 @@ def test_a_client_that_says_nothing_holds_no_worker(tmp_path: Path) -> None:
 
 
 def test_a_worker_waiting_on_a_slow_upload_still_takes_the_next_page(tmp_path: Path) -> None:
-    with serving(tmp_path, "config.workers.SharingThreadWorker", workers=1) as base:
-        with slow_upload(base) as upload:
-            asked = time.monotonic()
-            _, started, _ = get(base + "/page")
-            # The upload is a page in hand, waiting on a thread; the one
-            # worker takes the next connection after 20 ms.
-            assert started - asked < 0.2, started - asked
-            upload.sendall(b"rest!")
-            answer = upload.recv(1024)
+    with (
+        serving(tmp_path, "config.workers.SharingThreadWorker", workers=1) as base,
+        slow_upload(base) as upload,
+    ):
+        asked = time.monotonic()
+        _, started, _ = get(base + "/page")
+        # The upload is a page in hand, waiting on a thread; the one worker
+        # takes the next connection after 20 ms.
+        assert started - asked < 0.2, started - asked
+        upload.sendall(b"rest!")
+        answer = upload.recv(1024)
     assert answer.startswith(b"HTTP/1.1 200"), answer
