@@ -47,6 +47,7 @@ from gunicorn.workers.gthread import DEFAULT_WORKER_DATA_TIMEOUT, TConn, ThreadW
 
 WAIT_PER_PAGE = 0.02
 OWN_TURN = ("/1/",)
+OWN_TURN_BYTES = tuple(prefix.encode() for prefix in OWN_TURN)  # as a request line holds it
 PEEK = 65536  # a request larger than this is not whole at first look
 # How long a new connection's first bytes are waited for on the main thread
 # before it is parked on the poller: a client's request follows its connect
@@ -65,7 +66,7 @@ def whole_page(data: bytes) -> bool:
     line = data[: data.find(b"\r\n")].split(b" ")
     if len(line) != 3 or not line[1].startswith(b"/") or not line[2].startswith(b"HTTP/1."):
         return False  # HTTP/2's preface, a PROXY line or nonsense: the pool's parser says
-    if line[1].startswith(tuple(prefix.encode() for prefix in OWN_TURN)):
+    if line[1].startswith(OWN_TURN_BYTES):
         return False
     head = data[:head_end].lower()
     if b"\r\ntransfer-encoding:" in head or b"\r\nexpect:" in head:
